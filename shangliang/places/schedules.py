@@ -31,7 +31,7 @@ def parse_rule(rule: str, starts_on: dt.date, until: dt.date | None = None) -> r
         raise RuleError("请填写重复规则。")
     for line in lines:
         upper = line.upper()
-        if not (upper.startswith("RRULE:") or upper.startswith("EXDATE") or upper.startswith("RDATE")):
+        if not upper.startswith(("RRULE:", "EXDATE", "RDATE")):
             raise RuleError(f"无法识别的规则行：“{line}”。每行应以 RRULE: 开头。")
     if until is not None:
         # A bound on every rule: an iterator over a rule that matches nothing would otherwise run
