@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "shangliang.places",
     "shangliang.text",
     "shangliang.portal",
+    "shangliang.demo",
 ]
 
 MIDDLEWARE = [
