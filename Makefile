@@ -1,0 +1,71 @@
+# Shangliang — every command a newcomer needs. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements/dev.txt requirements/base.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	touch $@
+
+.PHONY: venv
+venv: $(BIN)/.installed ## Create the virtual environment with the pinned dependencies
+
+.PHONY: migrate
+migrate: venv ## Apply database migrations
+	$(BIN)/python manage.py migrate --noinput
+
+.PHONY: demo
+demo: migrate ## Load the demo district (idempotent)
+	$(BIN)/python manage.py seed_demo
+
+.PHONY: run
+run: migrate ## Set up everything and serve the site with its background worker at http://127.0.0.1:8000
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python scripts/run.py --host $(HOST) --port $(PORT)
+
+.PHONY: test
+test: venv ## Run the whole test suite (browser tests included)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: venv ## Lint and check formatting
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: fmt
+fmt: venv ## Format the code and apply safe lint fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+.PHONY: typecheck
+typecheck: venv ## Type-check the package with mypy
+	$(BIN)/mypy
+
+.PHONY: migrations-check
+migrations-check: venv ## Fail when a model change has no migration
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+.PHONY: bench
+bench: venv ## Benchmarks at BENCH_N concerns (default 100000); prints ratios against a bare view
+	BENCH_N=$${BENCH_N:-100000} $(BIN)/python -m bench
+
+.PHONY: ci
+ci: ## What CI runs: lint, types, migrations, the suite on SQLite and on PostgreSQL
+	bash .ci/run
+
+.PHONY: clean
+clean: ## Remove the local database, uploads and caches (keeps the virtual environment)
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache
