@@ -54,7 +54,13 @@ def test_apply_transition_saves_bumps_version_and_audits(room, staff):
 @pytest.mark.django_db
 def test_apply_transition_to_the_same_state_is_a_no_op(room, staff):
     changed = apply_transition(
-        room, new="draft", transitions=TRANSITIONS, labels=LABELS, actor=staff, event_type="x", field="host_unit"
+        room,
+        new="draft",
+        transitions=TRANSITIONS,
+        labels=LABELS,
+        actor=staff,
+        event_type="x",
+        field="host_unit",
     )
     assert changed is False
     assert AuditEvent.objects.count() == 0
@@ -65,7 +71,13 @@ def test_a_transition_outside_the_table_is_refused_and_nothing_changes(room, sta
     # when
     with pytest.raises(TransitionNotAllowed) as excinfo:
         apply_transition(
-            room, new="held", transitions=TRANSITIONS, labels=LABELS, actor=staff, event_type="x", field="host_unit"
+            room,
+            new="held",
+            transitions=TRANSITIONS,
+            labels=LABELS,
+            actor=staff,
+            event_type="x",
+            field="host_unit",
         )
     # then
     assert excinfo.value.message == "当前状态为“草稿”，不能变更为“已召开”。"

@@ -76,7 +76,11 @@ def test_production_mode_without_secrets_stops_with_a_clear_message():
     env = {"DJANGO_DEBUG": "0", "PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings"}
     # when
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     # then
     assert result.returncode != 0

@@ -1,0 +1,53 @@
+"""Fixed-window rate limits kept in the cache (shared by every app server when REDIS_URL is set).
+
+``allow`` counts one attempt and says whether it is within the limit. Keys are hashed so that no
+personal data (a phone number, an address) is stored in the cache in clear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class Limit:
+    """``count`` attempts per ``seconds``."""
+
+    count: int
+    seconds: int
+
+
+def _key(scope: str, identity: str, window: int) -> str:
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:24]
+    return f"rl:{scope}:{digest}:{window}"
+
+
+def allow(scope: str, identity: str, limit: Limit) -> bool:
+    window = int(time.time() // limit.seconds)
+    key = _key(scope, identity, window)
+    if cache.add(key, 1, timeout=limit.seconds + 1):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=limit.seconds + 1)
+        return True
+    return count <= limit.count
+
+
+def retry_after(limit: Limit) -> int:
+    """Seconds until the current window ends."""
+    return int(limit.seconds - (time.time() % limit.seconds)) + 1
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address. Behind the reverse proxy the last hop it appends is trusted."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
