@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from shangliang.core.models import TimeStampedModel, VersionedModel
+from shangliang.core.uploads import validate_document_or_image
 
 
 class RegionLevel(models.TextChoices):
@@ -53,6 +58,10 @@ class Region(TimeStampedModel):
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="region_unique_name_in_parent"),
+            # NULL parents never clash in a unique constraint, so top-level names need their own.
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="region_unique_root_name"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -202,7 +211,7 @@ class Room(VersionedModel):
         Region, verbose_name="所在区域", on_delete=models.PROTECT, related_name="rooms"
     )
     address = models.CharField("地址", max_length=200)
-    capacity = models.PositiveIntegerField("可容纳人数", default=30)
+    capacity = models.PositiveIntegerField("可容纳人数", default=30, validators=[MinValueValidator(1)])
     convener_name = models.CharField("召集人", max_length=30, blank=True)
     convener_phone = models.CharField("召集人电话", max_length=20, blank=True)
     host_unit = models.CharField("依托单位（企业议事室）", max_length=80, blank=True)
@@ -228,7 +237,9 @@ class StandardItem(models.TextChoices):
 
 
 def evidence_upload_to(instance: RoomStandardCheck, filename: str) -> str:
-    return f"rooms/{instance.room_id}/evidence/{filename}"
+    # The stored name is random so that it cannot be guessed; the original name is kept in
+    # ``evidence_name`` and given back on download.
+    return f"rooms/{instance.room_id}/evidence/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
 class RoomStandardCheck(TimeStampedModel):
@@ -237,7 +248,13 @@ class RoomStandardCheck(TimeStampedModel):
     )
     item = models.CharField("四有项目", max_length=10, choices=StandardItem.choices)
     satisfied = models.BooleanField("已达标", default=False)
-    evidence = models.FileField("佐证材料", upload_to=evidence_upload_to, blank=True)
+    evidence = models.FileField(
+        "佐证材料",
+        upload_to=evidence_upload_to,
+        blank=True,
+        validators=[validate_document_or_image],
+        help_text="照片、PDF、Word 文档或 Excel 表格；只有有权限的工作人员可以查看。",
+    )
     evidence_name = models.CharField("材料原文件名", max_length=200, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
     checked_on = models.DateField("核查日期", null=True, blank=True)
@@ -283,6 +300,10 @@ class RoomSchedule(VersionedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_time__gt=models.F("start_time")), name="schedule_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="schedule_ends_after_starts",
             ),
         ]
 

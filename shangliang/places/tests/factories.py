@@ -23,15 +23,15 @@ class RegionFactory(factory.django.DjangoModelFactory):
 
 
 def district(name: str = "海城区") -> m.Region:
-    return RegionFactory(name=name, level=m.RegionLevel.DISTRICT)
+    return RegionFactory.create(name=name, level=m.RegionLevel.DISTRICT)
 
 
 def street(parent: m.Region, name: str | None = None) -> m.Region:
-    return RegionFactory(parent=parent, level=m.RegionLevel.STREET, **({"name": name} if name else {}))
+    return RegionFactory.create(parent=parent, level=m.RegionLevel.STREET, **({"name": name} if name else {}))
 
 
 def community(parent: m.Region, name: str | None = None) -> m.Region:
-    return RegionFactory(
+    return RegionFactory.create(
         parent=parent,
         level=m.RegionLevel.COMMUNITY,
         community_kind=m.CommunityKind.COMMUNITY,
@@ -40,7 +40,7 @@ def community(parent: m.Region, name: str | None = None) -> m.Region:
 
 
 def grid(parent: m.Region, name: str | None = None) -> m.Region:
-    return RegionFactory(parent=parent, level=m.RegionLevel.GRID, **({"name": name} if name else {}))
+    return RegionFactory.create(parent=parent, level=m.RegionLevel.GRID, **({"name": name} if name else {}))
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
