@@ -230,3 +230,6 @@ SHANGLIANG = {
     "ACTIVITY_GROUP_MIN": 2,
     "ACTIVITY_GROUP_MAX": 3,
 }
+
+# Fernet key(s) for personal data at rest (phone numbers); derived from SECRET_KEY when empty.
+SHANGLIANG_FIELD_KEY = os.environ.get("SHANGLIANG_FIELD_KEY", "")
