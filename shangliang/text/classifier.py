@@ -1,0 +1,126 @@
+"""Category suggestion: a multinomial naive Bayes model over words and character bigrams.
+
+Pure functions, no database. ``train(samples, keywords)`` returns a ``Model`` that serialises to
+JSON (``to_payload`` / ``from_payload``) so it can be stored in ``ClassifierModel``. Each
+category's admin keywords are added as one extra pseudo-sample with a fixed weight, so the same
+code is the keyword fallback when there is no history (``train([], keywords)``) and a prior that
+keeps rare categories reachable once there is. ``predict(model, text, k)`` returns the top ``k``
+categories with a confidence (posterior probability, 0…1, summing to 1 over all categories).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from shangliang.text import segment
+from shangliang.text.normalize import normalize
+from shangliang.text.similarity import bigrams
+
+# How many samples one category's keyword list counts as.
+KEYWORD_WEIGHT = 30.0
+# Additive smoothing.
+ALPHA = 1.0
+# Posteriors are flattened (divided by this) so confidences are not all 0.99.
+TEMPERATURE = 4.0
+
+
+@dataclass(frozen=True)
+class Model:
+    categories: tuple[str, ...]
+    log_prior: dict[str, float]
+    log_likelihood: dict[str, dict[str, float]]
+    log_unknown: dict[str, float]
+    samples: int
+
+    def to_payload(self) -> dict[str, object]:
+        return {
+            "categories": list(self.categories),
+            "log_prior": self.log_prior,
+            "log_likelihood": self.log_likelihood,
+            "log_unknown": self.log_unknown,
+            "samples": self.samples,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, object]) -> Model:
+        return cls(
+            categories=tuple(payload["categories"]),  # type: ignore[arg-type]
+            log_prior=dict(payload["log_prior"]),  # type: ignore[call-overload]
+            log_likelihood={k: dict(v) for k, v in payload["log_likelihood"].items()},  # type: ignore[attr-defined]
+            log_unknown=dict(payload["log_unknown"]),  # type: ignore[call-overload]
+            samples=int(payload["samples"]),  # type: ignore[call-overload]
+        )
+
+
+def features(text: str) -> Counter[str]:
+    """Words (prefixed ``w:``) and character bigrams (``b:``) of a raw text."""
+    norm = normalize(text)
+    feats: Counter[str] = Counter()
+    for word in segment.words(norm):
+        if word not in segment.STOPWORDS and not word.isdigit():
+            feats["w:" + word] += 1
+    for gram in bigrams(norm):
+        if not any(ch.isdigit() for ch in gram):
+            feats["b:" + gram] += 1
+    return feats
+
+
+def split_keywords(keywords: str) -> list[str]:
+    for sep in ",，、;；\n\t":
+        keywords = keywords.replace(sep, " ")
+    return [k for k in keywords.split(" ") if k]
+
+
+def train(samples: Iterable[tuple[str, str]], keywords: Mapping[str, str]) -> Model:
+    """``samples`` are (text, category); ``keywords`` maps every category to its keyword text.
+    Samples of categories not in ``keywords`` are ignored (the category was removed)."""
+    categories = tuple(keywords)
+    counts: dict[str, Counter[str]] = {c: Counter() for c in categories}
+    docs: Counter[str] = Counter()
+    n = 0
+    for text, category in samples:
+        if category not in counts:
+            continue
+        counts[category].update(features(text))
+        docs[category] += 1
+        n += 1
+    for category, words in keywords.items():
+        feats: Counter[str] = Counter()
+        for keyword in split_keywords(words):
+            feats.update(features(keyword))
+        for feat, value in feats.items():
+            counts[category][feat] += value * KEYWORD_WEIGHT
+    vocabulary = {f for c in counts.values() for f in c}
+    size = max(len(vocabulary), 1)
+    total_docs = n + len(categories)
+    log_prior = {c: math.log((docs[c] + 1) / total_docs) for c in categories}
+    log_likelihood: dict[str, dict[str, float]] = {}
+    log_unknown: dict[str, float] = {}
+    for category in categories:
+        total = sum(counts[category].values()) + ALPHA * size
+        log_likelihood[category] = {f: math.log((v + ALPHA) / total) for f, v in counts[category].items()}
+        log_unknown[category] = math.log(ALPHA / total)
+    return Model(categories, log_prior, log_likelihood, log_unknown, n)
+
+
+def predict(model: Model, text: str, k: int = 3) -> list[tuple[str, float]]:
+    """Top ``k`` (category, confidence) for a raw text; [] when the text has nothing to go on."""
+    feats = features(text)
+    known = {f: v for f, v in feats.items() if any(f in model.log_likelihood[c] for c in model.categories)}
+    if not known or not model.categories:
+        return []
+    scores: dict[str, float] = {}
+    for category in model.categories:
+        table = model.log_likelihood[category]
+        unknown = model.log_unknown[category]
+        scores[category] = model.log_prior[category] + sum(
+            v * table.get(f, unknown) for f, v in known.items()
+        )
+    top = max(scores.values())
+    exp = {c: math.exp((s - top) / TEMPERATURE) for c, s in scores.items()}
+    total = sum(exp.values())
+    ranked = sorted(exp.items(), key=lambda item: (-item[1], model.categories.index(item[0])))
+    return [(c, round(v / total, 4)) for c, v in ranked[:k]]

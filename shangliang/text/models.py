@@ -1,0 +1,121 @@
+"""The text engine's own tables: the search index, categories, the district dictionary and the
+trained category model.
+
+``SearchDocument`` is a generic index row: later apps (concerns, topics, meetings, outputs) call
+``services.index_document`` in their own transaction whenever they write text, and
+``services.remove_document`` when a record goes. The full-text structures (an FTS5 table on
+SQLite, a GIN index on PostgreSQL) are created in migration 0002 and kept current by the services.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from shangliang.core.models import TimeStampedModel
+
+
+class DocumentKind(models.TextChoices):
+    CONCERN = "concern", "诉求"
+    TOPIC = "topic", "议题"
+    MEETING = "meeting", "协商会议"
+    OUTPUT = "output", "协商成果"
+
+
+class SearchDocument(models.Model):
+    """One searchable record of another app. ``terms`` holds the segmented text (space separated);
+    ``scoped_terms`` the same words prefixed with the community ("c27x电梯"), so that a lookup
+    restricted to one community is a match on small posting lists instead of a filter afterwards."""
+
+    kind = models.CharField("类型", max_length=12, choices=DocumentKind.choices)
+    object_id = models.PositiveBigIntegerField("对象编号")
+    region = models.ForeignKey(
+        "places.Region",
+        verbose_name="所属区域",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    region_path = models.CharField("区域路径", max_length=255, blank=True, default="")
+    community_id = models.PositiveBigIntegerField("村/社区编号", null=True, blank=True)
+    category = models.CharField("类别", max_length=30, blank=True, default="")
+    status = models.CharField("状态", max_length=30, blank=True, default="")
+    is_public = models.BooleanField("公开", default=False)
+    source_created_at = models.DateTimeField("提交时间")
+    title = models.CharField("标题", max_length=200, blank=True, default="")
+    body = models.TextField("正文", blank=True, default="")
+    terms = models.TextField("分词结果", blank=True, default="")
+    scoped_terms = models.TextField("社区分词", blank=True, default="")
+    indexed_at = models.DateTimeField("索引时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "检索文档"
+        verbose_name_plural = "检索文档"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="text_document_unique_source"),
+        ]
+        indexes = [
+            models.Index(fields=["region_path", "source_created_at"], name="text_doc_region_time_idx"),
+            models.Index(fields=["community_id", "kind", "status"], name="text_doc_community_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.object_id}"
+
+
+class Category(TimeStampedModel):
+    """A concern category (admin-editable). ``keywords`` drive the suggestion while the platform has
+    too little labelled history to train on."""
+
+    name = models.CharField("名称", max_length=30, unique=True)
+    keywords = models.TextField(
+        "关键词", blank=True, help_text="用空格、逗号或顿号分隔；用于历史数据不足时的类别推荐。"
+    )
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "诉求类别"
+        verbose_name_plural = "诉求类别"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DictionaryTerm(TimeStampedModel):
+    """A local word the segmenter must keep whole (飞线充电, 三无小区, a street or estate name)."""
+
+    word = models.CharField("词语", max_length=30, unique=True)
+    note = models.CharField("说明", max_length=100, blank=True)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "区域词典词条"
+        verbose_name_plural = "区域词典"
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class ClassifierModel(models.Model):
+    """A trained category model. The newest active row is used; older rows stay for comparison."""
+
+    created_at = models.DateTimeField("训练时间", auto_now_add=True)
+    samples = models.PositiveIntegerField("训练样本数")
+    categories = models.JSONField("类别")
+    payload = models.JSONField("模型参数")
+    holdout_top1 = models.FloatField("留出集首选准确率", null=True, blank=True)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "类别推荐模型"
+        verbose_name_plural = "类别推荐模型"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(samples__gte=0), name="text_classifier_samples")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}（{self.samples} 条）"

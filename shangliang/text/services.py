@@ -1,0 +1,229 @@
+"""Writes of the text engine. Later apps call these inside their own transaction.
+
+Index a record whenever its text, place, category, status or visibility changes::
+
+    from shangliang.text.services import index_document
+
+    index_document(
+        kind="concern", object_id=concern.pk, text=concern.text, title=concern.title,
+        region=concern.grid or concern.community, community_id=concern.community_id,
+        category=concern.category, status=concern.status, is_public=concern.is_public,
+        created_at=concern.created_at,
+    )
+
+and ``remove_document(kind=..., object_id=...)`` when it is deleted. Both only touch the text
+engine's tables, so they are safe inside the caller's ``transaction.atomic`` block: a rollback
+takes the index change with it. ``index_documents`` is the bulk form (imports, re-indexing);
+``set_document_status`` changes the status filter without re-segmenting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from shangliang.core.errors import ApplicationError
+from shangliang.text import fulltext, segment
+from shangliang.text.models import DictionaryTerm, DocumentKind, SearchDocument
+from shangliang.text.normalize import normalize
+
+logger = logging.getLogger(__name__)
+
+DICTIONARY_VERSION_KEY = "text:dictionary-version"
+# How often (seconds) a process checks whether the admin dictionary changed.
+DICTIONARY_CHECK_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """Everything the index needs about one record."""
+
+    kind: str
+    object_id: int
+    text: str
+    created_at: dt.datetime
+    title: str = ""
+    region_id: int | None = None
+    region_path: str = ""
+    community_id: int | None = None
+    category: str = ""
+    status: str = ""
+    is_public: bool = False
+
+
+def community_token(community_id: int) -> str:
+    return f"c{community_id}"
+
+
+def scoped_term(community_id: int, term: str) -> str:
+    return f"c{community_id}x{term}"
+
+
+def analyse(title: str, text: str, community_id: int | None) -> tuple[str, str]:
+    """(terms, scoped_terms) for the index columns."""
+    words = segment.words(normalize(f"{title} {text}" if title else text))
+    terms = segment.index_terms(words)
+    scoped = ""
+    if community_id is not None:
+        distinct = dict.fromkeys(terms)
+        scoped = " ".join([community_token(community_id), *(scoped_term(community_id, t) for t in distinct)])
+    return " ".join(terms), scoped
+
+
+def _validate(doc: DocumentInput) -> None:
+    if doc.kind not in DocumentKind.values:
+        raise ApplicationError(f"未知的文档类型：{doc.kind}", field="kind")
+    if doc.object_id is None or doc.object_id < 0:
+        raise ApplicationError("文档编号无效。", field="object_id")
+
+
+def _row(doc: DocumentInput) -> SearchDocument:
+    terms, scoped = analyse(doc.title, doc.text, doc.community_id)
+    return SearchDocument(
+        kind=doc.kind,
+        object_id=doc.object_id,
+        region_id=doc.region_id,
+        region_path=doc.region_path,
+        community_id=doc.community_id,
+        category=doc.category,
+        status=doc.status,
+        is_public=doc.is_public,
+        source_created_at=doc.created_at,
+        title=doc.title[:200],
+        body=doc.text,
+        terms=terms,
+        scoped_terms=scoped,
+        indexed_at=timezone.now(),
+    )
+
+
+def index_document(
+    *,
+    kind: str,
+    object_id: int,
+    text: str,
+    created_at: dt.datetime,
+    title: str = "",
+    region: Any = None,
+    community_id: int | None = None,
+    category: str = "",
+    status: str = "",
+    is_public: bool = False,
+) -> SearchDocument:
+    """Create or replace the index row of one record. ``region`` is a places.Region (or None)."""
+    ensure_dictionary()
+    doc = DocumentInput(
+        kind=kind,
+        object_id=object_id,
+        text=text or "",
+        created_at=created_at,
+        title=title or "",
+        region_id=getattr(region, "pk", None),
+        region_path=getattr(region, "path", "") or "",
+        community_id=community_id,
+        category=category or "",
+        status=status or "",
+        is_public=is_public,
+    )
+    _validate(doc)
+    row = _row(doc)
+    with transaction.atomic():
+        old = SearchDocument.objects.select_for_update().filter(kind=kind, object_id=object_id).first()
+        if old is not None:
+            fulltext.delete([(old.pk, old.terms, old.scoped_terms)])
+            row.pk = old.pk
+            row.save(force_update=True)
+        else:
+            row.save(force_insert=True)
+        fulltext.write([(row.pk, row.terms, row.scoped_terms)])
+    return row
+
+
+def index_documents(docs: Iterable[DocumentInput], *, batch_size: int = 2000) -> int:
+    """Bulk-index new records (no row for them may exist yet). Returns how many were written."""
+    ensure_dictionary()
+    written = 0
+    iterator: Iterator[DocumentInput] = iter(docs)
+    while batch := list(islice(iterator, batch_size)):
+        for doc in batch:
+            _validate(doc)
+        rows = [_row(doc) for doc in batch]
+        with transaction.atomic():
+            SearchDocument.objects.bulk_create(rows)
+            fulltext.write((row.pk, row.terms, row.scoped_terms) for row in rows)
+        written += len(rows)
+    return written
+
+
+def set_document_status(*, kind: str, object_id: int, status: str) -> bool:
+    """Change the status filter of an indexed record; False when it is not indexed."""
+    return bool(SearchDocument.objects.filter(kind=kind, object_id=object_id).update(status=status))
+
+
+def remove_document(*, kind: str, object_id: int) -> bool:
+    """Drop a record from the index; False when it was not there."""
+    with transaction.atomic():
+        old = SearchDocument.objects.select_for_update().filter(kind=kind, object_id=object_id).first()
+        if old is None:
+            return False
+        fulltext.delete([(old.pk, old.terms, old.scoped_terms)])
+        old.delete()
+    return True
+
+
+def reindex_all(*, batch_size: int = 2000) -> int:
+    """Re-segment every indexed record (after the dictionary changed). Returns the count."""
+    ensure_dictionary(force=True)
+    done = 0
+    last_id = 0
+    while True:
+        rows = list(SearchDocument.objects.filter(pk__gt=last_id).order_by("pk")[:batch_size])
+        if not rows:
+            break
+        with transaction.atomic():
+            fulltext.delete([(r.pk, r.terms, r.scoped_terms) for r in rows])
+            for row in rows:
+                row.terms, row.scoped_terms = analyse(row.title, row.body, row.community_id)
+            SearchDocument.objects.bulk_update(rows, ["terms", "scoped_terms"])
+            fulltext.write([(r.pk, r.terms, r.scoped_terms) for r in rows])
+        done += len(rows)
+        last_id = rows[-1].pk
+    return done
+
+
+# --- District dictionary ----------------------------------------------------------------------
+
+_dictionary_checked_at = 0.0
+_dictionary_version: object = None
+
+
+def ensure_dictionary(*, force: bool = False) -> None:
+    """Load the admin dictionary into this process's segmenter when it changed (checked at most
+    every DICTIONARY_CHECK_SECONDS; the admin bumps the version in the shared cache)."""
+    global _dictionary_checked_at, _dictionary_version
+    now = timezone.now().timestamp()
+    if not force and now - _dictionary_checked_at < DICTIONARY_CHECK_SECONDS:
+        return
+    _dictionary_checked_at = now
+    version = cache.get(DICTIONARY_VERSION_KEY, 0)
+    if not force and version == _dictionary_version:
+        return
+    _dictionary_version = version
+    words = DictionaryTerm.objects.filter(active=True).values_list("word", flat=True)
+    if segment.load_terms(words):
+        logger.info("District dictionary loaded into the segmenter")
+
+
+def dictionary_changed() -> None:
+    """Tell every process to reload the dictionary (called after an admin edit)."""
+    cache.set(DICTIONARY_VERSION_KEY, timezone.now().timestamp(), None)
+    global _dictionary_checked_at
+    _dictionary_checked_at = 0.0

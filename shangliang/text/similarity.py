@@ -1,0 +1,93 @@
+"""Scoring how likely two concerns describe the same problem. Pure functions, no database.
+
+A text becomes a ``Profile``: its content words weighted by inverse document frequency, and its
+character bigrams (which survive typos and homophones such as 北弯/北湾 or 停了电/停电 that word
+matching misses). ``score(query, candidate)`` mixes a weighted word cosine with a bigram Dice
+coefficient into 0…1 and returns the shared words as the reason.
+
+The two thresholds live in ``SimilarityThresholds`` (defaults tuned on a split of the
+development set, see docs/adr/0012-similar-concerns.md); a deployment overrides them with
+``settings.SHANGLIANG_TEXT["LIKELY_SAME"]`` and ``["POSSIBLY_RELATED"]``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from shangliang.text import segment
+
+# Weight of the word cosine against the character-bigram Dice coefficient.
+WORD_WEIGHT = 0.5
+# Bigrams made only of these characters carry no meaning on their own.
+_WEAK_CHARS = frozenset("的了是在有和我你他她它们这那个一不也都就还很吗呢吧啊呀请")
+
+
+@dataclass(frozen=True)
+class SimilarityThresholds:
+    likely_same: float = 0.30
+    possibly_related: float = 0.15
+
+
+@dataclass(frozen=True)
+class Profile:
+    weights: dict[str, float]
+    norm: float
+    bigrams: frozenset[str]
+
+
+def word_weight(word: str) -> float:
+    # Single characters are ambiguous (电 in 停电 and 电梯); they count, but less.
+    base = segment.idf(word)
+    return base * (0.5 if len(word) == 1 else 1.0)
+
+
+def profile(normalized_text: str, word_list: list[str] | None = None) -> Profile:
+    """Features of a normalised text; pass ``word_list`` when it is already segmented."""
+    if word_list is None:
+        word_list = segment.words(normalized_text)
+    weights: dict[str, float] = {}
+    for word in word_list:
+        if word in segment.STOPWORDS:
+            continue
+        weights[word] = word_weight(word)
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return Profile(weights=weights, norm=norm, bigrams=frozenset(bigrams(normalized_text)))
+
+
+def profile_weighted(
+    normalized_text: str, word_list: Iterable[str], weigh: Callable[[str], float]
+) -> Profile:
+    """Like ``profile`` with a caller-supplied word weight (e.g. with the community's frequencies)."""
+    weights = {w: weigh(w) for w in word_list if w not in segment.STOPWORDS}
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return Profile(weights=weights, norm=norm, bigrams=frozenset(bigrams(normalized_text)))
+
+
+def bigrams(text: str) -> set[str]:
+    grams: set[str] = set()
+    prev = ""
+    for ch in text:
+        if not ch.isalnum():
+            prev = ""
+            continue
+        if prev and not (prev in _WEAK_CHARS and ch in _WEAK_CHARS):
+            grams.add(prev + ch)
+        prev = ch
+    return grams
+
+
+def score(query: Profile, candidate: Profile) -> tuple[float, list[str]]:
+    """Similarity in 0…1 and the shared words, heaviest first."""
+    shared = [w for w in query.weights if w in candidate.weights]
+    word_part = 0.0
+    if shared and query.norm and candidate.norm:
+        dot = sum(query.weights[w] * candidate.weights[w] for w in shared)
+        word_part = dot / (query.norm * candidate.norm)
+    gram_part = 0.0
+    if query.bigrams and candidate.bigrams:
+        common = len(query.bigrams & candidate.bigrams)
+        gram_part = 2 * common / (len(query.bigrams) + len(candidate.bigrams))
+    shared.sort(key=lambda w: -query.weights[w])
+    return WORD_WEIGHT * word_part + (1 - WORD_WEIGHT) * gram_part, shared
