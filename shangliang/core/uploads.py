@@ -56,7 +56,9 @@ def _kinds_label(kinds: Collection[str]) -> str:
         labels.append(KIND_LABELS[SPREADSHEET])
     if len(labels) == 1:
         return labels[0]
-    return "、".join(labels[:-1]) + "或" + labels[-1]
+    head, last = "、".join(labels[:-1]), labels[-1]
+    # A space between Chinese and Latin words ("PDF 或 Word 文档"), none between Chinese ones.
+    return f"{head}{' ' if head[-1].isascii() else ''}或{' ' if last[0].isascii() else ''}{last}"
 
 
 def unsupported_message(kinds: Collection[str]) -> str:

@@ -57,15 +57,27 @@ class Region(TimeStampedModel):
         verbose_name_plural = "区域"
         ordering = ["path"]
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="region_unique_name_in_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="region_unique_name_in_parent",
+                violation_error_message="同一上级区域下已有同名区域。",
+            ),
             # NULL parents never clash in a unique constraint, so top-level names need their own.
             models.UniqueConstraint(
-                fields=["name"], condition=Q(parent__isnull=True), name="region_unique_root_name"
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="region_unique_root_name",
+                violation_error_message="已有同名的最上级区域。",
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def depth(self) -> int:
+        """0 for a top-level region, 1 for its children, and so on."""
+        return max(self.path.count("/") - 2, 0)
 
     def contains(self, other: Region) -> bool:
         return bool(self.path) and other.path.startswith(self.path)
@@ -107,7 +119,13 @@ class Organisation(TimeStampedModel):
         verbose_name = "组织机构"
         verbose_name_plural = "组织机构"
         ordering = ["kind", "name"]
-        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="organisation_unique_kind_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "name"],
+                name="organisation_unique_kind_name",
+                violation_error_message="已有同类型同名的组织机构。",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -190,7 +208,13 @@ class ActivityGroupMembership(models.Model):
     class Meta:
         verbose_name = "小组成员"
         verbose_name_plural = "小组成员"
-        constraints = [models.UniqueConstraint(fields=["group", "member"], name="group_member_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "member"],
+                name="group_member_unique",
+                violation_error_message="该委员已在本小组中。",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.group} · {self.member}"
@@ -263,7 +287,13 @@ class RoomStandardCheck(TimeStampedModel):
         verbose_name = "“四有”核查"
         verbose_name_plural = "“四有”核查"
         ordering = ["room", "item"]
-        constraints = [models.UniqueConstraint(fields=["room", "item"], name="room_standard_item_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "item"],
+                name="room_standard_item_unique",
+                violation_error_message="该议事室的这一“四有”项目已有核查记录。",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.room} · {self.get_item_display()}"
@@ -299,11 +329,14 @@ class RoomSchedule(VersionedModel):
         ordering = ["room", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_time__gt=models.F("start_time")), name="schedule_end_after_start"
+                condition=Q(end_time__gt=models.F("start_time")),
+                name="schedule_end_after_start",
+                violation_error_message="结束时间须晚于开始时间。",
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="schedule_ends_after_starts",
+                violation_error_message="截止日期不能早于生效日期。",
             ),
         ]
 

@@ -428,8 +428,11 @@ def room_standard_check_set(
 # --- Schedules ---------------------------------------------------------------------------------------
 
 
-def _prepare_schedule(schedule: RoomSchedule) -> None:
-    """Fill the rule from a preset, then make sure the rule, times and dates make sense."""
+def schedule_prepare(schedule: RoomSchedule) -> None:
+    """Fill the rule from a preset, then make sure the rule, times and dates make sense.
+
+    Raises ``ApplicationError`` naming the field at fault; the admin forms call it to validate.
+    """
     if schedule.preset in PRESET_RULES:
         schedule.rule = PRESET_RULES[schedule.preset]
         schedule.name = schedule.name or PRESET_NAMES[schedule.preset]
@@ -445,7 +448,6 @@ def _prepare_schedule(schedule: RoomSchedule) -> None:
         validate_rule(schedule.rule, starts_on=schedule.starts_on, ends_on=schedule.ends_on)
     except RuleError as exc:
         raise ApplicationError(str(exc), field="rule") from exc
-    _validate(schedule)
 
 
 @transaction.atomic
@@ -456,7 +458,8 @@ def room_schedule_create(*, room: Room, actor: Any, **fields: Any) -> RoomSchedu
     values.setdefault("name", "")
     values.setdefault("rule", "")
     schedule = RoomSchedule(room=room, **values)
-    _prepare_schedule(schedule)
+    schedule_prepare(schedule)
+    _validate(schedule)
     schedule.save()
     audit.record(
         target=room,
@@ -476,7 +479,8 @@ def room_schedule_update(
     check_version(schedule, expected_version)
     old, new = _apply(schedule, _pick(changes, SCHEDULE_FIELDS))
     rule_before = schedule.rule
-    _prepare_schedule(schedule)
+    schedule_prepare(schedule)
+    _validate(schedule)
     if schedule.rule != rule_before:
         old.setdefault("rule", rule_before)
         new["rule"] = schedule.rule

@@ -201,30 +201,30 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='activitygroupmembership',
-            constraint=models.UniqueConstraint(fields=('group', 'member'), name='group_member_unique'),
+            constraint=models.UniqueConstraint(fields=('group', 'member'), name='group_member_unique', violation_error_message='该委员已在本小组中。'),
         ),
         migrations.AddConstraint(
             model_name='region',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='region_unique_name_in_parent'),
+            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='region_unique_name_in_parent', violation_error_message='同一上级区域下已有同名区域。'),
         ),
         migrations.AddConstraint(
             model_name='region',
-            constraint=models.UniqueConstraint(condition=models.Q(('parent__isnull', True)), fields=('name',), name='region_unique_root_name'),
+            constraint=models.UniqueConstraint(condition=models.Q(('parent__isnull', True)), fields=('name',), name='region_unique_root_name', violation_error_message='已有同名的最上级区域。'),
         ),
         migrations.AddConstraint(
             model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('kind', 'name'), name='organisation_unique_kind_name'),
+            constraint=models.UniqueConstraint(fields=('kind', 'name'), name='organisation_unique_kind_name', violation_error_message='已有同类型同名的组织机构。'),
         ),
         migrations.AddConstraint(
             model_name='roomschedule',
-            constraint=models.CheckConstraint(condition=models.Q(('end_time__gt', models.F('start_time'))), name='schedule_end_after_start'),
+            constraint=models.CheckConstraint(condition=models.Q(('end_time__gt', models.F('start_time'))), name='schedule_end_after_start', violation_error_message='结束时间须晚于开始时间。'),
         ),
         migrations.AddConstraint(
             model_name='roomschedule',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='schedule_ends_after_starts'),
+            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='schedule_ends_after_starts', violation_error_message='截止日期不能早于生效日期。'),
         ),
         migrations.AddConstraint(
             model_name='roomstandardcheck',
-            constraint=models.UniqueConstraint(fields=('room', 'item'), name='room_standard_item_unique'),
+            constraint=models.UniqueConstraint(fields=('room', 'item'), name='room_standard_item_unique', violation_error_message='该议事室的这一“四有”项目已有核查记录。'),
         ),
     ]

@@ -11,6 +11,7 @@ from shangliang.places.schedules import PRESET_RULES
 class RegionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Region
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"区域{n}")
     level = m.RegionLevel.DISTRICT
