@@ -33,7 +33,26 @@ class RequestForm(forms.ModelForm):
         return self.request.user if self.request is not None else None
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class AdminRolePermissions:
+    """The administrator role manages places without per-model Django permissions being granted."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return perms.is_admin(request.user) or super().has_module_permission(request)  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return perms.is_admin(request.user) or super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return perms.is_admin(request.user) or super().has_add_permission(request, *args)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return perms.is_admin(request.user) or super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return perms.is_admin(request.user) or super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class ServiceAdmin(AdminRolePermissions, admin.ModelAdmin):
     """Binds the request to the form so that ``clean`` can check the editor's permission."""
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
@@ -58,7 +77,8 @@ class RegionForm(RequestForm):
         fields = ("name", "level", "parent", "code", "community_kind", "leader_name", "sort_order")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         level, parent = data.get("level"), data.get("parent")
         if level is None:
             return data
@@ -157,7 +177,7 @@ class MembershipFormSet(BaseInlineFormSet):
             raise ValidationError("每个小组只能有一名组长。")
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(AdminRolePermissions, admin.TabularInline):
     model = m.ActivityGroupMembership
     formset = MembershipFormSet
     autocomplete_fields = ("member",)
@@ -199,6 +219,8 @@ class ActivityGroupAdmin(ServiceAdmin):
                     name=form.cleaned_data["name"],
                     actor=request.user,
                 )
+                # What the admin's change message reads; the service has written the audit event.
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             else:
                 self.save_formset(request, form, formset, change)
 
@@ -207,7 +229,8 @@ class ActivityGroupAdmin(ServiceAdmin):
 
 
 class RoomForm(RequestForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The version the form was opened on ("version" itself is the model's non-editable field).
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = m.Room
@@ -216,11 +239,12 @@ class RoomForm(RequestForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            self.fields["loaded_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        version = data.get("version")
+        super().clean()
+        data = self.cleaned_data
+        version = data.get("loaded_version")
         if self.instance.pk and version is not None:
             current = m.Room.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
             if current != version:
@@ -248,7 +272,8 @@ class ScheduleForm(forms.ModelForm):
         self.fields["name"].required = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         probe = m.RoomSchedule(**{name: data.get(name) for name in self.Meta.fields})
@@ -261,7 +286,7 @@ class ScheduleForm(forms.ModelForm):
         return data
 
 
-class StandardCheckInline(admin.StackedInline):
+class StandardCheckInline(AdminRolePermissions, admin.StackedInline):
     model = m.RoomStandardCheck
     form = StandardCheckForm
     extra = 0
@@ -269,7 +294,7 @@ class StandardCheckInline(admin.StackedInline):
     readonly_fields = ("evidence_name",)
 
 
-class ScheduleInline(admin.StackedInline):
+class ScheduleInline(AdminRolePermissions, admin.StackedInline):
     model = m.RoomSchedule
     form = ScheduleForm
     extra = 0
@@ -326,7 +351,7 @@ class RoomAdmin(ServiceAdmin):
             services.room_update(
                 room=obj,
                 actor=request.user,
-                expected_version=form.cleaned_data.get("version"),
+                expected_version=form.cleaned_data.get("loaded_version"),
                 **self.changes(form, fields),
             )
         else:
@@ -334,6 +359,7 @@ class RoomAdmin(ServiceAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         room = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         save = _save_check if formset.model is m.RoomStandardCheck else _save_schedule
         for inline_form in formset.forms:
             if not inline_form.has_changed() or not hasattr(inline_form, "cleaned_data"):
