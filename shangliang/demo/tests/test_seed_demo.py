@@ -1,0 +1,186 @@
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import Count, Max
+
+from shangliang.accounts.models import User
+from shangliang.core.models import AuditEvent
+from shangliang.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from shangliang.places import selectors
+from shangliang.places.models import (
+    ActivityGroup,
+    ActivityGroupMembership,
+    Member,
+    Organisation,
+    Region,
+    Room,
+    RoomSchedule,
+    RoomStandardCheck,
+)
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (
+    Region,
+    Organisation,
+    Member,
+    ActivityGroup,
+    ActivityGroupMembership,
+    Room,
+    RoomStandardCheck,
+    RoomSchedule,
+    User,
+)
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def state() -> dict[str, tuple[int, object]]:
+    result: dict[str, tuple[int, object]] = {}
+    for model in MODELS:
+        stamp = "updated_at" if hasattr(model, "updated_at") else "pk"
+        result[model.__name__] = (model.objects.count(), model.objects.aggregate(last=Max(stamp))["last"])
+    return result
+
+
+def test_seed_demo_builds_the_region_tree():
+    # when
+    seed()
+
+    # then
+    levels = dict(Region.objects.values_list("level").annotate(n=Count("pk")))
+    assert levels == {"province": 1, "city": 1, "district": 1, "street": 7, "community": 51, "grid": 520}
+    assert list(
+        Region.objects.filter(level="street").order_by("sort_order").values_list("name", flat=True)
+    ) == [
+        "中街街道",
+        "东街街道",
+        "西街街道",
+        "地角街道",
+        "高德街道",
+        "驿马街道",
+        "海角街道",
+    ]
+    assert Region.objects.get(name="赤西村").parent.name == "高德街道"
+    assert Region.objects.get(name="赤西村").community_kind == "village"
+    assert Region.objects.filter(level="grid", leader_name="").count() == 0
+
+
+def test_seed_demo_sets_every_path_from_the_parent():
+    seed()
+
+    parents = {r.pk: r for r in Region.objects.all()}
+    wrong = [
+        r.name
+        for r in parents.values()
+        if r.path != (parents[r.parent_id].path if r.parent_id else "/") + f"{r.pk}/"
+    ]
+    assert wrong == []
+
+
+def test_seed_demo_builds_rooms_with_checks_and_schedules():
+    seed()
+
+    assert dict(Room.objects.values_list("kind").annotate(n=Count("pk"))) == {
+        "street": 5,
+        "community": 9,
+        "enterprise": 3,
+    }
+    room = Room.objects.get(name="政法路社区“珠事好商量”协商议事室")
+    assert room.region.name == "政法路社区"
+    assert sorted(room.schedules.values_list("name", flat=True)) == ["二五议事", "逢十说事"]
+    assert RoomStandardCheck.objects.count() == 17 * 4
+    staff = User.objects.get(username="demo_staff")
+    assert sorted(selectors.rooms_with_incomplete_checks(staff).values_list("name", flat=True)) == [
+        "南珠市场商户协商议事室",
+        "驿马村协商议事室",
+        "高德街道协商议事室",
+    ]
+
+
+def test_seed_demo_builds_members_groups_and_organisations():
+    seed()
+
+    assert dict(Member.objects.values_list("level").annotate(n=Count("pk"))) == {
+        "region": 8,
+        "city": 30,
+        "district": 82,
+    }
+    assert Member.objects.get(name="邵响亮").work_unit == "海城区消防救援大队大队长"
+    assert ActivityGroup.objects.count() == 50
+    staff = User.objects.get(username="demo_staff")
+    gaps = [(r.community.name, r.status) for r in selectors.coverage_for_user(staff) if r.status != "ok"]
+    assert gaps == [("新港社区", "missing"), ("金海岸社区", "short")]
+    kinds = dict(Organisation.objects.values_list("kind").annotate(n=Count("pk")))
+    assert kinds == {
+        "cppcc_body": 4,
+        "special_committee": 6,
+        "sector": 16,
+        "party": 8,
+        "government": 8,
+        "department": 12,
+        "linked_body": 3,
+    }
+    assert (
+        Organisation.objects.get(name="海城区消防救援大队").categories
+        == "消防、飞线充电、电动车充电、安全隐患"
+    )
+
+
+def test_seed_demo_creates_one_login_per_role_and_prints_them():
+    # when
+    output = seed()
+
+    # then
+    for login in DEMO_LOGINS:
+        user = authenticate(username=login.username, password=DEMO_PASSWORD)
+        assert user is not None, login.username
+        assert (user.role, user.display_name) == (login.role, login.display_name)
+        assert login.username in output
+    assert User.objects.get(username="demo_member").member.name == "邵响亮"
+    assert User.objects.get(username="demo_secretary").region.name == "政法路社区"
+    assert User.objects.get(username="demo_admin").is_superuser is True
+    assert "shangliang2026" in output
+
+
+def test_seed_demo_twice_changes_nothing():
+    # given
+    seed()
+    before = state()
+
+    # when
+    seed()
+
+    # then
+    assert state() == before
+    assert AuditEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "places:region-tree",
+        "places:organisation-list",
+        "places:member-list",
+        "places:group-list",
+        "places:coverage",
+        "places:room-list",
+        "places:room-public-list",
+        "core:staff-home",
+    ],
+)
+def test_demo_pages_open_for_the_demo_staff(client, url_name):
+    from django.urls import reverse
+
+    seed()
+    client.force_login(User.objects.get(username="demo_staff"))
+
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == 200
