@@ -2,4 +2,7 @@
 
 from ninja import NinjaAPI
 
+from shangliang.text.apis import router as text_router
+
 api = NinjaAPI(title="商量 API", version="1", urls_namespace="api")
+api.add_router("/text/", text_router)

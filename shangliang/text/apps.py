@@ -5,3 +5,9 @@ class TextConfig(AppConfig):
     name = "shangliang.text"
     label = "text"
     verbose_name = "中文文本引擎"
+
+    def ready(self) -> None:
+        from shangliang.core.registry import register_nav
+        from shangliang.core.roles import BACK_OFFICE_ROLES
+
+        register_nav("全文检索", "text:search", BACK_OFFICE_ROLES, order=80)

@@ -78,13 +78,14 @@ def train(samples: Iterable[tuple[str, str]], keywords: Mapping[str, str]) -> Mo
     """``samples`` are (text, category); ``keywords`` maps every category to its keyword text.
     Samples of categories not in ``keywords`` are ignored (the category was removed)."""
     categories = tuple(keywords)
-    counts: dict[str, Counter[str]] = {c: Counter() for c in categories}
+    counts: dict[str, dict[str, float]] = {c: {} for c in categories}
     docs: Counter[str] = Counter()
     n = 0
     for text, category in samples:
         if category not in counts:
             continue
-        counts[category].update(features(text))
+        for feat, value in features(text).items():
+            counts[category][feat] = counts[category].get(feat, 0.0) + value
         docs[category] += 1
         n += 1
     for category, words in keywords.items():
@@ -92,7 +93,7 @@ def train(samples: Iterable[tuple[str, str]], keywords: Mapping[str, str]) -> Mo
         for keyword in split_keywords(words):
             feats.update(features(keyword))
         for feat, value in feats.items():
-            counts[category][feat] += value * KEYWORD_WEIGHT
+            counts[category][feat] = counts[category].get(feat, 0.0) + value * KEYWORD_WEIGHT
     vocabulary = {f for c in counts.values() for f in c}
     size = max(len(vocabulary), 1)
     total_docs = n + len(categories)

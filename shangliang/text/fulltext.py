@@ -6,11 +6,10 @@ syntax typed by a user (quotes, ``AND``, ``*``, ``:``, parentheses) is always li
 
 - ``write(rows)`` / ``delete(rows)``: keep the FTS5 table in step with SearchDocument (SQLite; on
   PostgreSQL the GIN indexes are on expressions of the row and need nothing).
-- ``match_all(terms, limit)``: ids and a relevance score of the newest ``limit`` documents that
-  contain every term (recency-bounded, so a very common word never costs a scan of its whole
-  posting list).
-- ``match_any_scoped(terms, limit)``: ids and scores of the best documents that share at least one
-  of the community-scoped terms (candidate retrieval for similar concerns).
+- ``match_all(terms, limit)``: ids of the newest ``limit`` documents that contain every term
+  (recency-bounded, so a very common word never costs a scan of its whole posting list).
+- ``postings(term, limit)``: ids of the newest ``limit`` documents holding one term (candidate
+  retrieval for similar concerns, one short community-scoped list per word).
 - ``doc_counts(terms)``: how many documents hold each term (capped on PostgreSQL).
 """
 
@@ -63,37 +62,44 @@ def rebuild() -> None:
             cursor.execute("INSERT INTO text_fts(text_fts) VALUES ('rebuild')")
 
 
-def match_all(terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
-    """(id, score) of the newest ``limit`` documents holding every term; higher score is better."""
-    return _match(terms, limit, every=True)
-
-
-def match_any_scoped(terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
-    """(id, score) of the best ``limit`` documents holding any of ``terms``; higher is better."""
-    return _match(terms, limit, every=False)
-
-
-def _match(terms: Sequence[str], limit: int, *, every: bool) -> list[tuple[int, float]]:
-    # "every" ranks among the newest matches (cheap on long posting lists); "any" ranks all
-    # matches by relevance, which is cheap because community-scoped posting lists are short.
+def match_all(terms: Sequence[str], limit: int) -> list[int]:
+    """Ids of the newest ``limit`` documents holding every term, newest first."""
     if not terms:
         return []
     with connection.cursor() as cursor:
         if vendor() == "sqlite":
-            order = "rowid DESC" if every else "rank"
             cursor.execute(
-                f"SELECT rowid, -bm25(text_fts) FROM text_fts WHERE text_fts MATCH %s ORDER BY {order} LIMIT %s",
-                [(" AND " if every else " OR ").join(fts_quote(t) for t in terms), limit],
+                "SELECT rowid FROM text_fts WHERE text_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
+                [" AND ".join(fts_quote(t) for t in terms), limit],
             )
         else:
-            column = "terms" if every else "scoped_terms"
-            order = "id DESC" if every else "r DESC, id DESC"
             cursor.execute(
-                f"SELECT id, ts_rank(to_tsvector('simple', {column}), q) AS r FROM text_searchdocument, "
-                f"to_tsquery('simple', %s) q WHERE to_tsvector('simple', {column}) @@ q ORDER BY {order} LIMIT %s",
-                [(" & " if every else " | ").join(ts_quote(t) for t in terms), limit],
+                "SELECT id FROM text_searchdocument WHERE to_tsvector('simple', terms) @@ to_tsquery('simple', %s) "
+                "ORDER BY id DESC LIMIT %s",
+                [" & ".join(ts_quote(t) for t in terms), limit],
             )
-        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def postings(term: str, limit: int, *, scoped: bool = False) -> list[int]:
+    """Ids of the newest ``limit`` documents holding ``term`` (a plain or a community-scoped term).
+
+    Relevance is computed by the caller from document counts: FTS5's bm25() reads every matched
+    row's length and costs more than the whole lookup."""
+    with connection.cursor() as cursor:
+        if vendor() == "sqlite":
+            cursor.execute(
+                "SELECT rowid FROM text_fts WHERE text_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
+                [fts_quote(term), limit],
+            )
+        else:
+            column = "scoped_terms" if scoped else "terms"
+            cursor.execute(
+                f"SELECT id FROM text_searchdocument WHERE to_tsvector('simple', {column}) @@ to_tsquery('simple', %s) "
+                "ORDER BY id DESC LIMIT %s",
+                [ts_quote(term), limit],
+            )
+        return [int(row[0]) for row in cursor.fetchall()]
 
 
 def doc_counts(terms: Sequence[str], *, scoped: bool = False) -> dict[str, int]:

@@ -18,6 +18,7 @@ then load and re-score rows in Python; neither scans the document table.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,8 +41,11 @@ MAX_QUERY_CHARS = 200
 MAX_SIMILAR_CHARS = 10_000
 MAX_QUERY_TERMS = 8
 # Search ranks within the newest matches; similar re-scores this many candidates.
-SEARCH_WINDOW = 1000
-SIMILAR_CANDIDATES = 100
+SEARCH_WINDOW = 300
+SIMILAR_CANDIDATES = 50
+# Newest postings read per query word, and how many of the rarest words select candidates.
+POSTINGS_PER_WORD = 1000
+MAX_CANDIDATE_WORDS = 8
 # A word in more than this share of a community's documents does not select candidates.
 COMMON_SHARE = 0.2
 
@@ -142,11 +146,10 @@ def search(
     terms = segment.query_terms(query)[:MAX_QUERY_TERMS]
     if not terms:
         return SearchPage(query, [], [], 0, page, per_page)
-    matches = fulltext.match_all(terms, SEARCH_WINDOW)
-    if not matches:
+    window = fulltext.match_all(terms, SEARCH_WINDOW)
+    if not window:
         return SearchPage(query, terms, [], 0, page, per_page)
-    scores = dict(matches)
-    filters = visible_to(user) & Q(id__in=list(scores))
+    filters = visible_to(user) & Q(id__in=window)
     if kinds:
         filters &= Q(kind__in=list(kinds))
     if region_path:
@@ -159,7 +162,11 @@ def search(
         filters &= Q(source_created_at__date__gte=date_from)
     if date_to:
         filters &= Q(source_created_at__date__lte=date_to)
-    ids = list(SearchDocument.objects.filter(filters).values_list("id", flat=True))
+    scores = {
+        pk: _relevance(doc_terms, terms)
+        for pk, doc_terms in SearchDocument.objects.filter(filters).values_list("id", "terms")
+    }
+    ids = list(scores)
     ids.sort(key=lambda pk: (-scores[pk], -pk))
     page_ids = ids[(page - 1) * per_page : page * per_page]
     rows = {row.pk: row for row in SearchDocument.objects.filter(id__in=page_ids).only(*_LIST_FIELDS)}
@@ -178,7 +185,14 @@ def search(
         )
         for row in (rows[pk] for pk in page_ids if pk in rows)
     ]
-    return SearchPage(query, terms, hits, len(ids), page, per_page, truncated=len(matches) >= SEARCH_WINDOW)
+    return SearchPage(query, terms, hits, len(ids), page, per_page, truncated=len(window) >= SEARCH_WINDOW)
+
+
+def _relevance(doc_terms: str, query_terms: list[str]) -> float:
+    """Occurrences of the query words, damped by document length (a BM25-like term weight)."""
+    words = doc_terms.split(" ")
+    counts = sum(words.count(t) for t in query_terms)
+    return round(counts / (1 + 0.1 * len(words)) ** 0.5, 4)
 
 
 # --- Similar concerns ----------------------------------------------------------------------------
@@ -240,14 +254,21 @@ def similar(
     present = [w for w in words if df[w] > 0]
     if not present:
         return []
-    # Very common words select too much; keep the rarest few whatever their share.
-    selective = [w for w in present if df[w] <= max(COMMON_SHARE * total, 50)]
+    # Candidates: the newest postings of the rarer words, each document scored by the community
+    # weight of the words it shares. Very common words select too much; keep the rarest few
+    # whatever their share.
+    selective = sorted((w for w in present if df[w] <= max(COMMON_SHARE * total, 50)), key=lambda w: df[w])
     if len(selective) < 3:
         selective = sorted(present, key=lambda w: df[w])[:3]
-    matches = fulltext.match_any_scoped([keys[w] for w in selective], SIMILAR_CANDIDATES)
-    if not matches:
+    candidates: dict[int, float] = {}
+    for word in selective[:MAX_CANDIDATE_WORDS]:
+        weight = _local_factor(df[word], total) * similarity.word_weight(word)
+        for pk in fulltext.postings(keys[word], POSTINGS_PER_WORD, scoped=community_id is not None):
+            candidates[pk] = candidates.get(pk, 0.0) + weight
+    if not candidates:
         return []
-    filters = visible_to(user) & Q(id__in=[pk for pk, _ in matches]) & Q(kind__in=list(kinds))
+    best = heapq.nlargest(SIMILAR_CANDIDATES, candidates, key=candidates.__getitem__)
+    filters = visible_to(user) & Q(id__in=best) & Q(kind__in=list(kinds))
     if category:
         filters &= Q(category=category)
     if since is not None:
@@ -389,10 +410,10 @@ def hot_clusters(
     items = [clusters.Item(key=row.pk, words=row.terms.split(" "), group=row.community_id) for row in rows]
     by_id = {row.pk: row for row in rows}
     result: list[HotCluster] = []
-    for group in clusters.cluster(items, threshold=thresholds().possibly_related):
+    for group in clusters.cluster(items, threshold=thresholds().likely_same):
         if len(group.keys) < min_size:
             continue
-        members = [by_id[k] for k in group.keys]
+        members = [by_id[int(k)] for k in group.keys]  # type: ignore[call-overload]
         times = [m.source_created_at for m in members]
         result.append(
             HotCluster(

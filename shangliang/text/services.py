@@ -31,8 +31,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from shangliang.core.errors import ApplicationError
-from shangliang.text import fulltext, segment
-from shangliang.text.models import DictionaryTerm, DocumentKind, SearchDocument
+from shangliang.text import classifier, fulltext, segment
+from shangliang.text.models import Category, ClassifierModel, DictionaryTerm, DocumentKind, SearchDocument
 from shangliang.text.normalize import normalize
 
 logger = logging.getLogger(__name__)
@@ -227,3 +227,39 @@ def dictionary_changed() -> None:
     cache.set(DICTIONARY_VERSION_KEY, timezone.now().timestamp(), None)
     global _dictionary_checked_at
     _dictionary_checked_at = 0.0
+
+
+# --- Category model ---------------------------------------------------------------------------
+
+# Below this many labelled concerns the keyword model is used and no model is trained.
+MIN_TRAINING_SAMPLES = 100
+# At most this many of the newest labelled concerns are used for training.
+MAX_TRAINING_SAMPLES = 50_000
+
+
+def train_category_model() -> ClassifierModel | None:
+    """Train on the platform's own labelled concerns and store the model; None (keyword fallback
+    stays in use) while there are fewer than MIN_TRAINING_SAMPLES of them."""
+    keywords = dict(Category.objects.filter(active=True).values_list("name", "keywords"))
+    samples = list(
+        SearchDocument.objects.filter(kind=DocumentKind.CONCERN, category__in=list(keywords))
+        .order_by("-source_created_at")
+        .values_list("body", "category")[:MAX_TRAINING_SAMPLES]
+    )
+    if len(samples) < MIN_TRAINING_SAMPLES:
+        logger.info("Category model not trained: %s labelled concerns", len(samples))
+        return None
+    # Every fifth sample is held out to report an honest accuracy; the stored model uses all.
+    held_out = samples[::5]
+    trial = classifier.train([s for i, s in enumerate(samples) if i % 5], keywords)
+    top1 = sum(1 for text, cat in held_out if [c for c, _ in classifier.predict(trial, text, 1)] == [cat])
+    model = classifier.train(samples, keywords)
+    with transaction.atomic():
+        ClassifierModel.objects.filter(active=True).update(active=False)
+        return ClassifierModel.objects.create(
+            samples=len(samples),
+            categories=list(model.categories),
+            payload=model.to_payload(),
+            holdout_top1=round(top1 / len(held_out), 4) if held_out else None,
+            active=True,
+        )

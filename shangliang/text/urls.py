@@ -1,2 +1,8 @@
+from django.urls import path
+
+from shangliang.text import views
+
 app_name = "text"
-urlpatterns: list = []
+urlpatterns = [
+    path("search/", views.search, name="search"),
+]

@@ -1,0 +1,325 @@
+"""Run the benchmark: ``BENCH_N=100000 python -m bench`` (BENCH_DATABASE_URL for PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+ROOT = Path(__file__).resolve().parent.parent
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+QUERIES = int(os.environ.get("BENCH_QUERIES", "400"))
+# Threads per worker: keep-alive connections, and one thread waits on the database while another runs.
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+
+
+@dataclass
+class Context:
+    n: int
+    communities: list[Any]
+    rng: random.Random
+    cookie: str = ""
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def fresh_database() -> None:
+    from django.conf import settings
+
+    if os.environ.get("BENCH_DATABASE_URL"):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    else:
+        path = Path(settings.DATABASES["default"]["NAME"])
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def load(ctx: Context) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bench import generator
+    from shangliang.text import services
+    from shangliang.text.models import DocumentKind
+
+    start_time = timezone.now() - dt.timedelta(days=730)
+    step = dt.timedelta(seconds=730 * 86400 / max(ctx.n, 1))
+    statuses = ["submitted", "screening", "accepted", "assigned_directly", "closed"]
+    indexing = 0.0
+    batch_size = 5000
+    produced = 0
+    source = generator.concerns(ctx.n, ctx.communities)
+    while produced < ctx.n:
+        batch = []
+        for concern in source:
+            batch.append(
+                services.DocumentInput(
+                    kind=DocumentKind.CONCERN,
+                    object_id=produced + 1,
+                    text=concern.text,
+                    created_at=start_time + step * produced,
+                    region_path=concern.community.path,
+                    community_id=concern.community.id,
+                    category=concern.category,
+                    status=statuses[produced % len(statuses)],
+                    is_public=produced % 3 == 0,
+                )
+            )
+            produced += 1
+            if len(batch) == batch_size:
+                break
+        began = time.perf_counter()
+        services.index_documents(batch, batch_size=batch_size)
+        indexing += time.perf_counter() - began
+        if produced % 100_000 == 0:
+            log(f"indexed {produced} ({produced / indexing:.0f}/s)")
+    ctx.figures["index_per_s"] = round(ctx.n / indexing, 1)
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO text_fts(text_fts) VALUES ('optimize')")
+            cursor.execute("ANALYZE")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE text_searchdocument")
+
+
+def similar_samples(ctx: Context) -> list[tuple[str, int]]:
+    from bench import generator
+
+    fresh = generator.concerns(QUERIES, ctx.communities, seed=ctx.rng.randint(1, 10**6))
+    return [(c.text, c.community.id) for c in fresh]
+
+
+def measure_inprocess(ctx: Context) -> None:
+    from bench import registry
+
+    for name, measure in registry.IN_PROCESS.items():
+        calls = measure.calls(ctx)
+        for call in calls[:20]:
+            call()
+        timings = []
+        for call in calls:
+            began = time.perf_counter()
+            call()
+            timings.append((time.perf_counter() - began) * 1000)
+        ctx.figures[f"{name}_p50_ms"] = round(statistics.median(timings), 2)
+        ctx.figures[f"{name}_p99_ms"] = round(percentile(timings, 0.99), 2)
+        log(f"{name}: p50 {ctx.figures[f'{name}_p50_ms']} ms, p99 {ctx.figures[f'{name}_p99_ms']} ms")
+
+
+def make_session() -> str:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from shangliang.core.roles import Role
+
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN})
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return f"sessionid={session.session_key}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wrk(url_base: str, paths: list[str], cookie: str) -> tuple[float, float]:
+    """Requests per second and p99 latency (ms) of wrk cycling through ``paths``."""
+    lines = ",".join(json.dumps(p) for p in paths)
+    script = (
+        f"local paths = {{{lines}}}\nlocal i = 0\n"
+        f'wrk.headers["Cookie"] = {json.dumps(cookie)}\n'
+        'request = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n'
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(script)
+    out = subprocess.run(
+        [WRK, "-t2", f"-c{WORKERS * THREADS * 2}", f"-d{DURATION}", "--latency", "-s", fh.name, url_base],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout
+    os.unlink(fh.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        log(f"warning: {errors.group(1)} non-2xx responses for {paths[0]}")
+    return rps, p99
+
+
+def rss_mb(pids: list[int]) -> float:
+    worst = 0.0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        if match:
+            worst = max(worst, int(match.group(1)) / 1024)
+    return round(worst, 1)
+
+
+def measure_http(ctx: Context) -> None:
+    from bench import registry
+
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "bench.wsgi",
+            "-w",
+            str(WORKERS),
+            "-b",
+            f"127.0.0.1:{port}",
+            "-k",
+            "gthread",
+            "--threads",
+            str(THREADS),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        # Warm every worker (jieba, the model) before timing.
+        for endpoint in registry.ENDPOINTS.values():
+            wrk(base, endpoint.paths(ctx)[:50], ctx.cookie)
+        bare_rps, bare_p99 = wrk(base, ["/bench/bare/"], ctx.cookie)
+        ctx.figures["bare_rps"], ctx.figures["bare_p99_ms"] = round(bare_rps, 1), round(bare_p99, 2)
+        log(f"bare: {bare_rps:.0f} req/s, p99 {bare_p99:.1f} ms")
+        for name, endpoint in registry.ENDPOINTS.items():
+            rps, p99 = wrk(base, endpoint.paths(ctx), ctx.cookie if endpoint.authenticated else "")
+            ctx.figures[f"{name}_http_rps"] = round(rps, 1)
+            ctx.figures[f"{name}_http_p99_ms"] = round(p99, 2)
+            ctx.figures[f"{name}_ratio"] = round(rps / bare_rps, 3)
+            log(f"{name}: {rps:.0f} req/s (ratio {rps / bare_rps:.2f}), p99 {p99:.1f} ms")
+        children = subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+        ).stdout.split()
+        ctx.figures["rss_mb"] = rss_mb([int(p) for p in children])
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def register_text() -> None:
+    from bench import generator, registry
+    from shangliang.text import selectors
+
+    def similar_calls(ctx: Context) -> list[Any]:
+        return [
+            (lambda t=text, c=cid: selectors.similar(text=t, community_id=c, limit=10))
+            for text, cid in similar_samples(ctx)
+        ]
+
+    def search_calls(ctx: Context) -> list[Any]:
+        admin = Admin()
+        return [
+            (lambda q=q: selectors.search(query=q, user=admin))
+            for q in (ctx.rng.choice(generator.SEARCH_QUERIES) for _ in range(QUERIES))
+        ]
+
+    def similar_paths(ctx: Context) -> list[str]:
+        return [f"/api/v1/text/similar?text={quote(t)}&community={c}" for t, c in similar_samples(ctx)]
+
+    def search_paths(ctx: Context) -> list[str]:
+        return [f"/api/v1/text/search?q={quote(q)}" for q in generator.SEARCH_QUERIES]
+
+    registry.register_inprocess(registry.InProcess("similar", similar_calls))
+    registry.register_inprocess(registry.InProcess("search", search_calls))
+    registry.register_endpoint(registry.Endpoint("similar", similar_paths))
+    registry.register_endpoint(registry.Endpoint("search", search_paths, authenticated=True))
+
+
+class Admin:
+    """A stand-in administrator for in-process search (sees every row)."""
+
+    is_authenticated = True
+    is_superuser = True
+    role = "admin"
+    region = None
+
+
+def main() -> None:
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from bench import generator, registry
+
+    n = int(os.environ.get("BENCH_N", "100000"))
+    ctx = Context(n=n, communities=generator.district(), rng=random.Random(5))
+    register_text()
+    began = time.perf_counter()
+    fresh_database()
+    load(ctx)
+    for name, loader in registry.LOADERS.items():
+        ctx.figures.update({f"{name}_{k}": v for k, v in loader(ctx).items()})
+    log(f"loaded {n} in {time.perf_counter() - began:.0f} s")
+    ctx.cookie = make_session()
+    measure_inprocess(ctx)
+    measure_http(ctx)
+    from django.db import connection
+
+    result = {"n": n, "database": connection.vendor, "workers": WORKERS, **ctx.figures}
+    ordered = {k: result[k] for k in ("n", "index_per_s", "rss_mb") if k in result}
+    ordered.update(result)
+    print(json.dumps(ordered, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

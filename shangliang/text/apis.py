@@ -1,0 +1,167 @@
+"""JSON endpoints of the text engine, mounted at /api/v1/text/. Thin: they call the selectors.
+
+Errors are JSON ``{"detail": "<中文说明>"}`` with status 400 (bad input) or 403 (not allowed);
+the parameter validation of django-ninja answers 422.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from shangliang.core.errors import ApplicationError
+from shangliang.text import selectors
+from shangliang.text.models import DocumentKind
+from shangliang.text.permissions import can_search_documents
+
+router = Router(tags=["文本"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class SimilarIn(Schema):
+    text: str = ""
+    community: int | None = None
+    category: str = ""
+    days: int | None = None
+    limit: int = 10
+
+
+class SimilarOut(Schema):
+    kind: str
+    object_id: int
+    title: str
+    text: str
+    community_id: int | None
+    category: str
+    status: str
+    created_at: dt.datetime
+    score: float
+    shared_words: list[str]
+    level: str
+
+
+class SearchIn(Schema):
+    q: str = ""
+    kind: DocumentKind | None = None
+    region: str = ""
+    category: str = ""
+    status: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+class SearchHitOut(Schema):
+    kind: str
+    kind_label: str
+    object_id: int
+    title: str
+    snippet_html: str
+    category: str
+    status: str
+    created_at: dt.datetime
+    score: float
+
+
+class SearchOut(Schema):
+    terms: list[str]
+    total: int
+    page: int
+    has_next: bool
+    hits: list[SearchHitOut]
+
+
+class CategoryOut(Schema):
+    name: str
+    confidence: float
+
+
+class ClusterOut(Schema):
+    label: str
+    size: int
+    object_ids: list[int]
+    community_ids: list[int]
+    first_at: dt.datetime
+    last_at: dt.datetime
+    samples: list[str]
+
+
+def _bad(exc: ApplicationError) -> tuple[int, dict[str, str]]:
+    return 400, {"detail": exc.message}
+
+
+FORBIDDEN = (403, {"detail": "仅工作人员可以使用此功能，请先登录。"})
+
+
+@router.get("/similar", response={200: list[SimilarOut], 400: ErrorOut}, summary="相似诉求")
+def similar(request: HttpRequest, params: Query[SimilarIn]) -> Any:
+    if params.days is not None and not 1 <= params.days <= 3660:
+        return 400, {"detail": "时间范围应在1到3660天之间。"}
+    since = timezone.now() - dt.timedelta(days=params.days) if params.days else None
+    try:
+        return selectors.similar(
+            text=params.text,
+            community_id=params.community,
+            category=params.category,
+            since=since,
+            limit=params.limit,
+            user=request.user,
+        )
+    except ApplicationError as exc:
+        return _bad(exc)
+
+
+@router.get("/search", response={200: SearchOut, 400: ErrorOut, 403: ErrorOut}, summary="全文检索")
+def search(request: HttpRequest, params: Query[SearchIn]) -> Any:
+    if not can_search_documents(request.user):
+        return FORBIDDEN
+    try:
+        result = selectors.search(
+            query=params.q,
+            user=request.user,
+            kinds=[params.kind] if params.kind else None,
+            region_path=params.region,
+            category=params.category,
+            status=params.status,
+            date_from=params.date_from,
+            date_to=params.date_to,
+            page=params.page,
+            per_page=params.per_page,
+        )
+    except ApplicationError as exc:
+        return _bad(exc)
+    return {
+        "terms": result.terms,
+        "total": result.total,
+        "page": result.page,
+        "has_next": result.has_next,
+        "hits": [{**hit.__dict__, "snippet_html": str(hit.snippet)} for hit in result.hits],
+    }
+
+
+@router.get("/category-suggestions", response={200: list[CategoryOut], 400: ErrorOut}, summary="类别推荐")
+def category_suggestions(request: HttpRequest, text: str = "") -> Any:
+    try:
+        return selectors.suggest_category(text)
+    except ApplicationError as exc:
+        return _bad(exc)
+
+
+@router.get(
+    "/hot-clusters", response={200: list[ClusterOut], 400: ErrorOut, 403: ErrorOut}, summary="热点问题"
+)
+def hot_clusters(request: HttpRequest, region: str = "", days: int = 30) -> Any:
+    if not can_search_documents(request.user):
+        return FORBIDDEN
+    try:
+        return selectors.hot_clusters(region_path=region, days=days, user=request.user)
+    except ApplicationError as exc:
+        return _bad(exc)

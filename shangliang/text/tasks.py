@@ -1,0 +1,20 @@
+"""Background work of the text engine (django-tasks). Tasks are thin: they call services."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from shangliang.text import services
+
+
+@task()
+def train_category_model() -> int:
+    """Train the category model on the labelled concerns in the index; returns the sample count."""
+    row = services.train_category_model()
+    return row.samples if row is not None else 0
+
+
+@task()
+def reindex_documents() -> int:
+    """Re-segment every indexed record (after the district dictionary changed)."""
+    return services.reindex_all()

@@ -1,0 +1,110 @@
+"""Similarity, highlighting, clustering and the category model on fixed samples."""
+
+from shangliang.text import classifier, clusters, similarity
+from shangliang.text.highlight import highlight, match_spans
+from shangliang.text.normalize import normalize
+
+
+def _score(a: str, b: str) -> float:
+    return similarity.score(similarity.profile(normalize(a)), similarity.profile(normalize(b)))[0]
+
+
+def test_score_same_problem_beats_same_place_other_problem():
+    # given
+    query = "海景花园5栋电梯又坏了，老人下不了楼"
+    same = "海景花园五栋电梯天天坏，物业修了又坏"
+    other = "海景花园5栋楼道灯坏了一个星期"
+    # when
+    same_score, other_score = _score(query, same), _score(query, other)
+    # then
+    assert same_score > other_score
+
+
+def test_score_returns_shared_words_heaviest_first():
+    # given
+    a = similarity.profile(normalize("北湾新村7栋飞线充电"))
+    b = similarity.profile(normalize("北湾新村七栋有人飞线充电"))
+    # when
+    value, shared = similarity.score(a, b)
+    # then
+    assert 0 < value <= 1
+    assert {"飞线充电", "新村"} <= set(shared)
+    assert shared.index("飞线充电") < shared.index("7")
+
+
+def test_score_of_empty_profiles_is_zero():
+    # given
+    empty = similarity.profile("")
+    # when / then
+    assert similarity.score(empty, empty) == (0.0, [])
+
+
+def test_highlight_marks_words_in_original_text_and_escapes_html():
+    # given
+    text = "<b>電梯</b>噪音"
+    # when
+    html = highlight(text, ["电梯", "噪音"])
+    # then
+    assert html == "&lt;b&gt;<mark>電梯</mark>&lt;/b&gt;<mark>噪音</mark>"
+
+
+def test_highlight_cuts_long_text_around_first_match():
+    # given
+    text = "前" * 300 + "电梯" + "后" * 300
+    # when
+    html = highlight(text, ["电梯"], max_chars=20)
+    # then
+    assert html == "…" + "前" * 5 + "<mark>电梯</mark>" + "后" * 13 + "…"
+
+
+def test_match_spans_merge_overlaps():
+    # given / when / then
+    assert match_spans("噪音扰民", ["噪音", "音扰", "扰民"]) == [(0, 4)]
+
+
+def test_cluster_groups_same_problem_and_labels_it():
+    # given
+    items = [
+        clusters.Item(1, ["海景花园", "5栋", "电梯", "坏", "困人"], group=1),
+        clusters.Item(2, ["海景花园", "5栋", "电梯", "坏", "物业"], group=1),
+        clusters.Item(3, ["西街", "路灯", "不亮"], group=1),
+        clusters.Item(4, ["海景花园", "5栋", "电梯", "坏"], group=2),
+    ]
+    # when
+    result = clusters.cluster(items, threshold=0.3)
+    # then
+    assert [sorted(c.keys) for c in result] == [[1, 2], [3], [4]]
+    assert "电梯" in result[0].label_words
+
+
+KEYWORDS = {"噪音扰民": "噪音 吵 广场舞", "水电气": "停电 停水 燃气", "其他": "其他"}
+
+
+def test_keyword_model_predicts_from_keywords_without_history():
+    # given
+    model = classifier.train([], KEYWORDS)
+    # when
+    top = classifier.predict(model, "楼下广场舞太吵了", k=3)
+    # then
+    assert top[0][0] == "噪音扰民"
+    assert sorted(name for name, _ in top) == ["其他", "噪音扰民", "水电气"]
+    assert round(sum(conf for _, conf in top), 3) == 1.0
+
+
+def test_trained_model_learns_from_history_and_round_trips():
+    # given
+    samples = [("小区里的流浪狗追着小孩", "其他")] * 5
+    model = classifier.train(samples, KEYWORDS)
+    # when
+    restored = classifier.Model.from_payload(model.to_payload())
+    top = classifier.predict(restored, "流浪狗越来越多", k=1)
+    # then
+    assert restored.samples == 5
+    assert top[0][0] == "其他"
+
+
+def test_predict_on_text_without_features_is_empty():
+    # given
+    model = classifier.train([], KEYWORDS)
+    # when / then
+    assert classifier.predict(model, "😀😀！！", k=3) == []

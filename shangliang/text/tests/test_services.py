@@ -1,0 +1,98 @@
+import pytest
+
+from shangliang.core.errors import ApplicationError
+from shangliang.text import fulltext, services
+from shangliang.text.models import DictionaryTerm, SearchDocument
+from shangliang.text.tests.factories import BASE_TIME, index
+
+
+def test_index_document_writes_terms_and_scoped_terms(db):
+    # given / when
+    doc = index("電梯壞了，噪音擾民", community_id=27, object_id=5)
+    # then
+    assert doc.terms == "电梯 坏 噪音扰民 噪音 音扰 扰民"
+    assert doc.scoped_terms.split(" ")[:3] == ["c27", "c27x电梯", "c27x坏"]
+    assert fulltext.match_all(["噪音"], 10) == [doc.pk]
+
+
+def test_index_document_replaces_the_previous_row(db):
+    # given
+    first = index("路灯不亮", object_id=9)
+    # when
+    second = index("电梯坏了", object_id=9, status="screening")
+    # then
+    assert second.pk == first.pk
+    assert SearchDocument.objects.count() == 1
+    assert fulltext.match_all(["路灯"], 10) == []
+    assert fulltext.match_all(["电梯"], 10) == [first.pk]
+
+
+def test_index_document_rejects_unknown_kind(db):
+    # given / when
+    with pytest.raises(ApplicationError) as exc:
+        index("路灯不亮", kind="letter")
+    # then
+    assert exc.value.message == "未知的文档类型：letter"
+    assert SearchDocument.objects.count() == 0
+
+
+def test_index_document_accepts_empty_and_long_text(db):
+    # given / when
+    empty = index("")
+    long = index("噪音" * 5000)
+    # then
+    assert empty.terms == ""
+    assert long.terms.split(" ")[0] == "噪音"
+
+
+def test_remove_document(db):
+    # given
+    doc = index("井盖缺失", object_id=3)
+    # when
+    removed = services.remove_document(kind="concern", object_id=3)
+    again = services.remove_document(kind="concern", object_id=3)
+    # then
+    assert (removed, again) == (True, False)
+    assert fulltext.match_all(["井盖"], 10) == []
+    assert not SearchDocument.objects.filter(pk=doc.pk).exists()
+
+
+def test_set_document_status(db):
+    # given
+    index("井盖缺失", object_id=4, status="submitted")
+    # when
+    changed = services.set_document_status(kind="concern", object_id=4, status="accepted")
+    # then
+    assert changed is True
+    assert SearchDocument.objects.get().status == "accepted"
+
+
+def test_index_documents_in_bulk(db):
+    # given
+    docs = [
+        services.DocumentInput(kind="concern", object_id=i, text=f"{i}栋电梯坏了", created_at=BASE_TIME)
+        for i in range(1, 6)
+    ]
+    # when
+    written = services.index_documents(docs, batch_size=2)
+    # then
+    assert written == 5
+    assert len(fulltext.match_all(["电梯"], 10)) == 5
+
+
+def test_dictionary_term_changes_segmentation_after_reindex(db):
+    # given
+    doc = index("椰风湾停水了", object_id=8)
+    assert "椰风湾" not in doc.terms.split(" ")
+    DictionaryTerm.objects.create(word="椰风湾")
+    services.dictionary_changed()
+    # when
+    count = services.reindex_all()
+    # then
+    doc.refresh_from_db()
+    assert count == 1
+    assert doc.terms.split(" ")[0] == "椰风湾"
+    assert fulltext.match_all(["椰风湾"], 10) == [doc.pk]
+    DictionaryTerm.objects.all().delete()
+    services.dictionary_changed()
+    services.ensure_dictionary(force=True)
