@@ -215,7 +215,9 @@ def room_list(request: HttpRequest) -> HttpResponse:
 
 
 def _room_regions(user: Any) -> Any:
-    prefix = perms.scope_path(user) or ""
+    prefix = perms.scope_path(user)
+    if prefix is None:
+        return Region.objects.none()
     return Region.objects.filter(path__startswith=prefix).exclude(level=RegionLevel.GRID).order_by("path")
 
 
@@ -261,6 +263,7 @@ def _render_room(
     ]
     context = {
         "room": room,
+        "convener_phone": mask_phone(room.convener_phone) if room.convener_phone else "",
         "can_change": can_change,
         "checks": rows,
         "satisfied_count": sum(1 for row in checklist if row.satisfied),
