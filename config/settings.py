@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
     "shangliang.accounts",
     "shangliang.places",
     "shangliang.text",
+    "shangliang.notifications",
+    "shangliang.concerns",
     "shangliang.portal",
     "shangliang.demo",
 ]
@@ -112,7 +115,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # WAL lets the web server and the worker read while the other writes; the busy
                 # timeout makes a writer wait for the lock instead of failing at once.
@@ -221,7 +224,7 @@ LOGGING = {
 }
 
 # --- Domain settings (defaults from the consultation rules; each may be overridden) -----------
-SHANGLIANG = {
+SHANGLIANG: dict[str, Any] = {
     # Shown on every page; a district changes its brand here.
     "BRAND_NAME": os.environ.get("SHANGLIANG_BRAND_NAME", "珠事好商量"),
     "BRAND_ORG": os.environ.get("SHANGLIANG_BRAND_ORG", "政协海城区委员会"),
@@ -233,3 +236,20 @@ SHANGLIANG = {
 
 # Fernet key(s) for personal data at rest (phone numbers); derived from SECRET_KEY when empty.
 SHANGLIANG_FIELD_KEY = os.environ.get("SHANGLIANG_FIELD_KEY", "")
+
+# --- Notifications (SMS through the outbox) ---------------------------------------------------
+# Tests keep messages in memory (``notifications.sms.outbox``) whatever the environment says;
+# development prints them and appends them to var/sms.log; production sets HttpSmsBackend.
+SHANGLIANG_SMS_BACKEND = (
+    "shangliang.notifications.sms.LocmemSmsBackend"
+    if TESTING
+    else os.environ.get("SHANGLIANG_SMS_BACKEND", "shangliang.notifications.sms.ConsoleFileBackend")
+)
+SHANGLIANG_SMS_LOG = Path(os.environ.get("SHANGLIANG_SMS_LOG", VAR_DIR / "sms.log"))
+SHANGLIANG_SMS_HTTP_URL = os.environ.get("SHANGLIANG_SMS_HTTP_URL", "")
+SHANGLIANG_SMS_HTTP_TOKEN = os.environ.get("SHANGLIANG_SMS_HTTP_TOKEN", "")
+SHANGLIANG_SMS_HTTP_TIMEOUT = float(os.environ.get("SHANGLIANG_SMS_HTTP_TIMEOUT", "10"))
+# The registered signature (短信签名) the gateway puts in 【】 before every text.
+SHANGLIANG_SMS_SIGN = os.environ.get("SHANGLIANG_SMS_SIGN", SHANGLIANG["BRAND_NAME"])
+# Tries before a message is given up (dead); the waits between them are in notifications.delivery.
+SHANGLIANG_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("SHANGLIANG_OUTBOX_MAX_ATTEMPTS", "6"))

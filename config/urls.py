@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from shangliang.api.urls import api
 
@@ -8,12 +8,20 @@ admin.site.site_header = f"{settings.SHANGLIANG['BRAND_NAME']} 管理后台"
 admin.site.site_title = settings.SHANGLIANG["BRAND_NAME"]
 admin.site.index_title = "基础数据与配置"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("shangliang.portal.urls")),
     path("", include("shangliang.core.urls")),
     path("accounts/", include("shangliang.accounts.urls")),
     path("places/", include("shangliang.places.urls")),
     path("text/", include("shangliang.text.urls")),
+    path("concerns/", include("shangliang.concerns.urls")),
+    path("notifications/", include("shangliang.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    # In production the reverse proxy serves uploaded photos (see the README).
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -53,7 +53,7 @@ def apply_transition(
         setattr(obj, name, value)
         update_fields.append(name)
     if hasattr(obj, "version"):
-        obj.version = models.F("version") + 1  # type: ignore[attr-defined]
+        obj.version = models.F("version") + 1
         update_fields.append("version")
     obj.save(update_fields=update_fields)
     if hasattr(obj, "version"):

@@ -5,4 +5,5 @@ from shangliang.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
 ]

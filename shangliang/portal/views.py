@@ -1,7 +1,14 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
+from shangliang.concerns.rules import mask_personal_text
+from shangliang.core.errors import ApplicationError
 from shangliang.places import selectors as places
+from shangliang.text import selectors as text_selectors
+
+# Pages a public search hit opens, by kind of record.
+PUBLIC_PAGES = {"concern": "concerns:public-detail"}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -19,4 +26,31 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "portal/home.html",
         {"figures": figures, "open_days": places.upcoming_open_days(rooms, limit=6), "rooms": rooms},
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Public search: only public records, with personal numbers masked in the snippets."""
+    query = request.GET.get("q", "").strip()
+    error = ""
+    hits = []
+    total = 0
+    if query:
+        try:
+            page = text_selectors.search(query=query, user=None, kinds=list(PUBLIC_PAGES), per_page=20)
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            total = page.total
+            hits = [
+                {
+                    "url": reverse(PUBLIC_PAGES[hit.kind], args=[hit.object_id]),
+                    "kind": hit.kind_label,
+                    "snippet": mask_personal_text(hit.snippet),
+                    "created_at": hit.created_at,
+                }
+                for hit in page.hits
+            ]
+    return render(
+        request, "portal/search.html", {"query": query, "hits": hits, "total": total, "error": error}
     )

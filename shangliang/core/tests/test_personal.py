@@ -5,7 +5,11 @@ from shangliang.core.personal import InvalidPhone, decrypt, encrypt, lookup_hash
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("13812345678", "13812345678"), ("+86 138-1234-5678", "13812345678"), ("0086 19912345678", "19912345678")],
+    [
+        ("13812345678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("0086 19912345678", "19912345678"),
+    ],
 )
 def test_mobile_numbers_are_normalized(raw, expected):
     assert normalize_mobile(raw) == expected

@@ -29,3 +29,22 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   }, true);
 })();
+
+// "系统推荐类别": a tap on a suggested category selects it in the category list.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-category]");
+  if (!button) { return; }
+  var select = document.getElementById("id_category");
+  if (!select) { return; }
+  Array.prototype.forEach.call(select.options, function (option) {
+    if (option.text === button.getAttribute("data-category")) { select.value = option.value; }
+  });
+  select.dispatchEvent(new Event("change", { bubbles: true }));
+});
+
+// Forms marked data-submit-shortcut save with Ctrl+Enter (fast typing-in of paper forms).
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) { return; }
+  var form = event.target.closest && event.target.closest("form[data-submit-shortcut]");
+  if (form) { event.preventDefault(); form.requestSubmit(); }
+});

@@ -1,0 +1,249 @@
+"""Concerns (诉求 / 议题线索): what residents, grid workers, members and the government raise.
+
+A concern belongs to a place (a community or a grid), has a tracking code the resident keeps, and
+follows the states of DOMAIN §4. Personal data (the resident's name and phone) is stored encrypted,
+with a keyed hash to find a person's concerns by phone; it is shown masked except to staff who need
+it, and every full view is an audit event.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from shangliang.core.models import TimeStampedModel, VersionedModel
+
+
+class ConcernSource(models.TextChoices):
+    RESIDENT = "resident", "群众出题"
+    GRID = "grid", "网格筛题"
+    MEMBER = "member", "委员荐题"
+    GOVERNMENT = "government", "党委政府点题"
+
+
+class EntryChannel(models.TextChoices):
+    ONLINE = "online", "居民自行提交"
+    PHONE = "phone", "电话代录"
+    DOOR_TO_DOOR = "door", "入户走访代录"
+    PAPER = "paper", "纸质表格录入"
+    HOTLINE = "hotline", "12345热线转来"
+    SITE = "site", "议事日现场登记"
+
+
+ASSISTED_CHANNELS = (
+    EntryChannel.PHONE,
+    EntryChannel.DOOR_TO_DOOR,
+    EntryChannel.PAPER,
+    EntryChannel.HOTLINE,
+    EntryChannel.SITE,
+)
+
+
+class ConcernStatus(models.TextChoices):
+    SUBMITTED = "submitted", "已受理"
+    SCREENING = "screening", "研判中"
+    ACCEPTED = "accepted", "已立题"
+    ASSIGNED_DIRECTLY = "assigned_directly", "已直接交办"
+    REFERRED = "referred", "已转介"
+    CONVERTED = "converted", "已转提案/社情民意"
+    MERGED = "merged", "已合并"
+    DECLINED = "declined", "不予立题"
+    RESOLVED = "resolved", "已解决"
+    CLOSED = "closed", "已办结"
+
+
+CONCERN_TRANSITIONS: dict[str, frozenset[str]] = {
+    ConcernStatus.SUBMITTED: frozenset(
+        {ConcernStatus.SCREENING, ConcernStatus.MERGED, ConcernStatus.DECLINED}
+    ),
+    ConcernStatus.SCREENING: frozenset(
+        {
+            ConcernStatus.ACCEPTED,
+            ConcernStatus.ASSIGNED_DIRECTLY,
+            ConcernStatus.REFERRED,
+            ConcernStatus.CONVERTED,
+            ConcernStatus.MERGED,
+            ConcernStatus.DECLINED,
+        }
+    ),
+    ConcernStatus.ACCEPTED: frozenset({ConcernStatus.RESOLVED, ConcernStatus.CLOSED}),
+    ConcernStatus.ASSIGNED_DIRECTLY: frozenset({ConcernStatus.RESOLVED, ConcernStatus.CLOSED}),
+    ConcernStatus.REFERRED: frozenset({ConcernStatus.CLOSED}),
+    ConcernStatus.CONVERTED: frozenset({ConcernStatus.CLOSED}),
+    ConcernStatus.MERGED: frozenset({ConcernStatus.SCREENING}),
+    ConcernStatus.RESOLVED: frozenset({ConcernStatus.CLOSED}),
+    ConcernStatus.DECLINED: frozenset(),
+    ConcernStatus.CLOSED: frozenset(),
+}
+
+# While a concern is in one of these states the resident may still add to it.
+OPEN_STATUSES = frozenset(
+    {
+        ConcernStatus.SUBMITTED,
+        ConcernStatus.SCREENING,
+        ConcernStatus.ACCEPTED,
+        ConcernStatus.ASSIGNED_DIRECTLY,
+        ConcernStatus.REFERRED,
+        ConcernStatus.CONVERTED,
+    }
+)
+
+
+class Concern(VersionedModel):
+    tracking_code = models.CharField("查询码", max_length=12, unique=True)
+    source = models.CharField(
+        "来源", max_length=12, choices=ConcernSource.choices, default=ConcernSource.RESIDENT
+    )
+    channel = models.CharField(
+        "渠道", max_length=10, choices=EntryChannel.choices, default=EntryChannel.ONLINE
+    )
+    status = models.CharField(
+        "状态", max_length=20, choices=ConcernStatus.choices, default=ConcernStatus.SUBMITTED, db_index=True
+    )
+    text = models.TextField("诉求内容")
+    place_description = models.CharField("具体位置", max_length=200, blank=True)
+    region = models.ForeignKey(
+        "places.Region", verbose_name="所在区域", on_delete=models.PROTECT, related_name="concerns"
+    )
+    community = models.ForeignKey(
+        "places.Region",
+        verbose_name="所在村/社区",
+        on_delete=models.PROTECT,
+        related_name="community_concerns",
+    )
+    region_path = models.CharField("区域路径", max_length=255, db_index=True)
+    category = models.ForeignKey(
+        "text.Category",
+        verbose_name="类别",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    suggested_category = models.CharField("系统推荐类别", max_length=30, blank=True)
+    # Personal data, encrypted (shangliang.core.personal).
+    name_encrypted = models.TextField("姓名（加密）", blank=True)
+    phone_encrypted = models.TextField("手机号（加密）", blank=True)
+    phone_hash = models.CharField("手机号索引", max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField("手机号（脱敏）", max_length=20, blank=True)
+    contact_consent_at = models.DateTimeField("同意使用联系方式时间", null=True, blank=True)
+    anonymous = models.BooleanField("匿名", default=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="代录人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assisted_concerns",
+    )
+    external_ref = models.CharField("外部编号（12345工单号等）", max_length=40, blank=True)
+    needs_review = models.BooleanField("需人工审核", default=False)
+    review_reason = models.CharField("审核原因", max_length=200, blank=True)
+    is_public = models.BooleanField(
+        "公开", default=True, help_text="公开的诉求可被其他居民看到（不含个人信息）并附议。"
+    )
+    supporters_count = models.PositiveIntegerField("附议人数", default=0)
+    client_token = models.CharField("提交令牌", max_length=64, unique=True, null=True, blank=True)
+    submitted_ip_hash = models.CharField("提交地址索引", max_length=64, blank=True)
+    first_response_due = models.DateField("首次答复期限", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "群众诉求"
+        verbose_name_plural = "群众诉求"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="concern_status_time_idx"),
+            models.Index(fields=["community", "created_at"], name="concern_community_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} {self.text[:20]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def photo_upload_to(instance: ConcernPhoto, filename: str) -> str:
+    return f"concerns/{instance.concern_id}/{filename}"
+
+
+class ConcernPhoto(TimeStampedModel):
+    """A photo, re-encoded on upload (location and other metadata removed), with a thumbnail."""
+
+    concern = models.ForeignKey(Concern, verbose_name="诉求", on_delete=models.CASCADE, related_name="photos")
+    followup = models.ForeignKey(
+        "ConcernFollowUp",
+        verbose_name="补充",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    image = models.ImageField("图片", upload_to=photo_upload_to, width_field="width", height_field="height")
+    thumbnail = models.ImageField("缩略图", upload_to=photo_upload_to)
+    width = models.PositiveIntegerField("宽", default=0)
+    height = models.PositiveIntegerField("高", default=0)
+
+    class Meta:
+        verbose_name = "诉求照片"
+        verbose_name_plural = "诉求照片"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.concern.tracking_code} 照片{self.pk}"
+
+
+class ConcernFollowUp(TimeStampedModel):
+    """Something the resident added while the concern was open."""
+
+    concern = models.ForeignKey(
+        Concern, verbose_name="诉求", on_delete=models.CASCADE, related_name="followups"
+    )
+    text = models.TextField("补充内容", blank=True)
+
+    class Meta:
+        verbose_name = "居民补充"
+        verbose_name_plural = "居民补充"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.concern.tracking_code} 补充{self.pk}"
+
+
+class ConcernSupport(TimeStampedModel):
+    """A resident saying "我也遇到" instead of filing the same problem again. One per phone, or per
+    browser (a random token in a cookie) for residents who give no phone."""
+
+    concern = models.ForeignKey(
+        Concern, verbose_name="诉求", on_delete=models.CASCADE, related_name="supports"
+    )
+    supporter_key = models.CharField("附议人索引", max_length=64)
+    ip_hash = models.CharField("地址索引", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "附议"
+        verbose_name_plural = "附议"
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "supporter_key"], name="concern_support_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.concern.tracking_code} 附议{self.pk}"
+
+
+class SensitiveWord(TimeStampedModel):
+    """A word that sends a concern to staff review before it is shown publicly (never dropped)."""
+
+    word = models.CharField("敏感词", max_length=30, unique=True)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "敏感词"
+        verbose_name_plural = "敏感词"
+        ordering = ["word"]
+        constraints = [models.CheckConstraint(condition=~Q(word=""), name="sensitive_word_not_empty")]
+
+    def __str__(self) -> str:
+        return self.word

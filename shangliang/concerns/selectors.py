@@ -1,0 +1,137 @@
+"""Reads of the intake: by tracking code, by phone, similar public concerns, timelines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+
+from shangliang.concerns import permissions
+from shangliang.concerns.models import Concern
+from shangliang.concerns.rules import clean_tracking_code, mask_personal_text
+from shangliang.core.models import AuditEvent
+from shangliang.core.personal import lookup_hash
+from shangliang.places.models import Region, RegionLevel
+from shangliang.places.permissions import is_admin
+from shangliang.text import selectors as text_selectors
+from shangliang.text.models import DocumentKind
+
+
+def concern_by_code(raw_code: str) -> Concern | None:
+    code = clean_tracking_code(raw_code)
+    if not code:
+        return None
+    return (
+        Concern.objects.select_related("region", "community", "community__parent", "category")
+        .filter(tracking_code=code)
+        .first()
+    )
+
+
+def concern_by_client_token(token: str) -> Concern | None:
+    """The concern a form already created (a double click, a browser resending the form)."""
+    return Concern.objects.filter(client_token=token).first() if token else None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    text: str
+    kind: str  # dotted event type, for an icon
+
+
+def public_timeline(concern: Concern) -> list[TimelineEntry]:
+    """The resident-visible history: public audit events only, never who did it or personal data."""
+    events = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Concern), object_id=str(concern.pk), public=True
+    ).order_by("created_at", "id")
+    return [TimelineEntry(at=e.created_at, text=e.public_text, kind=e.event_type) for e in events]
+
+
+def concerns_for_phone(phone: str) -> QuerySet[Concern]:
+    return (
+        Concern.objects.filter(phone_hash=lookup_hash(phone))
+        .exclude(phone_hash="")
+        .select_related("community", "category")
+        .order_by("-created_at")
+    )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An earlier public concern that is likely the same problem, for "我也遇到"."""
+
+    concern: Concern
+    score: float
+    shared_words: list[str]
+    public_text: str
+
+    @property
+    def residents(self) -> int:
+        return 1 + self.concern.supporters_count
+
+
+def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> list[Suggestion]:
+    """Public, open concerns of the same community that are likely the same problem."""
+    hits = text_selectors.similar(
+        text=text, community_id=community_id, kinds=(DocumentKind.CONCERN,), limit=10, user=None
+    )
+    likely = [h for h in hits if h.level == "likely"]
+    if not likely:
+        return []
+    concerns = {
+        c.pk: c
+        for c in Concern.objects.filter(
+            pk__in=[h.object_id for h in likely], is_public=True, needs_review=False
+        ).select_related("community")
+        if c.is_open
+    }
+    result = [
+        Suggestion(
+            concern=concerns[h.object_id],
+            score=h.score,
+            shared_words=h.shared_words,
+            public_text=mask_personal_text(concerns[h.object_id].text),
+        )
+        for h in likely
+        if h.object_id in concerns
+    ]
+    return result[:limit]
+
+
+def communities_by_street() -> list[tuple[Region, list[Region]]]:
+    """Streets with their villages/communities, for the place picker (two queries)."""
+    communities = list(
+        Region.objects.filter(level=RegionLevel.COMMUNITY)
+        .select_related("parent")
+        .order_by("parent__path", "name")
+    )
+    grouped: dict[int, tuple[Region, list[Region]]] = {}
+    for community in communities:
+        assert community.parent is not None
+        grouped.setdefault(community.parent.pk, (community.parent, []))[1].append(community)
+    return list(grouped.values())
+
+
+def grids_of(community_id: int | None) -> QuerySet[Region]:
+    if not community_id:
+        return Region.objects.none()
+    return Region.objects.filter(level=RegionLevel.GRID, parent_id=community_id).order_by(
+        "sort_order", "name"
+    )
+
+
+def concerns_for_staff(user: object) -> QuerySet[Concern]:
+    """Concerns a back-office person may see (the screening desk narrows this further)."""
+    qs = Concern.objects.select_related("community", "category", "region")
+    if is_admin(user):
+        return qs
+    scope = permissions.scope_region(user)
+    role = getattr(user, "role", "")
+    if role == "member":
+        return qs.filter(community_id__in=permissions.linked_community_ids(user))
+    if scope is None or not scope.path or role not in ("staff", "secretary", "grid_worker", "chair"):
+        return qs.none()
+    return qs.filter(region_path__startswith=scope.path)

@@ -1,0 +1,404 @@
+"""Writes of the intake: submitting (by residents and by staff for them), supporting, following up,
+and residents' control over their contact data.
+
+Every function checks its own rules and writes an audit event; the resident-visible ones are
+``public`` events whose text carries no personal data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from shangliang.concerns import permissions, rules, selectors
+from shangliang.concerns.models import (
+    ASSISTED_CHANNELS,
+    Concern,
+    ConcernFollowUp,
+    ConcernPhoto,
+    ConcernSource,
+    ConcernSupport,
+    EntryChannel,
+    SensitiveWord,
+)
+from shangliang.core import audit, images, personal, uploads
+from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.ratelimit import Limit, allow
+from shangliang.core.workdays import add_working_days_db
+from shangliang.places.models import Region, RegionLevel
+from shangliang.text import selectors as text_selectors
+from shangliang.text import services as text_services
+from shangliang.text.models import Category
+
+logger = logging.getLogger(__name__)
+
+# Public intake limits: generous for a family sharing one phone, tight for a script.
+SUBMIT_LIMIT_PER_IP = Limit(count=10, seconds=3600)
+SUBMIT_LIMIT_PER_PHONE = Limit(count=5, seconds=24 * 3600)
+SUPPORT_LIMIT_PER_IP = Limit(count=30, seconds=3600)
+FOLLOWUP_LIMIT_PER_CODE = Limit(count=10, seconds=24 * 3600)
+FIRST_RESPONSE_WORKING_DAYS = 5
+
+
+@dataclass
+class ConcernInput:
+    """What a submit form collects (validated again here: the form is not the only caller)."""
+
+    text: str
+    region_id: int | None
+    place_description: str = ""
+    category_id: int | None = None
+    phone: str = ""
+    name: str = ""
+    consent: bool = False
+    anonymous: bool = True
+    photos: Sequence[Any] = field(default_factory=list)
+    client_token: str = ""
+    source: str = ConcernSource.RESIDENT
+    channel: str = EntryChannel.ONLINE
+    external_ref: str = ""
+
+
+def ip_hash(ip: str) -> str:
+    return personal.lookup_hash(f"ip:{ip}") if ip else ""
+
+
+def _clean_text(data: ConcernInput) -> tuple[str, str]:
+    text = (data.text or "").strip()
+    if not text:
+        raise ApplicationError("请填写您要反映的问题。", field="text")
+    if len(text) < rules.MIN_TEXT:
+        raise ApplicationError(
+            f"问题描述太短了，请至少写 {rules.MIN_TEXT} 个字，说清楚是什么问题。", field="text"
+        )
+    if len(text) > rules.MAX_TEXT:
+        raise ApplicationError(
+            f"问题描述不能超过 {rules.MAX_TEXT} 字（现在 {len(text)} 字），请精简后再提交。", field="text"
+        )
+    place = (data.place_description or "").strip()
+    if len(place) > rules.MAX_PLACE:
+        raise ApplicationError(f"具体位置不能超过 {rules.MAX_PLACE} 字。", field="place_description")
+    return text, place
+
+
+def _clean_region(region_id: int | None) -> tuple[Region, Region]:
+    """The place given and its community. Only communities and grids are places a concern can be."""
+    region = (
+        Region.objects.filter(pk=region_id, level__in=[RegionLevel.COMMUNITY, RegionLevel.GRID])
+        .select_related("parent")
+        .first()
+        if region_id
+        else None
+    )
+    if region is None:
+        raise ApplicationError("请选择问题所在的村(社区)。", field="region")
+    community = region if region.level == RegionLevel.COMMUNITY else region.parent
+    assert community is not None
+    return region, community
+
+
+def _clean_contact(data: ConcernInput) -> tuple[str, str]:
+    if data.anonymous or not (data.phone or "").strip():
+        if not data.anonymous and not (data.phone or "").strip():
+            raise ApplicationError("请填写手机号，或选择匿名反映。", field="phone")
+        return "", ""
+    try:
+        phone = personal.normalize_mobile(data.phone)
+    except personal.InvalidPhone as exc:
+        raise ApplicationError(str(exc), field="phone") from exc
+    if not data.consent:
+        raise ApplicationError("留下手机号需要您同意我们用它联系您、发送办理进度短信。", field="consent")
+    return phone, (data.name or "").strip()[:30]
+
+
+def _clean_photos(photos: Sequence[Any]) -> None:
+    if len(photos) > rules.MAX_PHOTOS:
+        raise ApplicationError(
+            f"最多上传 {rules.MAX_PHOTOS} 张照片（您选了 {len(photos)} 张）。", field="photos"
+        )
+    for photo in photos:
+        try:
+            uploads.validate_upload(photo, kinds=(uploads.IMAGE,), max_bytes=rules.MAX_PHOTO_MB * 1024 * 1024)
+        except ValidationError as exc:
+            name = getattr(photo, "name", "")
+            raise ApplicationError(f"照片“{name}”未能上传：{exc.messages[0]}", field="photos") from exc
+
+
+def _store_photos(concern: Concern, photos: Sequence[Any], followup: ConcernFollowUp | None = None) -> None:
+    for index, photo in enumerate(photos, start=1):
+        encoded = images.reencode(
+            photo, stem=f"{concern.tracking_code}-{followup.pk if followup else 0}-{index}"
+        )
+        record = ConcernPhoto(concern=concern, followup=followup)
+        record.image.save(encoded.image.name or "photo.jpg", encoded.image, save=False)
+        record.thumbnail.save(encoded.thumbnail.name or "thumb.jpg", encoded.thumbnail, save=False)
+        record.save()
+
+
+def _category(data: ConcernInput, suggested: str) -> Category | None:
+    """The category chosen, or else the engine's top suggestion (staff can correct it later)."""
+    if not data.category_id:
+        return Category.objects.filter(name=suggested, active=True).first() if suggested else None
+    category = Category.objects.filter(pk=data.category_id, active=True).first()
+    if category is None:
+        raise ApplicationError("请选择有效的问题类别。", field="category")
+    return category
+
+
+def suggested_category(text: str) -> str:
+    try:
+        suggestions = text_selectors.suggest_category(text, k=1)
+    except ApplicationError:
+        return ""
+    return suggestions[0].name if suggestions else ""
+
+
+def _unique_code() -> str:
+    for _ in range(10):
+        code = rules.new_tracking_code()
+        if not Concern.objects.filter(tracking_code=code).exists():
+            return code
+    raise ApplicationError("系统繁忙，请稍后再试。")  # pragma: no cover - 31^8 codes
+
+
+def index_concern(concern: Concern) -> None:
+    text_services.index_document(
+        kind="concern",
+        object_id=concern.pk,
+        text=concern.text,
+        created_at=concern.created_at,
+        region=concern.region,
+        community_id=concern.community_id,
+        category=concern.category.name if concern.category else "",
+        status=concern.status,
+        is_public=concern.is_public and not concern.needs_review,
+    )
+
+
+def concern_submit(*, data: ConcernInput, ip: str = "", actor: Any = None) -> tuple[Concern, bool]:
+    """Register a concern. Returns (concern, created): a repeated submit of the same form (same
+    ``client_token``) returns the first concern instead of creating another."""
+    existing = selectors.concern_by_client_token(data.client_token)
+    if existing is not None:
+        return existing, False
+    assisted = data.channel in ASSISTED_CHANNELS
+    if assisted and not permissions.can_enter_for_resident(actor):
+        raise PermissionDenied("只有网格员、社区和政协机关工作人员可以代居民录入诉求。")
+    if data.source != ConcernSource.RESIDENT and not permissions.can_submit_as_source(actor, data.source):
+        raise PermissionDenied("您不能以该来源提交议题线索。")
+    text, place = _clean_text(data)
+    region, community = _clean_region(data.region_id)
+    if assisted and not permissions.can_act_in_region(actor, region):
+        raise PermissionDenied("该村(社区)不在您的负责范围内。")
+    phone, name = _clean_contact(data)
+    if assisted and phone and not data.consent:
+        raise ApplicationError("请确认已征得居民同意记录其联系方式。", field="consent")
+    if data.channel == EntryChannel.HOTLINE and not data.external_ref.strip():
+        raise ApplicationError("请填写12345热线工单号。", field="external_ref")
+    suggested = suggested_category(text)
+    category = _category(data, suggested)
+    _clean_photos(data.photos)
+    if not assisted:
+        if ip and not allow("submit-ip", ip, SUBMIT_LIMIT_PER_IP):
+            raise ApplicationError(
+                "提交过于频繁，请一小时后再试；急事请直接拨打社区电话。", code="rate_limited"
+            )
+        if phone and not allow("submit-phone", phone, SUBMIT_LIMIT_PER_PHONE):
+            raise ApplicationError("该手机号今天提交次数已达上限，请明天再试。", code="rate_limited")
+
+    words = list(SensitiveWord.objects.filter(active=True).values_list("word", flat=True))
+    hits = rules.sensitive_hits(text + place, words)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            concern = Concern.objects.create(
+                tracking_code=_unique_code(),
+                source=data.source,
+                channel=data.channel,
+                text=text,
+                place_description=place,
+                region=region,
+                community=community,
+                region_path=region.path,
+                category=category,
+                suggested_category=suggested[:30],
+                name_encrypted=personal.encrypt(name),
+                phone_encrypted=personal.encrypt(phone),
+                phone_hash=personal.lookup_hash(phone),
+                phone_masked=personal.mask_phone(phone) if phone else "",
+                contact_consent_at=now if phone else None,
+                anonymous=not phone,
+                operator=actor if assisted else None,
+                external_ref=data.external_ref.strip()[:40],
+                needs_review=bool(hits),
+                review_reason=("含敏感词：" + "、".join(hits)) if hits else "",
+                client_token=data.client_token or None,
+                submitted_ip_hash=ip_hash(ip),
+                first_response_due=add_working_days_db(timezone.localdate(now), FIRST_RESPONSE_WORKING_DAYS),
+            )
+            _store_photos(concern, data.photos)
+            index_concern(concern)
+            how = EntryChannel(data.channel).label
+            audit.record(
+                target=concern,
+                event_type="concern.submitted",
+                actor=actor,
+                new={"status": concern.status, "channel": data.channel, "source": data.source},
+                public=True,
+                public_text=f"已收到您的反映（{how}）。我们将在 {FIRST_RESPONSE_WORKING_DAYS} 个工作日内给出处理意见。",
+                actor_label="" if actor else "居民",
+            )
+            if hits:
+                audit.record(
+                    target=concern,
+                    event_type="concern.flagged",
+                    reason=concern.review_reason,
+                    actor_label="系统",
+                )
+            _notify_submitted(concern, phone)
+    except IntegrityError:
+        # Two identical submits raced; the other one won.
+        existing = selectors.concern_by_client_token(data.client_token)
+        if existing is None:
+            raise
+        return existing, False
+    return concern, True
+
+
+def _notify_submitted(concern: Concern, phone: str) -> None:
+    if not phone:
+        return
+    from shangliang.notifications.services import enqueue_sms
+
+    enqueue_sms(
+        phone=phone,
+        body=(
+            f"您反映的问题已受理，查询码 {rules.format_tracking_code(concern.tracking_code)}，"
+            "可凭此码查看办理进度。"
+        ),
+        about=concern,
+        dedupe_key=f"concern:{concern.pk}:submitted",
+    )
+
+
+def notify_public_change(concern: Concern, text: str, *, key: str) -> None:
+    """Tell the resident (if they left a phone) about a public status change of their concern."""
+    phone = personal.decrypt(concern.phone_encrypted)
+    if not phone:
+        return
+    from shangliang.notifications.services import enqueue_sms
+
+    enqueue_sms(
+        phone=phone,
+        body=f"您反映的问题（查询码 {rules.format_tracking_code(concern.tracking_code)}）有新进展：{text}",
+        about=concern,
+        dedupe_key=f"concern:{concern.pk}:{key}",
+    )
+
+
+def supporter_key(*, phone: str = "", browser_token: str = "") -> str:
+    if phone:
+        return personal.lookup_hash(f"phone:{phone}")
+    if browser_token:
+        return hashlib.sha256(f"browser:{browser_token}".encode()).hexdigest()
+    raise ApplicationError("无法识别附议人，请刷新页面后重试。")
+
+
+def concern_support(
+    *, concern_id: int, phone: str = "", browser_token: str = "", ip: str = ""
+) -> tuple[Concern, bool]:
+    """ "我也遇到": count one more resident affected. Returns (concern, counted); the same person
+    supporting twice counts once."""
+    concern = Concern.objects.filter(pk=concern_id, is_public=True, needs_review=False).first()
+    if concern is None:
+        raise ApplicationError("没有找到这条公开的反映，可能已被合并或撤下。")
+    if phone:
+        try:
+            phone = personal.normalize_mobile(phone)
+        except personal.InvalidPhone as exc:
+            raise ApplicationError(str(exc), field="phone") from exc
+    key = supporter_key(phone=phone, browser_token=browser_token)
+    if ConcernSupport.objects.filter(concern=concern, supporter_key=key).exists():
+        return concern, False
+    if ip and not allow("support-ip", ip, SUPPORT_LIMIT_PER_IP):
+        raise ApplicationError("操作过于频繁，请稍后再试。", code="rate_limited")
+    try:
+        with transaction.atomic():
+            ConcernSupport.objects.create(concern=concern, supporter_key=key, ip_hash=ip_hash(ip))
+            Concern.objects.filter(pk=concern.pk).update(supporters_count=F("supporters_count") + 1)
+            audit.record(target=concern, event_type="concern.supported", actor_label="居民")
+    except IntegrityError:
+        return concern, False
+    concern.refresh_from_db(fields=["supporters_count"])
+    return concern, True
+
+
+def concern_add_followup(*, concern: Concern, text: str, photos: Sequence[Any] = ()) -> ConcernFollowUp:
+    """The resident adds a detail or photo while their concern is open (authorised by the code)."""
+    if not concern.is_open:
+        raise ApplicationError("该诉求已办结，不能再补充。如有新问题，请重新反映。")
+    text = (text or "").strip()
+    if not text and not photos:
+        raise ApplicationError("请填写补充内容或选择照片。", field="text")
+    if len(text) > rules.MAX_TEXT:
+        raise ApplicationError(f"补充内容不能超过 {rules.MAX_TEXT} 字。", field="text")
+    existing_photos = concern.photos.count()
+    if existing_photos + len(photos) > rules.MAX_PHOTOS * 2:
+        raise ApplicationError("该诉求的照片已达上限。", field="photos")
+    _clean_photos(photos)
+    if not allow("followup-code", concern.tracking_code, FOLLOWUP_LIMIT_PER_CODE):
+        raise ApplicationError("今天补充次数已达上限，请明天再试。", code="rate_limited")
+    with transaction.atomic():
+        followup = ConcernFollowUp.objects.create(concern=concern, text=text)
+        _store_photos(concern, photos, followup)
+        audit.record(
+            target=concern,
+            event_type="concern.followup_added",
+            actor_label="居民",
+            public=True,
+            public_text="您补充了新的情况" + ("和照片" if photos else "") + "。",
+        )
+    return followup
+
+
+def contact_reveal(*, concern: Concern, actor: Any, reason: str = "") -> dict[str, str]:
+    """The full name and phone for staff who must call the resident back; every call is logged."""
+    if not permissions.can_view_contact(actor, concern):
+        raise PermissionDenied("您无权查看该居民的联系方式。")
+    audit.record(
+        target=concern, event_type="concern.contact_viewed", actor=actor, reason=reason or "回访联系"
+    )
+    return {
+        "name": personal.decrypt(concern.name_encrypted),
+        "phone": personal.decrypt(concern.phone_encrypted),
+    }
+
+
+def contact_delete(*, concern: Concern) -> None:
+    """The resident erases their name and phone (authorised by the code and a one-time code)."""
+    with transaction.atomic():
+        Concern.objects.filter(pk=concern.pk).update(
+            name_encrypted="",
+            phone_encrypted="",
+            phone_hash="",
+            phone_masked="",
+            contact_consent_at=None,
+            anonymous=True,
+            version=F("version") + 1,
+        )
+        audit.record(
+            target=concern,
+            event_type="concern.contact_deleted",
+            actor_label="居民",
+            public=True,
+            public_text="您已删除留下的联系方式，此后不再发送短信。",
+        )
+    concern.refresh_from_db()

@@ -1,0 +1,363 @@
+"""Public pages of the intake: submit, "我也遇到", receipt and tracking, "my concerns", contact data.
+
+Residents have no account. A tracking code proves they raised a concern; a one-time SMS code proves
+they hold a phone. Every form keeps what was typed when it is refused.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shangliang.concerns import rules, selectors, services
+from shangliang.concerns.forms import CodeLookupForm, ConcernForm, FollowUpForm, OtpForm, PhoneForm
+from shangliang.concerns.models import Concern
+from shangliang.core import otp, personal
+from shangliang.core.errors import ApplicationError
+from shangliang.core.ratelimit import Limit, allow, client_ip
+from shangliang.text import selectors as text_selectors
+
+SUPPORTER_COOKIE = "sl_supporter"
+LOOKUP_LIMIT = Limit(count=30, seconds=600)
+PHONE_SESSION_KEY = "verified_phone"
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code (no image files, no external service)."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg") :]  # drop the XML declaration: the SVG is inlined in HTML
+
+
+def _apply_error(form: Any, error: ApplicationError) -> None:
+    field = error.field if error.field in form.fields else None
+    if error.field == "region":
+        field = "community"
+    form.add_error(field, error.message)
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    community_id = request.GET.get("community", "")
+    if community_id.isdigit():
+        initial["community"] = int(community_id)
+    form = ConcernForm(request.POST or None, request.FILES or None, initial=initial)
+    suggestions: list[selectors.Suggestion] = []
+    if request.method == "POST":
+        if request.POST.get("website"):
+            form.add_error(None, "提交未成功，请刷新页面后重新填写。")
+        elif (done := selectors.concern_by_client_token(request.POST.get("client_token", ""))) is not None:
+            return redirect("concerns:track", code=done.tracking_code)
+        elif form.is_valid():
+            data = form.cleaned_data
+            community = data["community"]
+            # Without JavaScript the similar problems are shown here, once, before filing anew.
+            if not data.get("confirm_new"):
+                suggestions = _safe_similar(data["text"], community.pk)
+            if not suggestions:
+                try:
+                    concern, _created = services.concern_submit(data=form.to_input(), ip=client_ip(request))
+                except ApplicationError as error:
+                    _apply_error(form, error)
+                else:
+                    request.session[f"receipt:{concern.tracking_code}"] = True
+                    return redirect("concerns:track", code=concern.tracking_code)
+    community = form["community"].value()
+    return render(
+        request,
+        "concerns/submit.html",
+        {
+            "form": form,
+            "streets": selectors.communities_by_street(),
+            "grids": selectors.grids_of(int(community) if str(community or "").isdigit() else None),
+            "suggestions": suggestions,
+            "residents": sum(s.residents for s in suggestions),
+        },
+        status=200 if request.method == "GET" or not form.errors else 400,
+    )
+
+
+def _safe_similar(text: str, community_id: int | None) -> list[selectors.Suggestion]:
+    try:
+        return selectors.similar_public(text, community_id=community_id)
+    except ApplicationError:
+        return []
+
+
+@require_GET
+def similar_fragment(request: HttpRequest) -> HttpResponse:
+    """htmx: while the resident types, likely-same public concerns and a category suggestion."""
+    text = request.GET.get("text", "")[: rules.MAX_TEXT]
+    community = request.GET.get("community", "")
+    suggestions = (
+        _safe_similar(text, int(community)) if community.isdigit() and len(text.strip()) >= 4 else []
+    )
+    try:
+        categories = text_selectors.suggest_category(text, k=3) if len(text.strip()) >= 4 else []
+    except ApplicationError:
+        categories = []
+    return render(
+        request,
+        "concerns/_similar.html",
+        {
+            "suggestions": suggestions,
+            "categories": categories,
+            "residents": sum(s.residents for s in suggestions),
+        },
+    )
+
+
+@require_GET
+def grid_options(request: HttpRequest) -> HttpResponse:
+    community = request.GET.get("community", "")
+    grids = selectors.grids_of(int(community) if community.isdigit() else None)
+    return render(request, "concerns/_grid_options.html", {"grids": grids})
+
+
+@require_GET
+def community_options(request: HttpRequest) -> HttpResponse:
+    street = request.GET.get("street", "")
+    groups = [
+        (s, cs) for s, cs in selectors.communities_by_street() if not street.isdigit() or s.pk == int(street)
+    ]
+    return render(request, "concerns/_community_options.html", {"streets": groups})
+
+
+@require_POST
+def support(request: HttpRequest, pk: int) -> HttpResponse:
+    token = request.COOKIES.get(SUPPORTER_COOKIE) or secrets.token_hex(16)
+    try:
+        concern, counted = services.concern_support(concern_id=pk, browser_token=token, ip=client_ip(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("concerns:submit")
+    response = render(
+        request,
+        "concerns/supported.html",
+        {"concern": concern, "counted": counted, "public_text": rules.mask_personal_text(concern.text)},
+    )
+    response.set_cookie(SUPPORTER_COOKIE, token, max_age=3 * 365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A public concern as other residents see it: no personal data, with "我也遇到"."""
+    concern = get_object_or_404(
+        Concern.objects.select_related("community", "community__parent", "category"),
+        pk=pk,
+        is_public=True,
+        needs_review=False,
+    )
+    return render(
+        request,
+        "concerns/public_detail.html",
+        {"concern": concern, "public_text": rules.mask_personal_text(concern.text)},
+    )
+
+
+def _get_by_code_or_404(request: HttpRequest, code: str) -> Concern:
+    if not allow("lookup", client_ip(request), LOOKUP_LIMIT):
+        raise Http404("查询过于频繁，请稍后再试。")
+    concern = selectors.concern_by_code(code)
+    if concern is None:
+        raise Http404("没有找到该查询码对应的诉求。")
+    return concern
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    form = CodeLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = rules.clean_tracking_code(form.cleaned_data["code"])
+        if not allow("lookup", client_ip(request), LOOKUP_LIMIT):
+            form.add_error("code", "查询过于频繁，请 10 分钟后再试。")
+        elif code and Concern.objects.filter(tracking_code=code).exists():
+            return redirect("concerns:track", code=code)
+        else:
+            form.add_error("code", "没有找到该查询码，请核对后重新输入（查询码为 8 位字母和数字）。")
+    return render(request, "concerns/lookup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    concern = _get_by_code_or_404(request, code)
+    from shangliang.notifications.selectors import messages_about
+
+    url = request.build_absolute_uri(reverse("concerns:track", kwargs={"code": concern.tracking_code}))
+    return render(
+        request,
+        "concerns/track.html",
+        {
+            "concern": concern,
+            "code": rules.format_tracking_code(concern.tracking_code),
+            "is_receipt": request.session.pop(f"receipt:{concern.tracking_code}", False),
+            "timeline": selectors.public_timeline(concern),
+            "messages_sent": messages_about(concern),
+            "photos": list(concern.photos.all()),
+            "followups": list(concern.followups.all()),
+            "followup_form": FollowUpForm(),
+            "qr": mark_safe(qr_svg(url)),  # generated SVG, no user content
+            "track_url": url,
+        },
+    )
+
+
+@require_POST
+def followup(request: HttpRequest, code: str) -> HttpResponse:
+    concern = _get_by_code_or_404(request, code)
+    form = FollowUpForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.concern_add_followup(
+                concern=concern,
+                text=form.cleaned_data.get("text", ""),
+                photos=form.cleaned_data.get("photos") or [],
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, "补充内容已提交。")
+            return redirect("concerns:track", code=concern.tracking_code)
+    return render(
+        request,
+        "concerns/followup.html",
+        {"concern": concern, "form": form, "code": rules.format_tracking_code(concern.tracking_code)},
+        status=400,
+    )
+
+
+# --- "My concerns" by phone, and contact data -----------------------------------------------
+
+
+def _otp_step(
+    request: HttpRequest, *, purpose: str, phone: str, template: str, context: dict[str, Any]
+) -> HttpResponse | None:
+    """Send a code (action=send) or check one (action=verify). Returns a response to show, or None when verified."""
+    action = request.POST.get("action")
+    otp_form = OtpForm(request.POST if action == "verify" else None)
+    if action == "send":
+        try:
+            code = otp.issue(purpose, phone)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            from shangliang.notifications.services import enqueue_sms
+
+            enqueue_sms(
+                phone=phone,
+                body=f"您的验证码是 {code}，10 分钟内有效。如非本人操作请忽略。",
+                about=None,
+                dedupe_key=f"otp:{purpose}:{secrets.token_hex(8)}",
+            )
+            messages.success(request, f"验证码已发送到 {personal.mask_phone(phone)}。")
+    elif action == "verify" and otp_form.is_valid():
+        try:
+            otp.verify(purpose, phone, otp_form.cleaned_data["code"])
+        except ApplicationError as error:
+            otp_form.add_error("code", error.message)
+        else:
+            return None
+    return render(
+        request,
+        template,
+        {**context, "otp_form": otp_form, "masked": personal.mask_phone(phone)},
+        status=400 if otp_form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def my_concerns(request: HttpRequest) -> HttpResponse:
+    verified = request.session.get(PHONE_SESSION_KEY)
+    if verified:
+        return render(
+            request,
+            "concerns/my_list.html",
+            {"concerns": selectors.concerns_for_phone(verified), "masked": personal.mask_phone(verified)},
+        )
+    phone_form = PhoneForm(request.POST or None)
+    phone = ""
+    if request.method == "POST" and phone_form.is_valid():
+        try:
+            phone = personal.normalize_mobile(phone_form.cleaned_data["phone"])
+        except personal.InvalidPhone as error:
+            phone_form.add_error("phone", str(error))
+    if not phone:
+        return render(
+            request,
+            "concerns/my_phone.html",
+            {"phone_form": phone_form},
+            status=400 if phone_form.errors else 200,
+        )
+    response = _otp_step(
+        request,
+        purpose="list",
+        phone=phone,
+        template="concerns/my_phone.html",
+        context={"phone_form": phone_form, "phone": phone},
+    )
+    if response is not None:
+        return response
+    request.session[PHONE_SESSION_KEY] = phone
+    request.session.set_expiry(30 * 60)
+    return redirect("concerns:mine")
+
+
+@require_POST
+def my_concerns_signout(request: HttpRequest) -> HttpResponseRedirect:
+    request.session.pop(PHONE_SESSION_KEY, None)
+    return redirect("portal:home")
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest, code: str) -> HttpResponse:
+    """See and delete the contact data of a concern: needs the tracking code and an SMS code."""
+    concern = _get_by_code_or_404(request, code)
+    phone = personal.decrypt(concern.phone_encrypted)
+    context = {"concern": concern, "code": rules.format_tracking_code(concern.tracking_code)}
+    if not phone:
+        return render(request, "concerns/contact.html", {**context, "no_contact": True})
+    session_key = f"contact:{concern.pk}"
+    if (
+        request.method == "POST"
+        and request.POST.get("action") == "delete"
+        and request.session.get(session_key)
+    ):
+        services.contact_delete(concern=concern)
+        request.session.pop(session_key, None)
+        messages.success(request, "您的姓名和手机号已删除。")
+        return redirect("concerns:track", code=concern.tracking_code)
+    if request.session.get(session_key):
+        return render(
+            request,
+            "concerns/contact.html",
+            {**context, "verified": True, "name": personal.decrypt(concern.name_encrypted), "phone": phone},
+        )
+    if request.method == "GET":
+        return render(
+            request,
+            "concerns/contact.html",
+            {**context, "otp_form": OtpForm(), "masked": personal.mask_phone(phone)},
+        )
+    response = _otp_step(
+        request,
+        purpose=f"contact-{concern.pk}",
+        phone=phone,
+        template="concerns/contact.html",
+        context=context,
+    )
+    if response is not None:
+        return response
+    request.session[session_key] = True
+    return redirect("concerns:contact", code=concern.tracking_code)

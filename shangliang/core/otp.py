@@ -1,0 +1,63 @@
+"""One-time codes sent by SMS to prove a person holds a phone (listing their concerns, deleting their
+contact data). Codes live only in the cache, hashed; five wrong tries lock the phone for a while."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+
+from shangliang.core.errors import ApplicationError
+from shangliang.core.ratelimit import Limit, allow
+
+CODE_TTL = 10 * 60
+MAX_ATTEMPTS = 5
+LOCK_SECONDS = 15 * 60
+SEND_LIMIT = Limit(count=5, seconds=3600)
+RESEND_GAP = 60
+
+
+def _digest(purpose: str, phone: str, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{purpose}:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _key(kind: str, purpose: str, phone: str) -> str:
+    return f"otp:{kind}:{purpose}:{hashlib.sha256(phone.encode()).hexdigest()[:24]}"
+
+
+def issue(purpose: str, phone: str) -> str:
+    """A new 6-digit code for ``phone``; raises with a Chinese reason when asked too often."""
+    if cache.get(_key("lock", purpose, phone)):
+        raise ApplicationError("验证码错误次数过多，请 15 分钟后再试。", code="locked")
+    if cache.get(_key("gap", purpose, phone)):
+        raise ApplicationError("验证码已发送，请 1 分钟后再重新获取。", code="rate_limited")
+    if not allow(f"otp-send-{purpose}", phone, SEND_LIMIT):
+        raise ApplicationError("获取验证码过于频繁，请一小时后再试。", code="rate_limited")
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    cache.set(_key("code", purpose, phone), {"digest": _digest(purpose, phone, code), "tries": 0}, CODE_TTL)
+    cache.set(_key("gap", purpose, phone), 1, RESEND_GAP)
+    return code
+
+
+def verify(purpose: str, phone: str, code: str) -> None:
+    """Accept the code once, or raise ``ApplicationError`` saying why (wrong, expired, locked)."""
+    if cache.get(_key("lock", purpose, phone)):
+        raise ApplicationError("验证码错误次数过多，请 15 分钟后再试。", field="code", code="locked")
+    stored = cache.get(_key("code", purpose, phone))
+    if stored is None:
+        raise ApplicationError("验证码已过期或未获取，请重新获取验证码。", field="code", code="expired")
+    if hmac.compare_digest(stored["digest"], _digest(purpose, phone, (code or "").strip())):
+        cache.delete(_key("code", purpose, phone))
+        return
+    stored["tries"] += 1
+    if stored["tries"] >= MAX_ATTEMPTS:
+        cache.delete(_key("code", purpose, phone))
+        cache.set(_key("lock", purpose, phone), 1, LOCK_SECONDS)
+        raise ApplicationError("验证码错误次数过多，请 15 分钟后再试。", field="code", code="locked")
+    cache.set(_key("code", purpose, phone), stored, CODE_TTL)
+    left = MAX_ATTEMPTS - stored["tries"]
+    raise ApplicationError(f"验证码不正确，还可以再试 {left} 次。", field="code", code="wrong")

@@ -1,0 +1,52 @@
+import pytest
+
+from shangliang.core import otp
+from shangliang.core.errors import ApplicationError
+
+PHONE = "13812345678"
+
+
+def test_a_code_is_accepted_once():
+    code = otp.issue("list", PHONE)
+    otp.verify("list", PHONE, code)
+    with pytest.raises(ApplicationError) as excinfo:
+        otp.verify("list", PHONE, code)
+    assert excinfo.value.message == "验证码已过期或未获取，请重新获取验证码。"
+
+
+def test_wrong_codes_count_down_then_lock():
+    # given an issued code
+    code = otp.issue("list", PHONE)
+    wrong = "000000" if code != "000000" else "111111"
+    # when it is mistyped five times
+    messages = []
+    for _ in range(5):
+        with pytest.raises(ApplicationError) as excinfo:
+            otp.verify("list", PHONE, wrong)
+        messages.append(excinfo.value.message)
+    # then each try says how many are left, the fifth locks, and even the right code waits
+    assert messages == [
+        "验证码不正确，还可以再试 4 次。",
+        "验证码不正确，还可以再试 3 次。",
+        "验证码不正确，还可以再试 2 次。",
+        "验证码不正确，还可以再试 1 次。",
+        "验证码错误次数过多，请 15 分钟后再试。",
+    ]
+    with pytest.raises(ApplicationError) as excinfo:
+        otp.verify("list", PHONE, code)
+    assert excinfo.value.code == "locked"
+    with pytest.raises(ApplicationError):
+        otp.issue("list", PHONE)
+
+
+def test_a_second_code_within_a_minute_is_refused():
+    otp.issue("list", PHONE)
+    with pytest.raises(ApplicationError) as excinfo:
+        otp.issue("list", PHONE)
+    assert excinfo.value.message == "验证码已发送，请 1 分钟后再重新获取。"
+
+
+def test_purposes_do_not_share_codes():
+    code = otp.issue("list", PHONE)
+    with pytest.raises(ApplicationError):
+        otp.verify("contact", PHONE, code)
