@@ -59,11 +59,3 @@ def group_size_status(count: int) -> str:
     if count > maximum:
         return "over"
     return "ok"
-
-
-def mask_phone(phone: str) -> str:
-    """138****1234: enough to recognise a number without disclosing it."""
-    digits = phone.strip()
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"

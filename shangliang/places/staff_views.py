@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.personal import mask_phone
 from shangliang.places import permissions as perms
 from shangliang.places import selectors, services
 from shangliang.places.forms import (
@@ -37,7 +38,6 @@ from shangliang.places.models import (
     RoomStandardCheck,
     StandardItem,
 )
-from shangliang.places.rules import mask_phone
 
 View = Callable[..., HttpResponseBase]
 
