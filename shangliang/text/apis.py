@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from shangliang.core.errors import ApplicationError
 from shangliang.text import selectors
@@ -94,17 +94,18 @@ class ClusterOut(Schema):
     samples: list[str]
 
 
-def _bad(exc: ApplicationError) -> tuple[int, dict[str, str]]:
-    return 400, {"detail": exc.message}
+def _bad(exc: ApplicationError) -> Status:
+    return Status(400, {"detail": exc.message})
 
 
-FORBIDDEN = (403, {"detail": "仅工作人员可以使用此功能，请先登录。"})
+def _forbidden() -> Status:
+    return Status(403, {"detail": "仅工作人员可以使用此功能，请先登录。"})
 
 
 @router.get("/similar", response={200: list[SimilarOut], 400: ErrorOut}, summary="相似诉求")
 def similar(request: HttpRequest, params: Query[SimilarIn]) -> Any:
     if params.days is not None and not 1 <= params.days <= 3660:
-        return 400, {"detail": "时间范围应在1到3660天之间。"}
+        return Status(400, {"detail": "时间范围应在1到3660天之间。"})
     since = timezone.now() - dt.timedelta(days=params.days) if params.days else None
     try:
         return selectors.similar(
@@ -122,7 +123,7 @@ def similar(request: HttpRequest, params: Query[SimilarIn]) -> Any:
 @router.get("/search", response={200: SearchOut, 400: ErrorOut, 403: ErrorOut}, summary="全文检索")
 def search(request: HttpRequest, params: Query[SearchIn]) -> Any:
     if not can_search_documents(request.user):
-        return FORBIDDEN
+        return _forbidden()
     try:
         result = selectors.search(
             query=params.q,
@@ -160,7 +161,7 @@ def category_suggestions(request: HttpRequest, text: str = "") -> Any:
 )
 def hot_clusters(request: HttpRequest, region: str = "", days: int = 30) -> Any:
     if not can_search_documents(request.user):
-        return FORBIDDEN
+        return _forbidden()
     try:
         return selectors.hot_clusters(region_path=region, days=days, user=request.user)
     except ApplicationError as exc:

@@ -41,11 +41,11 @@ MAX_QUERY_CHARS = 200
 MAX_SIMILAR_CHARS = 10_000
 MAX_QUERY_TERMS = 8
 # Search ranks within the newest matches; similar re-scores this many candidates.
-SEARCH_WINDOW = 300
-SIMILAR_CANDIDATES = 50
+SEARCH_WINDOW = 200
+SIMILAR_CANDIDATES = 30
 # Newest postings read per query word, and how many of the rarest words select candidates.
-POSTINGS_PER_WORD = 1000
-MAX_CANDIDATE_WORDS = 8
+POSTINGS_PER_WORD = 500
+MAX_CANDIDATE_WORDS = 6
 # A word in more than this share of a community's documents does not select candidates.
 COMMON_SHARE = 0.2
 

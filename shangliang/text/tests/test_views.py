@@ -1,0 +1,41 @@
+from shangliang.text.tests.factories import index
+
+
+def test_search_page_shows_highlighted_hits(client, db, district, staff):
+    # given
+    index("<i>电梯</i>困人", object_id=1, category="物业管理", region=district.community_a)
+    client.force_login(staff)
+    # when
+    response = client.get("/text/search/", {"q": "电梯"})
+    # then
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "共找到 1 条" in html
+    assert "&lt;i&gt;<mark>电梯</mark>&lt;/i&gt;困人" in html
+
+
+def test_search_page_without_query_and_with_bad_input(client, db, staff):
+    # given
+    client.force_login(staff)
+    # when
+    blank = client.get("/text/search/")
+    empty = client.get("/text/search/", {"q": "   "})
+    dates = client.get("/text/search/", {"q": "电梯", "date_from": "2026-03-02", "date_to": "2026-03-01"})
+    symbols = client.get("/text/search/", {"q": '"))) OR *'})
+    # then
+    assert blank.status_code == 200
+    assert "共找到" not in blank.content.decode()
+    assert "这个字段是必填项" in empty.content.decode()
+    assert "截止日期不能早于起始日期。" in dates.content.decode()
+    assert symbols.status_code == 200
+
+
+def test_search_page_is_for_staff_only(client, db, resident):
+    # given
+    anonymous = client.get("/text/search/", {"q": "电梯"})
+    client.force_login(resident)
+    # when
+    as_resident = client.get("/text/search/", {"q": "电梯"})
+    # then
+    assert anonymous.status_code == 302
+    assert as_resident.status_code == 403
