@@ -135,6 +135,9 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:staff-home"
 LOGOUT_REDIRECT_URL = "portal:home"
+if TESTING:
+    # Tests create many users; the production hasher is deliberately slow.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -204,6 +207,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "shangliang.core.views.csrf_failure"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -229,6 +233,9 @@ SHANGLIANG: dict[str, Any] = {
     "BRAND_NAME": os.environ.get("SHANGLIANG_BRAND_NAME", "珠事好商量"),
     "BRAND_ORG": os.environ.get("SHANGLIANG_BRAND_ORG", "政协海城区委员会"),
     "BRAND_LOGO": os.environ.get("SHANGLIANG_BRAND_LOGO", "img/logo.svg"),
+    # Rate limits by scope, as (attempts, seconds); the code's defaults apply to scopes not listed.
+    # Scopes: login-ip, login-user, submit-ip, submit-phone, support-ip, followup-code, lookup, otp-send-*.
+    "RATE_LIMITS": {},
     # Activity groups: members per village/community group.
     "ACTIVITY_GROUP_MIN": 2,
     "ACTIVITY_GROUP_MAX": 3,

@@ -108,6 +108,7 @@ class ConcernForm(PlaceMixin):
     consent = forms.BooleanField(
         label="我同意将手机号用于联系我和发送办理进度短信。手机号加密保存，仅经办人员可见，我可以随时删除。",
         required=False,
+        template_name="forms/checkbox_field.html",
     )
     client_token = forms.CharField(widget=forms.HiddenInput, required=False)
     confirm_new = forms.BooleanField(widget=forms.HiddenInput, required=False)
@@ -149,7 +150,9 @@ class AssistedConcernForm(ConcernForm):
     )
     name = forms.CharField(label="居民姓名（选填）", required=False, max_length=30)
     external_ref = forms.CharField(label="12345工单号", required=False, max_length=40)
-    consent = forms.BooleanField(label="已征得居民同意记录其姓名和手机号", required=False)
+    consent = forms.BooleanField(
+        label="已征得居民同意记录其姓名和手机号", required=False, template_name="forms/checkbox_field.html"
+    )
 
     field_order = [
         "channel",

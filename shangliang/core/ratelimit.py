@@ -1,6 +1,7 @@
 """Fixed-window rate limits kept in the cache (shared by every app server when REDIS_URL is set).
 
-``allow`` counts one attempt and says whether it is within the limit. Keys are hashed so that no
+``allow`` counts one attempt and says whether it is within the limit (the default given by the
+caller, or the deployment's override for that scope). Keys are hashed so that no
 personal data (a phone number, an address) is stored in the cache in clear.
 """
 
@@ -10,6 +11,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -27,7 +29,14 @@ def _key(scope: str, identity: str, window: int) -> str:
     return f"rl:{scope}:{digest}:{window}"
 
 
+def configured(scope: str, default: Limit) -> Limit:
+    """A deployment may change any limit by scope: ``SHANGLIANG["RATE_LIMITS"] = {"submit-ip": (10, 3600)}``."""
+    override = settings.SHANGLIANG.get("RATE_LIMITS", {}).get(scope)
+    return Limit(*override) if override else default
+
+
 def allow(scope: str, identity: str, limit: Limit) -> bool:
+    limit = configured(scope, limit)
     window = int(time.time() // limit.seconds)
     key = _key(scope, identity, window)
     if cache.add(key, 1, timeout=limit.seconds + 1):

@@ -32,3 +32,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """An expired or forged form: explain in Chinese instead of Django's English page."""
+    return render(request, "403_csrf.html", status=403)

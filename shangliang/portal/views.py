@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from shangliang.concerns.models import Concern
 from shangliang.concerns.rules import mask_personal_text
 from shangliang.core.errors import ApplicationError
 from shangliang.places import selectors as places
@@ -15,6 +16,11 @@ def home(request: HttpRequest) -> HttpResponse:
     rooms = list(places.public_rooms())
     covered = places.communities().filter(activity_group__isnull=False).count()
     figures = [
+        {
+            "label": "收到群众反映",
+            "value": Concern.objects.count(),
+            "rule": "居民自行提交和工作人员代录的诉求总数，不含“我也遇到”的附议。",
+        },
         {"label": "协商议事室", "value": len(rooms), "rule": "启用中的协商议事室数量。"},
         {
             "label": "委员联系村(社区)",

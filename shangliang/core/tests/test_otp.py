@@ -50,3 +50,11 @@ def test_purposes_do_not_share_codes():
     code = otp.issue("list", PHONE)
     with pytest.raises(ApplicationError):
         otp.verify("contact", PHONE, code)
+
+
+def test_a_deployment_can_change_a_rate_limit(settings):
+    from shangliang.core.ratelimit import Limit, allow
+
+    settings.SHANGLIANG = {**settings.SHANGLIANG, "RATE_LIMITS": {"demo-scope": (1, 60)}}
+    assert allow("demo-scope", "x", Limit(count=100, seconds=60)) is True
+    assert allow("demo-scope", "x", Limit(count=100, seconds=60)) is False
