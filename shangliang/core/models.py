@@ -78,3 +78,19 @@ class HolidayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'上班' if self.is_workday else '放假'} {self.name}"
+
+
+class PeriodicRun(models.Model):
+    """One enqueue of a periodic job for one time slot; the unique pair stops a second scheduler."""
+
+    name = models.CharField("任务", max_length=100)
+    slot = models.CharField("时段", max_length=40)
+    enqueued_at = models.DateTimeField("入队时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "定时任务记录"
+        verbose_name_plural = "定时任务记录"
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="periodic_run_once_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot}"
