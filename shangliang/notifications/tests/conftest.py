@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from shangliang.notifications import sms
+from shangliang.places.tests import factories as pf
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox(settings: Any, tmp_path: Any) -> Iterator[list[dict[str, str]]]:
+    settings.SHANGLIANG_SMS_LOG = tmp_path / "sms.log"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def subject(db: None) -> Any:
+    """A record that messages are about (any model will do)."""
+    return pf.district("银海区")
