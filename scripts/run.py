@@ -1,7 +1,7 @@
-"""Serve the site and run the background worker together; Ctrl-C stops both.
+"""Serve the site with the background worker and the periodic-job scheduler; Ctrl-C stops all three.
 
-Used by ``make run``. In production run gunicorn and ``manage.py db_worker`` as separate services
-(see the README).
+Used by ``make run``. In production run gunicorn, ``manage.py db_worker`` and
+``manage.py run_periodic`` as separate services (see the README).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ def main() -> int:
     processes = [
         subprocess.Popen([python, "manage.py", "runserver", f"{args.host}:{args.port}"], cwd=ROOT, env=env),
         subprocess.Popen([python, "manage.py", "db_worker", "--queue-name", "*"], cwd=ROOT, env=env),
+        subprocess.Popen([python, "manage.py", "run_periodic"], cwd=ROOT, env=env),
     ]
     print(f"\n  网站： http://{args.host}:{args.port}/    按 Ctrl-C 停止网站和后台任务。\n", flush=True)
 
@@ -39,7 +40,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
-        # If either dies, stop the other: a site without its worker would silently queue work.
+        # If one dies, stop the others: a site without its worker would silently queue work.
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
     finally:
