@@ -72,10 +72,11 @@ class OutboxMessage(models.Model):
             models.Index(fields=["recipient_user", "read_at"], name="outbox_inbox_idx"),
         ]
         constraints = [
+            # An SMS may have lost its number (the resident erased their contact data); a notice
+            # always has its reader.
             models.CheckConstraint(
-                condition=(Q(channel="sms") & ~Q(phone_hash=""))
-                | (Q(channel="inbox") & Q(recipient_user__isnull=False)),
-                name="outbox_recipient_matches_channel",
+                condition=Q(channel="sms") | Q(recipient_user__isnull=False),
+                name="outbox_inbox_has_recipient",
             ),
         ]
 
@@ -86,5 +87,5 @@ class OutboxMessage(models.Model):
     def recipient_label(self) -> str:
         """Never the full number: the masked phone, or the person's name."""
         if self.channel == Channel.SMS:
-            return self.phone_masked
+            return self.phone_masked or "（号码已删除）"
         return str(self.recipient_user) if self.recipient_user_id else ""

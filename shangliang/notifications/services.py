@@ -110,3 +110,19 @@ def outbox_retry_now(*, message_ids: list[int], actor: Any) -> int:
         )
         _deliver_after_commit(message.pk)
     return len(messages)
+
+
+@transaction.atomic
+def outbox_erase_phone(*, about: models.Model) -> int:
+    """Remove the phone number from every SMS about ``about`` (the resident deleted their contact data).
+
+    Unsent ones are given up. The texts stay for the record's timeline; returns how many rows changed.
+    """
+    about_fields = _about_fields(about)
+    messages = OutboxMessage.objects.select_for_update().filter(channel=Channel.SMS, **about_fields)
+    messages.filter(status__in=(Status.PENDING, Status.FAILED, Status.SENDING)).update(
+        status=Status.DEAD, last_error="联系方式已删除"
+    )
+    return messages.exclude(phone_hash="", phone_encrypted="", phone_masked="").update(
+        phone_encrypted="", phone_hash="", phone_masked=""
+    )

@@ -153,3 +153,26 @@ def test_retry_now_leaves_sent_messages_alone(subject, admin_user):
     assert count == 0
     assert message.status == Status.SENT
     assert AuditEvent.objects.count() == 0
+
+
+def test_erasing_the_phone_keeps_the_texts_and_gives_up_unsent_messages(subject, staff):
+    # given: one SMS sent, one waiting, one about another record
+    sent = services.enqueue_sms(phone="13812345678", body="已受理", about=subject, dedupe_key="e:1")
+    OutboxMessage.objects.filter(pk=sent.pk).update(status=Status.SENT)
+    waiting = services.enqueue_sms(phone="13812345678", body="已立项", about=subject, dedupe_key="e:2")
+    other = services.enqueue_sms(phone="13812345678", body="别的事", about=staff, dedupe_key="e:3")
+    # when
+    changed = services.outbox_erase_phone(about=subject)
+    # then
+    assert changed == 2
+    rows = {m.pk: m for m in OutboxMessage.objects.all()}
+    assert [
+        (rows[pk].status, rows[pk].phone_encrypted, rows[pk].phone_hash) for pk in (sent.pk, waiting.pk)
+    ] == [
+        (Status.SENT, "", ""),
+        (Status.DEAD, "", ""),
+    ]
+    assert rows[waiting.pk].last_error == "联系方式已删除"
+    assert rows[waiting.pk].recipient_label == "（号码已删除）"
+    assert [m.body for m in selectors.messages_about(subject)] == ["已受理", "已立项"]
+    assert (rows[other.pk].status, rows[other.pk].phone_masked) == (Status.PENDING, "138****5678")
