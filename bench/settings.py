@@ -30,7 +30,7 @@ else:
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA cache_size=-20000; PRAGMA mmap_size=1073741824;"
+                    "PRAGMA foreign_keys=ON; PRAGMA cache_size=-20000;"
                 ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

@@ -20,9 +20,9 @@ from shangliang.text.normalize import normalize
 from shangliang.text.similarity import bigrams
 
 # How many samples one category's keyword list counts as.
-KEYWORD_WEIGHT = 30.0
+KEYWORD_WEIGHT = 60.0
 # Additive smoothing.
-ALPHA = 1.0
+ALPHA = 0.3
 # Posteriors are flattened (divided by this) so confidences are not all 0.99.
 TEMPERATURE = 4.0
 
@@ -34,6 +34,7 @@ class Model:
     log_likelihood: dict[str, dict[str, float]]
     log_unknown: dict[str, float]
     samples: int
+    keywords: tuple[str, ...] = ()
 
     def to_payload(self) -> dict[str, object]:
         return {
@@ -42,6 +43,7 @@ class Model:
             "log_likelihood": self.log_likelihood,
             "log_unknown": self.log_unknown,
             "samples": self.samples,
+            "keywords": list(self.keywords),
         }
 
     @classmethod
@@ -52,13 +54,18 @@ class Model:
             log_likelihood={k: dict(v) for k, v in payload["log_likelihood"].items()},  # type: ignore[attr-defined]
             log_unknown=dict(payload["log_unknown"]),  # type: ignore[call-overload]
             samples=int(payload["samples"]),  # type: ignore[call-overload]
+            keywords=tuple(payload.get("keywords", ())),  # type: ignore[call-overload]
         )
 
 
-def features(text: str) -> Counter[str]:
-    """Words (prefixed ``w:``) and character bigrams (``b:``) of a raw text."""
+def features(text: str, keywords: Iterable[str] = ()) -> Counter[str]:
+    """Words (prefixed ``w:``), character bigrams (``b:``) and the admin keywords found anywhere in
+    the text (``k:``, a substring match that does not depend on how the text was segmented)."""
     norm = normalize(text)
     feats: Counter[str] = Counter()
+    for keyword in keywords:
+        if keyword in norm:
+            feats["k:" + keyword] += 1
     for word in segment.words(norm):
         if word not in segment.STOPWORDS and not word.isdigit():
             feats["w:" + word] += 1
@@ -78,13 +85,16 @@ def train(samples: Iterable[tuple[str, str]], keywords: Mapping[str, str]) -> Mo
     """``samples`` are (text, category); ``keywords`` maps every category to its keyword text.
     Samples of categories not in ``keywords`` are ignored (the category was removed)."""
     categories = tuple(keywords)
+    vocabulary_keywords = tuple(
+        sorted({normalize(k) for words in keywords.values() for k in split_keywords(words)})
+    )
     counts: dict[str, dict[str, float]] = {c: {} for c in categories}
     docs: Counter[str] = Counter()
     n = 0
     for text, category in samples:
         if category not in counts:
             continue
-        for feat, value in features(text).items():
+        for feat, value in features(text, vocabulary_keywords).items():
             counts[category][feat] = counts[category].get(feat, 0.0) + value
         docs[category] += 1
         n += 1
@@ -92,6 +102,7 @@ def train(samples: Iterable[tuple[str, str]], keywords: Mapping[str, str]) -> Mo
         feats: Counter[str] = Counter()
         for keyword in split_keywords(words):
             feats.update(features(keyword))
+            feats["k:" + normalize(keyword)] += 1
         for feat, value in feats.items():
             counts[category][feat] = counts[category].get(feat, 0.0) + value * KEYWORD_WEIGHT
     vocabulary = {f for c in counts.values() for f in c}
@@ -104,12 +115,12 @@ def train(samples: Iterable[tuple[str, str]], keywords: Mapping[str, str]) -> Mo
         total = sum(counts[category].values()) + ALPHA * size
         log_likelihood[category] = {f: math.log((v + ALPHA) / total) for f, v in counts[category].items()}
         log_unknown[category] = math.log(ALPHA / total)
-    return Model(categories, log_prior, log_likelihood, log_unknown, n)
+    return Model(categories, log_prior, log_likelihood, log_unknown, n, vocabulary_keywords)
 
 
 def predict(model: Model, text: str, k: int = 3) -> list[tuple[str, float]]:
     """Top ``k`` (category, confidence) for a raw text; [] when the text has nothing to go on."""
-    feats = features(text)
+    feats = features(text, model.keywords)
     known = {f: v for f, v in feats.items() if any(f in model.log_likelihood[c] for c in model.categories)}
     if not known or not model.categories:
         return []

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +45,7 @@ MAX_QUERY_TERMS = 8
 SEARCH_WINDOW = 200
 SIMILAR_CANDIDATES = 30
 # Newest postings read per query word, and how many of the rarest words select candidates.
-POSTINGS_PER_WORD = 500
+POSTINGS_PER_WORD = 200
 MAX_CANDIDATE_WORDS = 6
 # A word in more than this share of a community's documents does not select candidates.
 COMMON_SHARE = 0.2
@@ -214,6 +215,43 @@ class SimilarHit:
     level: str  # "likely" | "possible" | ""
 
 
+# Large document counts change slowly in relative terms and cost the most to count; each process
+# keeps them for a few minutes (bounded size). Small counts are always read fresh, so a record
+# indexed a moment ago is found at once.
+DOC_COUNT_TTL_SECONDS = 300
+DOC_COUNT_CACHE_MIN = 100
+DOC_COUNT_CACHE_SIZE = 100_000
+_doc_count_cache: dict[str, tuple[float, int]] = {}
+
+
+def _cached_doc_counts(terms: list[str], *, scoped: bool) -> dict[str, int]:
+    now = time.monotonic()
+    counts: dict[str, int] = {}
+    missing: list[str] = []
+    prefix = "s:" if scoped else "p:"
+    for term in terms:
+        hit = _doc_count_cache.get(prefix + term)
+        if hit is not None and now - hit[0] < DOC_COUNT_TTL_SECONDS:
+            counts[term] = hit[1]
+        else:
+            missing.append(term)
+    if missing:
+        fresh = fulltext.doc_counts(missing, scoped=scoped)
+        if len(_doc_count_cache) + len(fresh) > DOC_COUNT_CACHE_SIZE:
+            _doc_count_cache.clear()
+        for term, count in fresh.items():
+            if count >= DOC_COUNT_CACHE_MIN:
+                _doc_count_cache[prefix + term] = (now, count)
+        counts.update(fresh)
+    return counts
+
+
+def clear_caches() -> None:
+    """Forget cached document counts and the category model (tests, after bulk changes)."""
+    _doc_count_cache.clear()
+    _model_cache.clear()
+
+
 def _local_factor(df: int, total: int) -> float:
     return math.log(1 + (total + 1) / (df + 0.5))
 
@@ -244,12 +282,12 @@ def similar(
     if community_id is not None:
         keys = {w: scoped_term(community_id, w) for w in words}
         marker = community_token(community_id)
-        counts = fulltext.doc_counts([*keys.values(), marker], scoped=True)
+        counts = _cached_doc_counts([*keys.values(), marker], scoped=True)
         total = counts[marker]
         df = {w: counts[keys[w]] for w in words}
     else:
         keys = {w: w for w in words}
-        df = fulltext.doc_counts(words)
+        df = _cached_doc_counts(words, scoped=False)
         total = max([*df.values(), 1]) * 5
     present = [w for w in words if df[w] > 0]
     if not present:
@@ -366,6 +404,12 @@ def suggest_category(text: str, k: int = 3) -> list[CategorySuggestion]:
 # --- Hot-issue clusters -----------------------------------------------------------------------------
 
 UNASSIGNED_STATUSES = ("submitted", "screening")
+# Single-link grouping chains records together, so it needs a stricter bar than a pairwise hint.
+DEFAULT_CLUSTER_THRESHOLD = 0.3
+
+
+def _cluster_threshold() -> float:
+    return float(getattr(settings, "SHANGLIANG_TEXT", {}).get("CLUSTER_THRESHOLD", DEFAULT_CLUSTER_THRESHOLD))
 
 
 @dataclass(frozen=True)
@@ -410,7 +454,7 @@ def hot_clusters(
     items = [clusters.Item(key=row.pk, words=row.terms.split(" "), group=row.community_id) for row in rows]
     by_id = {row.pk: row for row in rows}
     result: list[HotCluster] = []
-    for group in clusters.cluster(items, threshold=thresholds().likely_same):
+    for group in clusters.cluster(items, threshold=_cluster_threshold()):
         if len(group.keys) < min_size:
             continue
         members = [by_id[int(k)] for k in group.keys]  # type: ignore[call-overload]

@@ -26,8 +26,8 @@ _WEAK_CHARS = frozenset("的了是在有和我你他她它们这那个一不也�
 
 @dataclass(frozen=True)
 class SimilarityThresholds:
-    likely_same: float = 0.30
-    possibly_related: float = 0.15
+    likely_same: float = 0.16
+    possibly_related: float = 0.10
 
 
 @dataclass(frozen=True)
