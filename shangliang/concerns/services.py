@@ -45,6 +45,8 @@ SUBMIT_LIMIT_PER_IP = Limit(count=10, seconds=3600)
 SUBMIT_LIMIT_PER_PHONE = Limit(count=5, seconds=24 * 3600)
 SUPPORT_LIMIT_PER_IP = Limit(count=30, seconds=3600)
 FOLLOWUP_LIMIT_PER_CODE = Limit(count=10, seconds=24 * 3600)
+# Looking up tracking codes: enough for a family, too few to guess codes.
+LOOKUP_LIMIT = Limit(count=30, seconds=600)
 FIRST_RESPONSE_WORKING_DAYS = 5
 
 

@@ -24,11 +24,10 @@ from shangliang.concerns.forms import CodeLookupForm, ConcernForm, FollowUpForm,
 from shangliang.concerns.models import Concern
 from shangliang.core import otp, personal
 from shangliang.core.errors import ApplicationError
-from shangliang.core.ratelimit import Limit, allow, client_ip
+from shangliang.core.ratelimit import allow, client_ip
 from shangliang.text import selectors as text_selectors
 
 SUPPORTER_COOKIE = "sl_supporter"
-LOOKUP_LIMIT = Limit(count=30, seconds=600)
 PHONE_SESSION_KEY = "verified_phone"
 
 
@@ -169,7 +168,7 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _get_by_code_or_404(request: HttpRequest, code: str) -> Concern:
-    if not allow("lookup", client_ip(request), LOOKUP_LIMIT):
+    if not allow("lookup", client_ip(request), services.LOOKUP_LIMIT):
         raise Http404("查询过于频繁，请稍后再试。")
     concern = selectors.concern_by_code(code)
     if concern is None:
@@ -182,7 +181,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = CodeLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = rules.clean_tracking_code(form.cleaned_data["code"])
-        if not allow("lookup", client_ip(request), LOOKUP_LIMIT):
+        if not allow("lookup", client_ip(request), services.LOOKUP_LIMIT):
             form.add_error("code", "查询过于频繁，请 10 分钟后再试。")
         elif code and Concern.objects.filter(tracking_code=code).exists():
             return redirect("concerns:track", code=code)

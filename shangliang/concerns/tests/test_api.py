@@ -1,0 +1,77 @@
+import pytest
+
+from shangliang.concerns.models import Concern
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "政法路5栋楼道里有人私拉电线给电动车充电，晚上很危险"
+
+
+def test_submitting_through_the_api_uses_the_same_rules(client, district):
+    # when
+    response = client.post(
+        "/api/v1/concerns/",
+        {"text": TEXT, "region_id": district.community_a.pk, "client_token": "api-1"},
+        content_type="application/json",
+    )
+    # then
+    body = response.json()
+    concern = Concern.objects.get()
+    assert response.status_code == 201
+    assert body["tracking_code"] == f"{concern.tracking_code[:4]}-{concern.tracking_code[4:]}"
+    assert (body["status"], body["status_label"], body["community"], body["residents"]) == (
+        "submitted",
+        "已受理",
+        "政法路社区",
+        1,
+    )
+    assert (
+        body["timeline"][0]["text"] == "已收到您的反映（居民自行提交）。我们将在 5 个工作日内给出处理意见。"
+    )
+    # and the same token again returns the same concern
+    again = client.post(
+        "/api/v1/concerns/",
+        {"text": TEXT, "region_id": district.community_a.pk, "client_token": "api-1"},
+        content_type="application/json",
+    )
+    assert again.status_code == 200
+    assert Concern.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("payload", "detail", "field"),
+    [
+        ({"text": "  "}, "请填写您要反映的问题。", "text"),
+        ({"region_id": 999999}, "请选择问题所在的村(社区)。", "region"),
+        ({"phone": "123", "consent": True}, "请输入正确的11位大陆手机号码，例如 13812345678。", "phone"),
+        ({"text": "'; DROP TABLE concerns_concern; -- <script>alert(1)</script>"}, None, None),
+    ],
+)
+def test_bad_input_through_the_api_is_a_chinese_400(client, district, payload, detail, field):
+    data = {"text": TEXT, "region_id": district.community_a.pk, **payload}
+    response = client.post("/api/v1/concerns/", data, content_type="application/json")
+    if detail is None:  # odd text is stored as text, never executed
+        assert response.status_code == 201
+        assert Concern.objects.get().text.startswith("'; DROP TABLE")
+        return
+    assert response.status_code == 400
+    assert response.json() == {"detail": detail, "field": field}
+    assert Concern.objects.count() == 0
+
+
+def test_tracking_through_the_api(client, district):
+    created = client.post(
+        "/api/v1/concerns/",
+        {"text": TEXT, "region_id": district.community_a.pk},
+        content_type="application/json",
+    ).json()
+    response = client.get(f"/api/v1/concerns/{created['tracking_code'].lower()}")
+    assert response.status_code == 200
+    assert response.json()["tracking_code"] == created["tracking_code"]
+    assert client.get("/api/v1/concerns/ZZZZZZZZ").status_code == 404
+
+
+def test_the_openapi_schema_lists_the_intake(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/concerns/" in schema["paths"]
+    assert "/api/v1/concerns/{code}" in schema["paths"]
