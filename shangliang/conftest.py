@@ -33,6 +33,16 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox() -> Iterator[None]:
+    """The in-memory SMS backend's sent list: each test sees only its own messages."""
+    from shangliang.notifications import sms
+
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
 @dataclass
 class District:
     """区 → 2 街道 → 2 村/社区 each → 2 网格 each. ``a`` is the first street's first community."""

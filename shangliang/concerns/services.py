@@ -385,8 +385,12 @@ def contact_reveal(*, concern: Concern, actor: Any, reason: str = "") -> dict[st
 
 
 def contact_delete(*, concern: Concern) -> None:
-    """The resident erases their name and phone (authorised by the code and a one-time code)."""
+    """The resident erases their name and phone (authorised by the code and a one-time code),
+    here and in every SMS sent about the concern; unsent messages are given up."""
+    from shangliang.notifications.services import outbox_erase_phone
+
     with transaction.atomic():
+        outbox_erase_phone(about=concern)
         Concern.objects.filter(pk=concern.pk).update(
             name_encrypted="",
             phone_encrypted="",

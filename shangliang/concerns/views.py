@@ -192,6 +192,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 def track(request: HttpRequest, code: str) -> HttpResponse:
     concern = _get_by_code_or_404(request, code)
+    from shangliang.notifications.models import Channel
     from shangliang.notifications.selectors import messages_about
 
     url = request.build_absolute_uri(reverse("concerns:track", kwargs={"code": concern.tracking_code}))
@@ -203,7 +204,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
             "code": rules.format_tracking_code(concern.tracking_code),
             "is_receipt": request.session.pop(f"receipt:{concern.tracking_code}", False),
             "timeline": selectors.public_timeline(concern),
-            "messages_sent": messages_about(concern),
+            "messages_sent": messages_about(concern, channel=Channel.SMS),
             "photos": list(concern.photos.all()),
             "followups": list(concern.followups.all()),
             "followup_form": FollowUpForm(),

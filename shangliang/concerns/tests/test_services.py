@@ -297,3 +297,14 @@ def test_the_resident_deletes_their_contact_data(district):
         "",
     )
     assert concern.anonymous is True
+
+
+def test_deleting_contact_data_erases_the_number_from_sent_sms(district):
+    # given a concern whose receipt SMS went to the resident's phone
+    concern, _ = submit(district, phone="13812345678", consent=True, anonymous=False)
+    # when the resident deletes their contact data
+    services.contact_delete(concern=concern)
+    # then the SMS keeps its text for the timeline but no longer the number
+    sms = OutboxMessage.objects.get()
+    assert (sms.phone_encrypted, sms.phone_hash, sms.phone_masked) == ("", "", "")
+    assert concern.tracking_code[:4] in sms.body
