@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from shangliang.core.models import TimeStampedModel, VersionedModel
 
@@ -53,10 +54,21 @@ class ConcernStatus(models.TextChoices):
     CLOSED = "closed", "已办结"
 
 
+# The decisions of DOMAIN §1 step 2. A decision may be taken straight from ``submitted``: the
+# screening desk does not force a separate "start screening" click.
+DECISION_STATUSES = frozenset(
+    {
+        ConcernStatus.ACCEPTED,
+        ConcernStatus.ASSIGNED_DIRECTLY,
+        ConcernStatus.REFERRED,
+        ConcernStatus.CONVERTED,
+        ConcernStatus.MERGED,
+        ConcernStatus.DECLINED,
+    }
+)
+
 CONCERN_TRANSITIONS: dict[str, frozenset[str]] = {
-    ConcernStatus.SUBMITTED: frozenset(
-        {ConcernStatus.SCREENING, ConcernStatus.MERGED, ConcernStatus.DECLINED}
-    ),
+    ConcernStatus.SUBMITTED: frozenset({ConcernStatus.SCREENING, *DECISION_STATUSES}),
     ConcernStatus.SCREENING: frozenset(
         {
             ConcernStatus.ACCEPTED,
@@ -67,7 +79,10 @@ CONCERN_TRANSITIONS: dict[str, frozenset[str]] = {
             ConcernStatus.DECLINED,
         }
     ),
-    ConcernStatus.ACCEPTED: frozenset({ConcernStatus.RESOLVED, ConcernStatus.CLOSED}),
+    # Back to screening: split out of the topic it had joined.
+    ConcernStatus.ACCEPTED: frozenset(
+        {ConcernStatus.RESOLVED, ConcernStatus.CLOSED, ConcernStatus.SCREENING}
+    ),
     ConcernStatus.ASSIGNED_DIRECTLY: frozenset({ConcernStatus.RESOLVED, ConcernStatus.CLOSED}),
     ConcernStatus.REFERRED: frozenset({ConcernStatus.CLOSED}),
     ConcernStatus.CONVERTED: frozenset({ConcernStatus.CLOSED}),
@@ -76,6 +91,9 @@ CONCERN_TRANSITIONS: dict[str, frozenset[str]] = {
     ConcernStatus.DECLINED: frozenset(),
     ConcernStatus.CLOSED: frozenset(),
 }
+
+# Waiting for a screening decision (the screening desk's default view, the first-response deadline).
+AWAITING_DECISION = frozenset({ConcernStatus.SUBMITTED, ConcernStatus.SCREENING})
 
 # While a concern is in one of these states the resident may still add to it.
 OPEN_STATUSES = frozenset(
@@ -147,6 +165,30 @@ class Concern(VersionedModel):
     client_token = models.CharField("提交令牌", max_length=64, unique=True, null=True, blank=True)
     submitted_ip_hash = models.CharField("提交地址索引", max_length=64, blank=True)
     first_response_due = models.DateField("首次答复期限", null=True, blank=True)
+    # Screening (研判): a duplicate points at the concern that represents it; the text engine's
+    # count of likely duplicates at intake feeds the desk's "has likely duplicates" filter.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="合并到",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_concerns",
+    )
+    likely_duplicates = models.PositiveSmallIntegerField("疑似重复数", default=0)
+    decided_at = models.DateTimeField("研判时间", null=True, blank=True)
+    # A community secretary's first-level opinion (一级研判), when the district requires one.
+    first_level_decision = models.CharField("社区初审意见", max_length=20, blank=True)
+    first_level_reason = models.CharField("社区初审理由", max_length=300, blank=True)
+    first_level_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="社区初审人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    first_level_at = models.DateTimeField("社区初审时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "群众诉求"
@@ -155,6 +197,14 @@ class Concern(VersionedModel):
         indexes = [
             models.Index(fields=["status", "created_at"], name="concern_status_time_idx"),
             models.Index(fields=["community", "created_at"], name="concern_community_time_idx"),
+            models.Index(fields=["status", "first_response_due"], name="concern_status_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("id")),
+                name="concern_not_merged_into_itself",
+                violation_error_message="不能把诉求合并到它自己。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -163,6 +213,15 @@ class Concern(VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def response_overdue(self) -> bool:
+        """Derived: still waiting for a screening decision after the first-response deadline."""
+        return (
+            self.status in AWAITING_DECISION
+            and self.first_response_due is not None
+            and self.first_response_due < timezone.localdate()
+        )
 
 
 def photo_upload_to(instance: ConcernPhoto, filename: str) -> str:

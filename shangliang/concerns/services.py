@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,6 +185,21 @@ def index_concern(concern: Concern) -> None:
     )
 
 
+def count_likely_duplicates(concern: Concern) -> int:
+    """How many open concerns and topics of the same community the text engine finds likely the same."""
+    try:
+        hits = text_selectors.similar(
+            text=concern.text,
+            community_id=concern.community_id,
+            limit=10,
+            exclude=("concern", concern.pk),
+        )
+    except ApplicationError:
+        return 0
+    closed = {"merged", "declined", "closed", "cancelled", "resolved"}
+    return sum(1 for h in hits if h.level == "likely" and h.status not in closed)
+
+
 def concern_submit(*, data: ConcernInput, ip: str = "", actor: Any = None) -> tuple[Concern, bool]:
     """Register a concern. Returns (concern, created): a repeated submit of the same form (same
     ``client_token``) returns the first concern instead of creating another."""
@@ -248,6 +263,9 @@ def concern_submit(*, data: ConcernInput, ip: str = "", actor: Any = None) -> tu
             )
             _store_photos(concern, data.photos)
             index_concern(concern)
+            concern.likely_duplicates = count_likely_duplicates(concern)
+            if concern.likely_duplicates:
+                concern.save(update_fields=["likely_duplicates"])
             how = EntryChannel(data.channel).label
             audit.record(
                 target=concern,
@@ -304,6 +322,33 @@ def notify_public_change(concern: Concern, text: str, *, key: str) -> None:
         about=concern,
         dedupe_key=f"concern:{concern.pk}:{key}",
     )
+
+
+def with_merged(concerns: Iterable[Concern]) -> list[Concern]:
+    """``concerns`` and every concern merged into them (at any depth): the residents who follow them."""
+    result: dict[int, Concern] = {c.pk: c for c in concerns}
+    frontier = list(result)
+    while frontier:
+        children = list(Concern.objects.filter(merged_into_id__in=frontier).exclude(pk__in=list(result)))
+        frontier = [c.pk for c in children]
+        result.update((c.pk, c) for c in children)
+    return list(result.values())
+
+
+def inform_residents(
+    *, concerns: Iterable[Concern], text: str, event_type: str, key: str, actor: Any = None
+) -> list[Concern]:
+    """Tell the residents behind ``concerns`` (and behind the concerns merged into them) about a
+    decision or progress: a public event on each tracking page and an SMS to those who left a phone.
+
+    Call it inside the transaction that makes the change. ``text`` carries no personal data; ``key``
+    names the event so that a retried request sends no second SMS. Returns the concerns informed.
+    """
+    informed = with_merged(concerns)
+    for concern in informed:
+        audit.record(target=concern, event_type=event_type, actor=actor, public=True, public_text=text[:300])
+        notify_public_change(concern, text, key=key)
+    return informed
 
 
 def supporter_key(*, phone: str = "", browser_token: str = "") -> str:
