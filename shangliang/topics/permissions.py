@@ -1,0 +1,92 @@
+"""Who may do what with topics: pure predicates of role, region scope and the topic's state.
+
+=====================  =====  ==========  ==============  ===========  ======  ========  =======
+action                 admin  staff       secretary       grid worker  member  reviewer  officer
+=====================  =====  ==========  ==============  ===========  ======  ========  =======
+view (staff pages)     all    ✓           ✓               ✓            linked  点题 own  —
+propose (立题)          all    ✓           ✓               ✓            荐题     —         —
+approve proposed       all    ✓           ✓ community     —            —       —         —
+cancel                 all    ✓           ✓ proposed      —            —       —         —
+other transitions      all    ✓           —               —            —       —         —
+edit, add documents    all    ✓           ✓               —            —       —         —
+assign (党委政府点题)    all    ✓           —               —            —       ✓         —
+public page            anyone, when public and past approval; no personal data
+=====================  =====  ==========  ==============  ===========  ======  ========  =======
+
+✓ = the topic's region is inside the person's scope (``concerns.permissions.can_act_in_region``);
+"community" = the topic belongs to a village/community (a district-wide topic is the office's).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shangliang.concerns.permissions import can_act_in_region, linked_community_ids
+from shangliang.core.roles import Role
+from shangliang.places.permissions import is_admin
+from shangliang.topics.models import FINISHED_STATUSES, Topic, TopicSource, TopicStatus
+
+SCREENING_ROLES = frozenset({Role.STAFF, Role.SECRETARY, Role.GRID_WORKER})
+VIEW_ROLES = frozenset({Role.STAFF, Role.SECRETARY, Role.GRID_WORKER, Role.CHAIR})
+PUBLIC_HIDDEN = frozenset({TopicStatus.PROPOSED, TopicStatus.CANCELLED})
+
+
+def role_of(user: Any) -> str:
+    return str(getattr(user, "role", "")) if getattr(user, "is_authenticated", False) else ""
+
+
+def can_view_topic(user: Any, topic: Topic) -> bool:
+    if is_admin(user):
+        return True
+    role = role_of(user)
+    if role in VIEW_ROLES:
+        return can_act_in_region(user, topic.region)
+    if role == Role.MEMBER:
+        return topic.community_id in linked_community_ids(user) or topic.created_by_id == user.pk
+    if role == Role.REVIEWER:
+        return topic.source == TopicSource.GOVERNMENT and can_act_in_region(user, topic.region)
+    return False
+
+
+def can_view_topic_public(topic: Topic) -> bool:
+    return topic.is_public and topic.status not in PUBLIC_HIDDEN
+
+
+def can_propose_topic(user: Any, region: Any) -> bool:
+    return is_admin(user) or (role_of(user) in SCREENING_ROLES and can_act_in_region(user, region))
+
+
+def can_recommend_topic(user: Any, community_id: int) -> bool:
+    """委员荐题: a member for one of the communities their activity groups are linked to."""
+    return is_admin(user) or (role_of(user) == Role.MEMBER and community_id in linked_community_ids(user))
+
+
+def can_assign_topic(user: Any, region: Any) -> bool:
+    """党委政府点题."""
+    return is_admin(user) or (
+        role_of(user) in (Role.REVIEWER, Role.STAFF) and can_act_in_region(user, region)
+    )
+
+
+def can_transition_topic(user: Any, topic: Topic, new: str) -> bool:
+    if is_admin(user):
+        return True
+    role = role_of(user)
+    if not can_act_in_region(user, topic.region):
+        return False
+    if role == Role.STAFF:
+        return True
+    if role == Role.SECRETARY and topic.community_id is not None:
+        if new == TopicStatus.APPROVED:
+            return topic.status == TopicStatus.PROPOSED
+        if new == TopicStatus.CANCELLED:
+            return topic.status == TopicStatus.PROPOSED
+    return False
+
+
+def can_edit_topic(user: Any, topic: Topic) -> bool:
+    if topic.status in FINISHED_STATUSES:
+        return False
+    return is_admin(user) or (
+        role_of(user) in (Role.STAFF, Role.SECRETARY) and can_act_in_region(user, topic.region)
+    )

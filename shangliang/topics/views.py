@@ -1,0 +1,282 @@
+"""Topic pages: the staff list and topic page (with lineage, documents, timeline and transitions),
+委员荐题, 党委政府点题, and the public list and page (no personal data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shangliang.concerns.permissions import linked_community_ids
+from shangliang.core.errors import ApplicationError
+from shangliang.places.permissions import is_admin
+from shangliang.topics import permissions, selectors, services
+from shangliang.topics.forms import (
+    AssignForm,
+    DocumentForm,
+    RecommendForm,
+    TopicEditForm,
+    TransitionForm,
+    apply_error,
+)
+from shangliang.topics.models import TOPIC_TRANSITIONS, Topic, TopicDocument, TopicSource, TopicStatus
+
+PAGE_SIZE = 30
+# Buttons on the topic page, in the order of the states.
+ACTION_LABELS = {
+    TopicStatus.APPROVED: "批准立题",
+    TopicStatus.SCHEDULED: "安排协商",
+    TopicStatus.CONSULTED: "已完成协商",
+    TopicStatus.IMPLEMENTING: "进入落实",
+    TopicStatus.EVALUATING: "进入评价",
+    TopicStatus.CLOSED: "办结",
+    TopicStatus.REOPENED: "重新办理",
+}
+
+
+def _topic_or_404(request: HttpRequest, pk: int) -> Topic:
+    topic = selectors.topic_get_for_user(request.user, pk)
+    if topic is None:
+        raise Http404
+    return topic
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.topics_for_staff(request.user)
+    status = request.GET.get("status", "")
+    if status in TopicStatus.values:
+        qs = qs.filter(status=status)
+    source = request.GET.get("source", "")
+    if source in TopicSource.values:
+        qs = qs.filter(source=source)
+    page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "topics/staff_list.html",
+        {
+            "page": page,
+            "status": status,
+            "source": source,
+            "statuses": TopicStatus.choices,
+            "sources": TopicSource.choices,
+            "can_recommend": getattr(request.user, "role", "") == "member" or is_admin(request.user),
+            "can_assign": getattr(request.user, "role", "") in ("reviewer", "staff")
+            or is_admin(request.user),
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, topic: Topic, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    transitions = [
+        (new, ACTION_LABELS[new])
+        for new in ACTION_LABELS
+        if new in TOPIC_TRANSITIONS.get(topic.status, ())
+        and permissions.can_transition_topic(user, topic, new)
+    ]
+    can_cancel = TopicStatus.CANCELLED in TOPIC_TRANSITIONS.get(
+        topic.status, ()
+    ) and permissions.can_transition_topic(user, topic, TopicStatus.CANCELLED)
+    context = {
+        "topic": topic,
+        "links": selectors.links_of(topic),
+        "supporters": selectors.supporters(topic),
+        "sources": selectors.sources_of(topic),
+        "timeline": selectors.timeline(topic, public=False),
+        "documents": topic.documents.select_related("uploaded_by"),
+        "transitions": transitions,
+        "can_cancel": can_cancel,
+        "can_edit": permissions.can_edit_topic(user, topic),
+        "document_form": DocumentForm(),
+        "cancel_form": TransitionForm(initial={"new": TopicStatus.CANCELLED, "version": topic.version}),
+        "action_items": topic.action_items.select_related("department"),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _topic_or_404(request, pk)
+    return render(request, "topics/staff_detail.html", _detail_context(request, topic))
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _topic_or_404(request, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.topic_transition(
+                topic_id=topic.pk,
+                new=form.cleaned_data["new"],
+                reason=form.cleaned_data.get("reason", ""),
+                actor=request.user,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            topic.refresh_from_db()
+            return render(
+                request,
+                "topics/staff_detail.html",
+                _detail_context(request, topic, cancel_form=form),
+                status=409 if error.code == "concurrent_change" else 400,
+            )
+        messages.success(request, f"议题已{TopicStatus(form.cleaned_data['new']).label}。")
+    return redirect("topics:staff-detail", pk=topic.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _topic_or_404(request, pk)
+    if not permissions.can_edit_topic(request.user, topic):
+        raise DjangoPermissionDenied("您无权修改该议题。")
+    initial = {
+        "title": topic.title,
+        "description": topic.description,
+        "form": topic.form,
+        "purpose": topic.purpose,
+        "category": topic.category_id,
+        "committee": topic.committee_id,
+        "activity_group": topic.activity_group_id,
+        "required_by": topic.required_by,
+        "research_notes": topic.research_notes,
+        "is_public": topic.is_public,
+        "version": topic.version,
+    }
+    form = TopicEditForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_update(
+                topic_id=topic.pk,
+                draft=form.to_draft(),
+                actor=request.user,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, "议题已保存。")
+            return redirect("topics:staff-detail", pk=topic.pk)
+    return render(
+        request, "topics/edit.html", {"form": form, "topic": topic}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def add_document(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _topic_or_404(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.topic_add_document(
+                topic_id=topic.pk,
+                files=form.cleaned_data["attachments"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, "材料已上传。")
+            return redirect("topics:staff-detail", pk=topic.pk)
+    return render(
+        request, "topics/staff_detail.html", _detail_context(request, topic, document_form=form), status=400
+    )
+
+
+@login_required
+def document(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
+    topic = _topic_or_404(request, pk)
+    doc = get_object_or_404(TopicDocument, pk=doc_pk, topic=topic)
+    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.name)
+
+
+def _create(request: HttpRequest, form: Any, heading: str, create: Any, done: str) -> HttpResponse:
+    """The 委员荐题 and 党委政府点题 pages: a form whose valid input ``create`` turns into a topic."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = create(form)
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("topics:staff-detail", pk=topic.pk)
+    return render(
+        request, "topics/create.html", {"form": form, "heading": heading}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommend(request: HttpRequest) -> HttpResponse:
+    """委员荐题."""
+    if not (getattr(request.user, "role", "") == "member" or is_admin(request.user)):
+        raise DjangoPermissionDenied("只有政协委员可以荐题。")
+    ids = None if is_admin(request.user) else linked_community_ids(request.user)
+    form = RecommendForm(request.POST or None, request.FILES or None, community_ids=ids)
+    return _create(
+        request,
+        form,
+        "委员荐题",
+        lambda f: services.topic_recommend(
+            draft=f.to_draft(),
+            community_id=f.cleaned_data["community"].pk,
+            text=f.cleaned_data["text"],
+            actor=request.user,
+        ),
+        "议题已推荐，等待审批。",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assign(request: HttpRequest) -> HttpResponse:
+    """党委政府点题."""
+    if not (getattr(request.user, "role", "") in ("reviewer", "staff") or is_admin(request.user)):
+        raise DjangoPermissionDenied("只有党委政府和政协机关可以点题。")
+    form = AssignForm(request.POST or None, request.FILES or None)
+    return _create(
+        request,
+        form,
+        "党委政府点题",
+        lambda f: services.topic_assign(
+            draft=f.to_draft(),
+            region_id=f.cleaned_data["region"].pk,
+            text=f.cleaned_data["text"],
+            actor=request.user,
+        ),
+        "点题已立题。",
+    )
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.public_topics().order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "topics/public_list.html", {"page": page})
+
+
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = get_object_or_404(selectors.public_topics(), pk=pk)
+    return render(
+        request,
+        "topics/public_detail.html",
+        {
+            "topic": topic,
+            "supporters": selectors.supporters(topic),
+            "sources": selectors.sources_of(topic),
+            "timeline": selectors.timeline(topic, public=True),
+        },
+    )
