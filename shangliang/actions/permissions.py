@@ -1,0 +1,82 @@
+"""Who may do what with action items: pure predicates of role, organisation, region and state.
+
+==========================  =====  ===========  ==========  ==============  =======
+action                      admin  staff        secretary   grid worker     officer
+==========================  =====  ===========  ==========  ==============  =======
+view                        all    ✓            ✓           ✓               own department
+assign (直接交办)             all    ✓            ✓           —               —
+accept / ask to return      all    —            —           —               own department, 待签收
+report progress, extension  all    —            —           —               own department, 办理中
+complete with evidence      all    —            —           —               own department, 办理中
+reassign, refuse return     all    ✓            —           —               —
+decide extension, verify,   all    ✓            —           —               —
+close, reopen
+==========================  =====  ===========  ==========  ==============  =======
+
+✓ = the item's region is inside the person's scope. "own department" = the officer's
+organisation is the item's department: an officer never acts on another department's item.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shangliang.actions.models import AWAITING_ACCEPTANCE, WORKING_STATUSES, ActionItem, ActionStatus
+from shangliang.concerns.permissions import can_act_in_region
+from shangliang.core.roles import Role
+from shangliang.places.permissions import is_admin
+
+SUPERVISE_ROLES = frozenset({Role.STAFF})
+ASSIGN_ROLES = frozenset({Role.STAFF, Role.SECRETARY})
+VIEW_ROLES = frozenset({Role.STAFF, Role.SECRETARY, Role.GRID_WORKER, Role.CHAIR})
+
+
+def _role(user: Any) -> str:
+    return str(getattr(user, "role", "")) if getattr(user, "is_authenticated", False) else ""
+
+
+def is_department_officer(user: Any, item: ActionItem) -> bool:
+    return (
+        _role(user) == Role.OFFICER
+        and getattr(user, "organisation_id", None) is not None
+        and user.organisation_id == item.department_id
+    )
+
+
+def can_view_item(user: Any, item: ActionItem) -> bool:
+    if is_admin(user) or is_department_officer(user, item):
+        return True
+    return _role(user) in VIEW_ROLES and can_act_in_region(user, item.region)
+
+
+def can_assign_in(user: Any, region: Any) -> bool:
+    return is_admin(user) or (_role(user) in ASSIGN_ROLES and can_act_in_region(user, region))
+
+
+def can_supervise(user: Any, item: ActionItem) -> bool:
+    return is_admin(user) or (_role(user) in SUPERVISE_ROLES and can_act_in_region(user, item.region))
+
+
+# What each transition needs, beyond the transitions table.
+DEPARTMENT_STEPS = frozenset(
+    {
+        ActionStatus.ACCEPTED,
+        ActionStatus.RETURN_REQUESTED,
+        ActionStatus.IN_PROGRESS,
+        ActionStatus.EXTENSION_REQUESTED,
+        ActionStatus.DONE,
+    }
+)
+
+
+def can_transition_item(user: Any, item: ActionItem, new: str) -> bool:
+    if new in DEPARTMENT_STEPS and item.status in (AWAITING_ACCEPTANCE | WORKING_STATUSES):
+        # The department works the item; the office may send a verified item back to work.
+        return is_admin(user) or is_department_officer(user, item)
+    return can_supervise(user, item)
+
+
+def can_report_progress(user: Any, item: ActionItem) -> bool:
+    return (is_admin(user) or is_department_officer(user, item)) and item.status in (
+        WORKING_STATUSES | {ActionStatus.EXTENSION_REQUESTED}
+    )
