@@ -114,7 +114,7 @@ def test_return_within_three_working_days_then_reassigned(item, department_offic
 def test_return_after_the_acceptance_period_is_refused(item, department_officer):
     item.accept_due = timezone.localdate() - dt.timedelta(days=1)
     item.save()
-    with pytest.raises(ApplicationError, match="签收期限.*已过"):
+    with pytest.raises(ApplicationError, match=r"签收期限.*已过"):
         services.action_request_return(item_id=item.pk, reason="不归我们管", actor=department_officer)
     item.refresh_from_db()
     assert item.status == ActionStatus.ASSIGNED

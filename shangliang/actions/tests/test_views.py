@@ -22,7 +22,8 @@ def test_an_officer_sees_only_their_departments_items(client, district, departme
     )
     client.force_login(department_officer)
     body = client.get(reverse("actions:inbox")).content.decode()
-    assert "修剪树木" in body and "医保参保" not in body
+    assert "修剪树木" in body
+    assert "医保参保" not in body
     assert client.get(reverse("actions:detail", args=[mine.pk])).status_code == 200
     assert client.get(reverse("actions:detail", args=[theirs.pk])).status_code == 404
     assert client.post(reverse("actions:step", args=[theirs.pk, "accept"]), {"version": 1}).status_code == 404
@@ -74,4 +75,5 @@ def test_overdue_filter_is_derived(client, district, staff, department_officer):
     )
     client.force_login(staff)
     body = client.get(reverse("actions:inbox") + "?view=overdue").content.decode()
-    assert "超期事项" in body and "未到期事项" not in body
+    assert "超期事项" in body
+    assert "未到期事项" not in body

@@ -11,7 +11,16 @@ from shangliang.topics.tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["admin_user", "staff", "street_staff", "secretary", "grid_worker", "member", "reviewer", "department_officer"]
+ROLES = [
+    "admin_user",
+    "staff",
+    "street_staff",
+    "secretary",
+    "grid_worker",
+    "member",
+    "reviewer",
+    "department_officer",
+]
 # (role, from, to) → allowed, for a topic of community a (street a); everything else in the table
 # is refused for that role.
 SECRETARY = {("proposed", "approved"), ("proposed", "cancelled")}
@@ -31,7 +40,9 @@ def allowed(role: str, old: str, new: str) -> bool:
 def test_topic_transition_matrix(request, district, role, old, new):
     # given a topic of community a in state ``old``
     user = request.getfixturevalue(role)
-    topic = TopicFactory(community=district.community_a, status=old, cancel_reason="x" if old == "cancelled" else "")
+    topic = TopicFactory(
+        community=district.community_a, status=old, cancel_reason="x" if old == "cancelled" else ""
+    )
     # when the role tries to move it to ``new``
     try:
         services.topic_transition(topic_id=topic.pk, new=new, actor=user, reason="原因")
@@ -49,10 +60,10 @@ def test_topic_transition_matrix(request, district, role, old, new):
 def test_out_of_scope_topics_are_refused(request, district, role):
     user = request.getfixturevalue(role)
     topic = TopicFactory(community=district.community_b, status=TopicStatus.PROPOSED)
+    if role == "staff":
+        user.region = district.street_a
+        user.save()
     with pytest.raises(ApplicationError):
-        if role == "staff":
-            user.region = district.street_a
-            user.save()
         services.topic_transition(topic_id=topic.pk, new=TopicStatus.APPROVED, actor=user)
     topic.refresh_from_db()
     assert topic.status == TopicStatus.PROPOSED

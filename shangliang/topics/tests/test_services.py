@@ -38,7 +38,11 @@ def test_a_member_recommends_a_topic_for_a_linked_community(district, member):
         actor=member,
     )
     # then a proposed 委员荐题 topic holds a 委员荐题 concern, and the file is kept
-    assert (topic.status, topic.source, topic.research_notes) == (TopicStatus.PROPOSED, "member", "走访 12 户，9 户同意")
+    assert (topic.status, topic.source, topic.research_notes) == (
+        TopicStatus.PROPOSED,
+        "member",
+        "走访 12 户，9 户同意",
+    )
     concern = topic.links.get().concern
     assert (concern.source, concern.status) == ("member", ConcernStatus.ACCEPTED)
     assert TopicDocument.objects.get(topic=topic).name == "调研报告.pdf"
@@ -48,7 +52,10 @@ def test_a_member_recommends_a_topic_for_a_linked_community(district, member):
 def test_a_member_cannot_recommend_for_an_unlinked_community(district, member):
     with pytest.raises(PermissionDenied, match="所联系的村"):
         services.topic_recommend(
-            draft=TopicDraft(title="老旧小区加装电梯"), community_id=district.community_b.pk, text="加装电梯问题", actor=member
+            draft=TopicDraft(title="老旧小区加装电梯"),
+            community_id=district.community_b.pk,
+            text="加装电梯问题",
+            actor=member,
         )
     assert Topic.objects.count() == Concern.objects.count() == 0
 
@@ -61,12 +68,19 @@ def test_a_reviewer_assigns_an_approved_topic_with_a_required_date(district, rev
         text="赤西村医保参保率偏低",
         actor=reviewer,
     )
-    assert (topic.status, topic.source, topic.required_by) == (TopicStatus.APPROVED, TopicSource.GOVERNMENT, due)
+    assert (topic.status, topic.source, topic.required_by) == (
+        TopicStatus.APPROVED,
+        TopicSource.GOVERNMENT,
+        due,
+    )
     assert topic.links.get().concern.source == "government"
 
 
 def test_assigning_without_a_required_date_or_with_a_past_one_is_refused(district, reviewer):
-    for required_by, message in [(None, "须填写要求完成日期"), (timezone.localdate() - dt.timedelta(days=1), "不能早于今天")]:
+    for required_by, message in [
+        (None, "须填写要求完成日期"),
+        (timezone.localdate() - dt.timedelta(days=1), "不能早于今天"),
+    ]:
         with pytest.raises(ApplicationError, match=message):
             services.topic_assign(
                 draft=TopicDraft(title="提高医保参保率", required_by=required_by),
@@ -84,7 +98,9 @@ def test_cancelling_needs_a_reason_and_sends_concerns_back_to_screening(district
         services.topic_transition(topic_id=topic.pk, new=TopicStatus.CANCELLED, actor=staff)
     topic.refresh_from_db()
     assert topic.status == TopicStatus.PROPOSED
-    services.topic_transition(topic_id=topic.pk, new=TopicStatus.CANCELLED, reason="已由物业解决", actor=staff)
+    services.topic_transition(
+        topic_id=topic.pk, new=TopicStatus.CANCELLED, reason="已由物业解决", actor=staff
+    )
     topic.refresh_from_db()
     concern.refresh_from_db()
     assert (topic.status, topic.cancel_reason) == (TopicStatus.CANCELLED, "已由物业解决")
@@ -124,7 +140,9 @@ def test_a_stale_form_is_refused(district, staff):
 def test_supporters_are_derived_from_concerns_and_their_duplicates(district):
     a = ConcernFactory(community=district.community_a, supporters_count=2)
     b = ConcernFactory(community=district.community_a)
-    duplicate = ConcernFactory(community=district.community_a, merged_into=a, status="merged", supporters_count=1)
+    duplicate = ConcernFactory(
+        community=district.community_a, merged_into=a, status="merged", supporters_count=1
+    )
     topic = topic_with(district.community_a, [a, b])
     assert duplicate.merged_into_id == a.pk
     assert selectors.supporters(topic) == selectors.Supporters(concerns=3, residents=6)
@@ -148,5 +166,10 @@ def test_editing_keeps_the_source_and_reindexes(district, staff):
         expected_version=topic.version,
     )
     topic.refresh_from_db()
-    assert (topic.title, topic.form, topic.purpose, topic.source) == ("新的议题名称", "courtyard", "service", "grid")
+    assert (topic.title, topic.form, topic.purpose, topic.source) == (
+        "新的议题名称",
+        "courtyard",
+        "service",
+        "grid",
+    )
     assert SearchDocument.objects.get(kind="topic", object_id=topic.pk).title == "新的议题名称"
