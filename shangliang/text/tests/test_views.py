@@ -39,3 +39,47 @@ def test_search_page_is_for_staff_only(client, db, resident):
     # then
     assert anonymous.status_code == 302
     assert as_resident.status_code == 403
+
+
+def test_search_page_filters_by_area(client, db, district, staff):
+    # given
+    index("电梯困人", object_id=1, region=district.community_a)
+    index("电梯困人", object_id=2, region=district.community_b)
+    client.force_login(staff)
+    # when
+    response = client.get("/text/search/", {"q": "电梯", "region": district.community_b.pk})
+    # then
+    html = response.content.decode()
+    assert "共找到 1 条" in html
+    assert f'<option value="{district.community_b.pk}" selected>赤西村</option>' in html
+
+
+def test_hot_issues_page_lists_clusters(client, db, district, staff):
+    # given
+    from django.utils import timezone
+
+    for n in range(1, 4):
+        index(
+            "海景花园5栋电梯困人",
+            object_id=n,
+            region=district.community_a,
+            status="submitted",
+            created_at=timezone.now(),
+        )
+    client.force_login(staff)
+    # when
+    response = client.get("/text/hot/", {"days": "abc"})
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "最近 30 天内" in html
+    assert '<span class="tag">3 件</span>' in html
+
+
+def test_hot_issues_page_is_for_staff_only(client, db, resident):
+    # given
+    client.force_login(resident)
+    # when
+    response = client.get("/text/hot/")
+    # then
+    assert response.status_code == 403
