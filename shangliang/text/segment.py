@@ -3,7 +3,8 @@
 Pure functions over already normalised text (see ``normalize``); the only state is the tokenizer,
 built on first use and reused by every request and task of the process. Local terms
 (``BUILTIN_TERMS`` plus the admin-edited ``DictionaryTerm`` rows) are added with ``load_terms``;
-when the admin list changes, the caller passes the new list again and the tokenizer is rebuilt.
+when the admin list changes, the caller passes the new list again and the live tokenizer is
+updated in place.
 
 - ``words(text)``: the segmentation, without punctuation and spaces (precise mode, no HMM: it is
   faster, and deterministic for the dictionary terms).
@@ -295,16 +296,33 @@ def tokenizer() -> jieba.Tokenizer:
 
 
 def load_terms(terms: Iterable[str]) -> bool:
-    """Use ``terms`` as the district dictionary; returns True when the tokenizer was rebuilt."""
-    global _tokenizer, _extra_terms
+    """Use ``terms`` as the district dictionary; returns True when the dictionary changed.
+
+    Words are added to and removed from the live tokenizer (no rebuild); a removed word that
+    jieba's own dictionary knows gets its original frequency back."""
+    global _extra_terms
     wanted = tuple(sorted({t.strip() for t in terms if t and t.strip()}))
-    if wanted == _extra_terms and _tokenizer is not None:
+    if wanted == _extra_terms:
+        tokenizer()
         return False
+    tok = tokenizer()
     with _lock:
+        for term in set(_extra_terms) - set(wanted):
+            original = _original_freq.pop(term, None)
+            if original:
+                tok.add_word(term, freq=original)
+            else:
+                tok.del_word(term)
+        for term in set(wanted) - set(_extra_terms):
+            _original_freq.setdefault(term, tok.FREQ.get(term) or 0)
+            tok.add_word(term, freq=max(tok.suggest_freq(term, tune=False), 1000))
         _extra_terms = wanted
-        _tokenizer = _build(wanted)
     _idf_cache.clear()
     return True
+
+
+# Frequencies the general dictionary had for district terms, restored when a term is removed.
+_original_freq: dict[str, int] = {}
 
 
 def words(text: str) -> list[str]:

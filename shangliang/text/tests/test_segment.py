@@ -40,7 +40,7 @@ def test_query_terms_of_punctuation_only():
     assert segment.query_terms("！！？？…… 😀") == []
 
 
-def test_load_terms_rebuilds_only_on_change():
+def test_load_terms_reports_only_changes():
     # given
     segment.load_terms(["椰林湾"])
     # when
@@ -56,3 +56,14 @@ def test_idf_rare_words_weigh_more():
     # given / when / then
     assert segment.idf("电梯") > segment.idf("问题")
     assert segment.idf("北弯新村") == segment.MAX_IDF
+
+
+def test_load_terms_removal_restores_general_words():
+    # given
+    segment.load_terms(["停电了"])
+    assert segment.words("停电了")[0] == "停电了"
+    # when
+    segment.load_terms([])
+    # then
+    assert segment.words("停电了") == ["停电", "了"]
+    assert segment.words("电梯坏了")[0] == "电梯"
