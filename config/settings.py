@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "shangliang.text",
     "shangliang.notifications",
     "shangliang.concerns",
+    "shangliang.topics",
+    "shangliang.actions",
+    "shangliang.outputs",
+    "shangliang.screening",
     "shangliang.portal",
     "shangliang.demo",
 ]
@@ -233,6 +237,8 @@ SHANGLIANG: dict[str, Any] = {
     "BRAND_NAME": os.environ.get("SHANGLIANG_BRAND_NAME", "珠事好商量"),
     "BRAND_ORG": os.environ.get("SHANGLIANG_BRAND_ORG", "政协海城区委员会"),
     "BRAND_LOGO": os.environ.get("SHANGLIANG_BRAND_LOGO", "img/logo.svg"),
+    # Screening: require a community secretary's first-level opinion (社区初审) before the office decides.
+    "SECRETARY_FIRST_LEVEL": env_bool("SHANGLIANG_SECRETARY_FIRST_LEVEL", False),
     # Rate limits by scope, as (attempts, seconds); the code's defaults apply to scopes not listed.
     # Scopes: login-ip, login-user, submit-ip, submit-phone, support-ip, followup-code, lookup, otp-send-*.
     "RATE_LIMITS": {},

@@ -1,0 +1,300 @@
+"""Reads of the screening desk: the inbox with its filters, one concern's screening context, hot issues.
+
+The inbox runs a fixed number of queries whatever its rows: the capped count, the page of rows
+(with place and category joined), and one prefetch of the page's photos. Totals above
+``COUNT_CAP`` are shown as "1000+": an exact count of a million rows would cost more than the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from shangliang.concerns import permissions as concern_permissions
+from shangliang.concerns import selectors as concern_selectors
+from shangliang.concerns.models import AWAITING_DECISION, Concern, ConcernPhoto, ConcernSource, ConcernStatus
+from shangliang.places.models import Region, RegionLevel
+from shangliang.places.permissions import is_admin
+from shangliang.text import selectors as text_selectors
+from shangliang.text.models import DocumentKind
+from shangliang.topics.models import JOINABLE_STATUSES, Topic
+
+PAGE_SIZE = 25
+COUNT_CAP = 1000
+SORTS = {
+    "new": ("-created_at", "-id"),
+    "old": ("created_at", "id"),
+    "due": ("first_response_due", "id"),
+    "support": ("-supporters_count", "-id"),
+}
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "waiting": tuple(AWAITING_DECISION),
+    "decided": (
+        ConcernStatus.ACCEPTED,
+        ConcernStatus.ASSIGNED_DIRECTLY,
+        ConcernStatus.REFERRED,
+        ConcernStatus.CONVERTED,
+        ConcernStatus.DECLINED,
+    ),
+    "merged": (ConcernStatus.MERGED,),
+}
+
+
+@dataclass
+class InboxFilters:
+    """The desk's filters as parsed from the query string (unknown values are ignored)."""
+
+    status: str = "waiting"
+    source: str = ""
+    category: int | None = None
+    street: int | None = None
+    community: int | None = None
+    grid: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    due: str = ""  # "overdue" | "soon" (due within 2 days)
+    duplicates: bool = False
+    review: bool = False
+    sort: str = "new"
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, data: Any) -> InboxFilters:
+        def number(name: str) -> int | None:
+            value = str(data.get(name, "") or "")
+            return int(value) if value.isdigit() else None
+
+        def day(name: str) -> dt.date | None:
+            try:
+                return dt.date.fromisoformat(str(data.get(name, "") or ""))
+            except ValueError:
+                return None
+
+        status = str(data.get("status", "waiting") or "waiting")
+        source = str(data.get("source", "") or "")
+        due = str(data.get("due", "") or "")
+        sort = str(data.get("sort", "new") or "new")
+        return cls(
+            status=status
+            if status in STATUS_GROUPS or status in ConcernStatus.values or status == "all"
+            else "waiting",
+            source=source if source in ConcernSource.values else "",
+            category=number("category"),
+            street=number("street"),
+            community=number("community"),
+            grid=number("grid"),
+            date_from=day("date_from"),
+            date_to=day("date_to"),
+            due=due if due in ("overdue", "soon") else "",
+            duplicates=data.get("dup") == "1",
+            review=data.get("review") == "1",
+            sort=sort if sort in SORTS else "new",
+            page=max(1, min(number("page") or 1, 10_000)),
+        )
+
+
+def desk_concerns(user: Any) -> QuerySet[Concern]:
+    """The concerns a person screens: their scope (a grid worker: their grid's community)."""
+    if not (is_admin(user) or getattr(user, "role", "") in ("staff", "secretary", "grid_worker")):
+        return Concern.objects.none()
+    return concern_selectors.concerns_for_staff(user)
+
+
+def _region_path(pk: int | None, level: str) -> str | None:
+    if pk is None:
+        return None
+    region = Region.objects.filter(pk=pk, level=level).only("path").first()
+    return region.path if region else ""
+
+
+def filter_concerns(user: Any, filters: InboxFilters) -> QuerySet[Concern]:
+    qs = desk_concerns(user)
+    if filters.status in STATUS_GROUPS:
+        qs = qs.filter(status__in=STATUS_GROUPS[filters.status])
+    elif filters.status != "all":
+        qs = qs.filter(status=filters.status)
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    if filters.category:
+        qs = qs.filter(category_id=filters.category)
+    # The narrowest place given wins; each is one indexed prefix or id match.
+    if filters.grid:
+        qs = qs.filter(region_id=filters.grid)
+    elif filters.community:
+        qs = qs.filter(community_id=filters.community)
+    elif filters.street:
+        path = _region_path(filters.street, RegionLevel.STREET)
+        qs = qs.filter(region_path__startswith=path) if path else qs.none()
+    tz = timezone.get_current_timezone()
+    if filters.date_from:
+        qs = qs.filter(created_at__gte=dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=tz))
+    if filters.date_to:
+        qs = qs.filter(
+            created_at__lt=dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        )
+    today = timezone.localdate()
+    if filters.due == "overdue":
+        qs = qs.filter(status__in=AWAITING_DECISION, first_response_due__lt=today)
+    elif filters.due == "soon":
+        qs = qs.filter(
+            status__in=AWAITING_DECISION,
+            first_response_due__gte=today,
+            first_response_due__lte=today + dt.timedelta(days=2),
+        )
+    if filters.duplicates:
+        qs = qs.filter(likely_duplicates__gt=0)
+    if filters.review:
+        qs = qs.filter(needs_review=True)
+    return qs
+
+
+@dataclass
+class InboxPage:
+    rows: list[Concern]
+    count: int
+    capped: bool
+    page: int
+    page_size: int
+    filters: InboxFilters
+    today: dt.date = field(default_factory=timezone.localdate)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.page_size < self.count
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def count_label(self) -> str:
+        return f"{COUNT_CAP}+" if self.capped else str(self.count)
+
+
+def inbox(user: Any, filters: InboxFilters, *, page_size: int = PAGE_SIZE) -> InboxPage:
+    qs = filter_concerns(user, filters)
+    count = qs.order_by()[: COUNT_CAP + 1].count()
+    start = (filters.page - 1) * page_size
+    rows = list(
+        qs.select_related("community", "community__parent", "region", "category")
+        .prefetch_related(
+            Prefetch(
+                "photos",
+                queryset=ConcernPhoto.objects.only(
+                    "id", "concern_id", "thumbnail", "image", "width", "height"
+                ),
+            )
+        )
+        .defer("name_encrypted", "phone_encrypted", "client_token", "submitted_ip_hash")
+        .order_by(*SORTS[filters.sort])[start : start + page_size]
+    )
+    return InboxPage(
+        rows=rows,
+        count=min(count, COUNT_CAP),
+        capped=count > COUNT_CAP,
+        page=filters.page,
+        page_size=page_size,
+        filters=filters,
+    )
+
+
+@dataclass(frozen=True)
+class SimilarItem:
+    kind: str
+    object_id: int
+    score: float
+    level: str
+    shared_words: list[str]
+    concern: Concern | None = None
+    topic: Topic | None = None
+
+
+def similar_for(user: Any, concern: Concern, *, limit: int = 8) -> list[SimilarItem]:
+    """Concerns and topics the text engine finds similar, with their records (visible ones only)."""
+    hits = text_selectors.similar(
+        text=concern.text,
+        community_id=concern.community_id,
+        kinds=(DocumentKind.CONCERN, DocumentKind.TOPIC),
+        limit=limit * 2,
+        exclude=("concern", concern.pk),
+        user=_ScopeOf(user),
+    )
+    hits = [h for h in hits if h.level]
+    concern_ids = [h.object_id for h in hits if h.kind == DocumentKind.CONCERN]
+    topic_ids = [h.object_id for h in hits if h.kind == DocumentKind.TOPIC]
+    concerns = {c.pk: c for c in desk_concerns(user).filter(pk__in=concern_ids)}
+    topics = {
+        t.pk: t for t in Topic.objects.filter(pk__in=topic_ids, region_path__startswith=_scope_path(user))
+    }
+    result = []
+    for hit in hits:
+        item = SimilarItem(
+            kind=hit.kind,
+            object_id=hit.object_id,
+            score=hit.score,
+            level=hit.level,
+            shared_words=hit.shared_words,
+            concern=concerns.get(hit.object_id) if hit.kind == DocumentKind.CONCERN else None,
+            topic=topics.get(hit.object_id) if hit.kind == DocumentKind.TOPIC else None,
+        )
+        if item.concern is not None or item.topic is not None:
+            result.append(item)
+    return result[:limit]
+
+
+@dataclass(frozen=True)
+class _ScopeOf:
+    """A person as the text engine should scope them for screening: a grid worker screens their
+    grid's whole community (``concerns.permissions.scope_region``), not only the grid."""
+
+    user: Any
+
+    @property
+    def is_authenticated(self) -> bool:
+        return bool(getattr(self.user, "is_authenticated", False))
+
+    @property
+    def is_superuser(self) -> bool:
+        return bool(getattr(self.user, "is_superuser", False))
+
+    @property
+    def role(self) -> str:
+        return str(getattr(self.user, "role", ""))
+
+    @property
+    def region(self) -> Region | None:
+        return concern_permissions.scope_region(self.user)
+
+
+def _scope_path(user: Any) -> str:
+    if is_admin(user):
+        return ""
+    scope = concern_permissions.scope_region(user)
+    return scope.path if scope is not None else "/nothing/"
+
+
+def joinable_topics(user: Any, concern: Concern, *, limit: int = 30) -> QuerySet[Topic]:
+    """Open topics of the concern's community (or district-wide in scope) to join or merge into."""
+    return (
+        Topic.objects.filter(status__in=JOINABLE_STATUSES, region_path__startswith=_scope_path(user))
+        .filter(Q(community_id=concern.community_id) | Q(community__isnull=True))
+        .order_by("-created_at")[:limit]
+    )
+
+
+def hot_issues(user: Any, *, days: int = 30, street: int | None = None) -> list[Any]:
+    """The text engine's clusters of undecided concerns in the person's area."""
+    path = _scope_path(user)
+    if street:
+        street_path = _region_path(street, RegionLevel.STREET)
+        if street_path and street_path.startswith(path):
+            path = street_path
+    return text_selectors.hot_clusters(region_path=path, days=days, user=_ScopeOf(user))
+
+
+def merged_into_this(concern: Concern) -> QuerySet[Concern]:
+    return concern.merged_concerns.select_related("community").order_by("created_at")
