@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "shangliang.actions",
     "shangliang.outputs",
     "shangliang.screening",
+    "shangliang.supervision",
+    "shangliang.evaluations",
     "shangliang.portal",
     "shangliang.demo",
 ]
@@ -245,6 +247,22 @@ SHANGLIANG: dict[str, Any] = {
     # Activity groups: members per village/community group.
     "ACTIVITY_GROUP_MIN": 2,
     "ACTIVITY_GROUP_MAX": 3,
+    # 三评 (DOMAIN §4): weights of 党政点评 / 民主评议 / 群众评价, the pass rule (composite and the
+    # residents' satisfaction rate, both inclusive), and the working days a failed topic gets again.
+    "EVALUATION": {
+        "WEIGHTS": {"party": "0.3", "democratic": "0.3", "residents": "0.4"},
+        "PASS_COMPOSITE": "70",
+        "PASS_SATISFACTION": "0.8",
+        "REHANDLE_WORKING_DAYS": 15,
+    },
+    # 督办: amber when the deadline is this many working days away or fewer, a reminder that many
+    # working days before it, and escalation to the department's supervising leader after this many
+    # overdue working days.
+    "SUPERVISION": {
+        "AMBER_WORKING_DAYS": 3,
+        "REMIND_BEFORE_WORKING_DAYS": 2,
+        "ESCALATE_AFTER_OVERDUE_WORKING_DAYS": 5,
+    },
 }
 
 # Fernet key(s) for personal data at rest (phone numbers); derived from SECRET_KEY when empty.
