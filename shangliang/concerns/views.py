@@ -6,12 +6,9 @@ they hold a phone. Every form keeps what was typed when it is refused.
 
 from __future__ import annotations
 
-import io
 import secrets
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,20 +21,12 @@ from shangliang.concerns.forms import CodeLookupForm, ConcernForm, FollowUpForm,
 from shangliang.concerns.models import Concern
 from shangliang.core import otp, personal
 from shangliang.core.errors import ApplicationError
+from shangliang.core.qr import qr_svg
 from shangliang.core.ratelimit import allow, client_ip
 from shangliang.text import selectors as text_selectors
 
 SUPPORTER_COOKIE = "sl_supporter"
 PHONE_SESSION_KEY = "verified_phone"
-
-
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code (no image files, no external service)."""
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    svg = buffer.getvalue().decode()
-    return svg[svg.index("<svg") :]  # drop the XML declaration: the SVG is inlined in HTML
 
 
 def _apply_error(form: Any, error: ApplicationError) -> None:
