@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "shangliang.actions",
     "shangliang.outputs",
     "shangliang.screening",
+    "shangliang.meetings",
     "shangliang.supervision",
     "shangliang.evaluations",
     "shangliang.portal",

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("topics/", include("shangliang.topics.urls")),
     path("actions/", include("shangliang.actions.urls")),
     path("screening/", include("shangliang.screening.urls")),
+    path("meetings/", include("shangliang.meetings.urls")),
     path("supervision/", include("shangliang.supervision.urls")),
     path("evaluations/", include("shangliang.evaluations.urls")),
     path("notifications/", include("shangliang.notifications.urls")),

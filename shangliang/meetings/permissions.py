@@ -1,0 +1,125 @@
+"""Who may do what with meetings: pure predicates of role, region scope, the person's part in the
+meeting (host, recorder, invitee) and the meeting's state.
+
+===========================  =====  ========  =========  ==========  ===========  =================
+action                       admin  staff     secretary  host        recorder     invited member
+===========================  =====  ========  =========  ==========  ===========  =================
+view (staff pages)           all    ✓         ✓          ✓           ✓            ✓
+plan, edit, invite, notify,  all    ✓         —          —           —            —
+postpone, cancel, open,
+close, attendance
+record agenda, speeches,     all    ✓         —          ✓           ✓            —
+votes, consensus, unresolved
+check others in, walk-ins    all    ✓         —          ✓           ✓            —
+confirm the minutes          —      —         —          ✓ (self)    ✓ (self)     —
+publish, consensus → actions all    ✓         —          —           —            —
+check oneself in             invited (or any signed-in member at a public meeting)
+===========================  =====  ========  =========  ==========  ===========  =================
+
+✓ = the meeting's region is inside the person's scope (staff, secretary), or the person holds that
+part in this meeting. Every other role (grid worker, reviewer, officer, resident) sees only the
+public pages. State conditions are in ``MEETING_TRANSITIONS`` and ``RECORDING_STATUSES``;
+the services check both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shangliang.concerns.permissions import can_act_in_region
+from shangliang.core.roles import Role
+from shangliang.meetings.models import (
+    EDITABLE_STATUSES,
+    HELD_STATUSES,
+    RECORDING_STATUSES,
+    Meeting,
+    MeetingStatus,
+)
+from shangliang.places.permissions import is_admin
+
+MANAGE_ROLES = frozenset({Role.STAFF})
+VIEW_ROLES = frozenset({Role.STAFF, Role.SECRETARY, Role.CHAIR})
+
+
+def role_of(user: Any) -> str:
+    return str(getattr(user, "role", "")) if getattr(user, "is_authenticated", False) else ""
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def is_host(user: Any, meeting: Meeting) -> bool:
+    return _signed_in(user) and meeting.host_id == user.pk
+
+
+def is_recorder(user: Any, meeting: Meeting) -> bool:
+    return _signed_in(user) and meeting.recorder_id == user.pk
+
+
+def is_invited(user: Any, meeting: Meeting) -> bool:
+    if not _signed_in(user):
+        return False
+    member_id = getattr(user, "member_id", None)
+    for p in meeting.participants.all():
+        if p.user_id == user.pk or (member_id is not None and p.member_id == member_id):
+            return True
+    return False
+
+
+def can_manage_meeting(user: Any, meeting: Meeting) -> bool:
+    """Plan, edit, invite, notify, postpone, cancel, open and close, set attendance, publish."""
+    return is_admin(user) or (role_of(user) in MANAGE_ROLES and can_act_in_region(user, meeting.region))
+
+
+def can_plan_in(user: Any, region: Any) -> bool:
+    return is_admin(user) or (role_of(user) in MANAGE_ROLES and can_act_in_region(user, region))
+
+
+def can_view_meeting(user: Any, meeting: Meeting) -> bool:
+    if is_admin(user) or is_host(user, meeting) or is_recorder(user, meeting):
+        return True
+    if role_of(user) in VIEW_ROLES and can_act_in_region(user, meeting.region):
+        return True
+    return is_invited(user, meeting)
+
+
+def can_transition_meeting(user: Any, meeting: Meeting, new: str) -> bool:
+    """The person's part; the transitions table decides whether the state allows it."""
+    if new == MeetingStatus.MINUTES_CONFIRMED:
+        return is_host(user, meeting) or is_recorder(user, meeting)
+    return can_manage_meeting(user, meeting)
+
+
+def can_edit_plan(user: Any, meeting: Meeting) -> bool:
+    return meeting.status in EDITABLE_STATUSES and can_manage_meeting(user, meeting)
+
+
+def can_record(user: Any, meeting: Meeting) -> bool:
+    """Write the record of the meeting: agenda, speaker list, speeches, votes, consensus, unresolved."""
+    if meeting.status not in RECORDING_STATUSES:
+        return False
+    return can_manage_meeting(user, meeting) or is_host(user, meeting) or is_recorder(user, meeting)
+
+
+def can_check_in_others(user: Any, meeting: Meeting) -> bool:
+    if meeting.status not in (MeetingStatus.NOTIFIED, MeetingStatus.HELD):
+        return False
+    return can_manage_meeting(user, meeting) or is_host(user, meeting) or is_recorder(user, meeting)
+
+
+def can_confirm_minutes(user: Any, meeting: Meeting) -> bool:
+    return meeting.status == MeetingStatus.MINUTES_DRAFT and (
+        is_host(user, meeting) or is_recorder(user, meeting)
+    )
+
+
+def can_assign_consensus(user: Any, meeting: Meeting) -> bool:
+    return meeting.status in (
+        MeetingStatus.MINUTES_CONFIRMED,
+        MeetingStatus.PUBLISHED,
+    ) and can_manage_meeting(user, meeting)
+
+
+def can_view_minutes(user: Any, meeting: Meeting) -> bool:
+    return meeting.status in HELD_STATUSES and can_view_meeting(user, meeting)
