@@ -1,0 +1,58 @@
+"""Reads of the text engine: search, similar concerns, category suggestion, hot-issue clusters.
+
+Public functions (all keyword-only, all safe on any user input):
+
+- ``search(query=..., user=None, kinds=None, region_path="", category="", status="",
+  date_from=None, date_to=None, page=1, per_page=20) -> SearchPage``: staff search across
+  concerns, topics, meetings and outputs; ``user`` limits the rows to what that person may see.
+- ``similar(text=..., community_id=None, category="", since=None, kinds=("concern", "topic"),
+  limit=10, exclude=None, user=None) -> list[SimilarHit]``: earlier records that may describe
+  the same problem, each with a score, the shared words and a level ("likely" / "possible" / "").
+- ``suggest_category(text, k=3) -> list[CategorySuggestion]``: the top ``k`` categories.
+- ``hot_clusters(region_path="", days=30, statuses=(...), now=None, ...) -> list[HotCluster]``.
+
+Both search paths retrieve candidates through the full-text index (see ``fulltext``) and only
+then load and re-score rows in Python; neither scans the document table.
+"""
+
+from __future__ import annotations
+
+from shangliang.text.selectors import categories as _categories
+from shangliang.text.selectors import similar as _similar
+from shangliang.text.selectors.categories import (
+    CategorySuggestion,
+    active_model,
+    category_keywords,
+    suggest_category,
+)
+from shangliang.text.selectors.common import MAX_QUERY_CHARS, MAX_SIMILAR_CHARS, thresholds, visible_to
+from shangliang.text.selectors.hot import UNASSIGNED_STATUSES, HotCluster, hot_clusters
+from shangliang.text.selectors.search import SearchHit, SearchPage, search
+from shangliang.text.selectors.similar import SimilarHit, similar
+
+
+def clear_caches() -> None:
+    """Forget cached document counts and the category model (tests, after bulk changes)."""
+    _similar.clear_doc_counts()
+    _categories.clear_model()
+
+
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "MAX_SIMILAR_CHARS",
+    "UNASSIGNED_STATUSES",
+    "CategorySuggestion",
+    "HotCluster",
+    "SearchHit",
+    "SearchPage",
+    "SimilarHit",
+    "active_model",
+    "category_keywords",
+    "clear_caches",
+    "hot_clusters",
+    "search",
+    "similar",
+    "suggest_category",
+    "thresholds",
+    "visible_to",
+]

@@ -1,0 +1,59 @@
+"""Category suggestion with the newest trained model, or the keyword model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shangliang.core.errors import ApplicationError
+from shangliang.text import classifier
+from shangliang.text.models import Category, ClassifierModel
+from shangliang.text.selectors.common import MAX_SIMILAR_CHARS
+from shangliang.text.services import ensure_dictionary
+
+
+@dataclass(frozen=True)
+class CategorySuggestion:
+    name: str
+    confidence: float
+
+
+_model_cache: dict[str, Any] = {}
+
+
+def clear_model() -> None:
+    _model_cache.clear()
+
+
+def category_keywords() -> dict[str, str]:
+    return dict(
+        Category.objects.filter(active=True).order_by("sort_order", "name").values_list("name", "keywords")
+    )
+
+
+def active_model() -> classifier.Model:
+    """The newest trained model, or the keyword model when there is none (cached per process
+    until a newer model or a category edit appears)."""
+    row = ClassifierModel.objects.filter(active=True).only("id", "created_at").first()
+    keywords = category_keywords()
+    key = f"{row.pk if row else 0}:{hash(tuple(keywords.items()))}"
+    cached = _model_cache.get("model")
+    if cached is not None and _model_cache.get("key") == key:
+        return cached
+    if row is not None:
+        model = classifier.Model.from_payload(ClassifierModel.objects.get(pk=row.pk).payload)
+        if set(model.categories) != set(keywords):
+            model = classifier.train([], keywords)
+    else:
+        model = classifier.train([], keywords)
+    _model_cache.update(model=model, key=key)
+    return model
+
+
+def suggest_category(text: str, k: int = 3) -> list[CategorySuggestion]:
+    if len(text or "") > MAX_SIMILAR_CHARS:
+        raise ApplicationError(f"文本过长，请不超过{MAX_SIMILAR_CHARS}个字。", field="text")
+    ensure_dictionary()
+    return [
+        CategorySuggestion(name, conf) for name, conf in classifier.predict(active_model(), text or "", k)
+    ]

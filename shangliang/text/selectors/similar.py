@@ -1,0 +1,181 @@
+"""Earlier records that may describe the same problem as a new text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from shangliang.core.errors import ApplicationError
+from shangliang.text import fulltext, segment, similarity
+from shangliang.text.models import DocumentKind, SearchDocument
+from shangliang.text.normalize import has_content, normalize
+from shangliang.text.selectors.common import LIST_FIELDS, MAX_SIMILAR_CHARS, thresholds, visible_to
+from shangliang.text.services import community_token, ensure_dictionary, scoped_term
+
+# Re-scored candidates; newest postings read per query word; how many of the rarest words select
+# candidates; a word in more than COMMON_SHARE of a community's documents does not select.
+SIMILAR_CANDIDATES = 30
+POSTINGS_PER_WORD = 200
+MAX_CANDIDATE_WORDS = 6
+COMMON_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class SimilarHit:
+    id: int
+    kind: str
+    object_id: int
+    title: str
+    text: str
+    community_id: int | None
+    category: str
+    status: str
+    created_at: dt.datetime
+    score: float
+    shared_words: list[str]
+    level: str  # "likely" | "possible" | ""
+
+
+# Large document counts change slowly in relative terms and cost the most to count; each process
+# keeps them for a few minutes (bounded size). Small counts are always read fresh, so a record
+# indexed a moment ago is found at once.
+DOC_COUNT_TTL_SECONDS = 300
+DOC_COUNT_CACHE_MIN = 100
+DOC_COUNT_CACHE_SIZE = 100_000
+_doc_count_cache: dict[str, tuple[float, int]] = {}
+
+
+def _cached_doc_counts(terms: list[str], *, scoped: bool) -> dict[str, int]:
+    now = time.monotonic()
+    counts: dict[str, int] = {}
+    missing: list[str] = []
+    prefix = "s:" if scoped else "p:"
+    for term in terms:
+        hit = _doc_count_cache.get(prefix + term)
+        if hit is not None and now - hit[0] < DOC_COUNT_TTL_SECONDS:
+            counts[term] = hit[1]
+        else:
+            missing.append(term)
+    if missing:
+        fresh = fulltext.doc_counts(missing, scoped=scoped)
+        if len(_doc_count_cache) + len(fresh) > DOC_COUNT_CACHE_SIZE:
+            _doc_count_cache.clear()
+        for term, count in fresh.items():
+            if count >= DOC_COUNT_CACHE_MIN:
+                _doc_count_cache[prefix + term] = (now, count)
+        counts.update(fresh)
+    return counts
+
+
+def clear_doc_counts() -> None:
+    _doc_count_cache.clear()
+
+
+def _local_factor(df: int, total: int) -> float:
+    return math.log(1 + (total + 1) / (df + 0.5))
+
+
+def similar(
+    *,
+    text: str,
+    community_id: int | None = None,
+    category: str = "",
+    since: dt.datetime | None = None,
+    kinds: Sequence[str] = (DocumentKind.CONCERN, DocumentKind.TOPIC),
+    limit: int = 10,
+    exclude: tuple[str, int] | None = None,
+    user: Any = None,
+) -> list[SimilarHit]:
+    """Earlier records that may be the same problem as ``text``, best first."""
+    text = text or ""
+    if len(text) > MAX_SIMILAR_CHARS:
+        raise ApplicationError(f"文本过长，请不超过{MAX_SIMILAR_CHARS}个字。", field="text")
+    limit = min(max(1, limit), 50)
+    ensure_dictionary()
+    norm = normalize(text)
+    if not has_content(norm):
+        return []
+    words = [w for w in dict.fromkeys(segment.words(norm)) if w not in segment.STOPWORDS]
+    if not words:
+        return []
+    if community_id is not None:
+        keys = {w: scoped_term(community_id, w) for w in words}
+        marker = community_token(community_id)
+        counts = _cached_doc_counts([*keys.values(), marker], scoped=True)
+        total = counts[marker]
+        df = {w: counts[keys[w]] for w in words}
+    else:
+        keys = {w: w for w in words}
+        df = _cached_doc_counts(words, scoped=False)
+        total = max([*df.values(), 1]) * 5
+    present = [w for w in words if df[w] > 0]
+    if not present:
+        return []
+    # Candidates: the newest postings of the rarer words, each document scored by the community
+    # weight of the words it shares. Very common words select too much; keep the rarest few
+    # whatever their share.
+    selective = sorted((w for w in present if df[w] <= max(COMMON_SHARE * total, 50)), key=lambda w: df[w])
+    if len(selective) < 3:
+        selective = sorted(present, key=lambda w: df[w])[:3]
+    candidates: dict[int, float] = {}
+    for word in selective[:MAX_CANDIDATE_WORDS]:
+        weight = _local_factor(df[word], total) * similarity.word_weight(word)
+        for pk in fulltext.postings(keys[word], POSTINGS_PER_WORD, scoped=community_id is not None):
+            candidates[pk] = candidates.get(pk, 0.0) + weight
+    if not candidates:
+        return []
+    best = heapq.nlargest(SIMILAR_CANDIDATES, candidates, key=candidates.__getitem__)
+    filters = visible_to(user) & Q(id__in=best) & Q(kind__in=list(kinds))
+    if category:
+        filters &= Q(category=category)
+    if since is not None:
+        filters &= Q(source_created_at__gte=since)
+    rows = list(SearchDocument.objects.filter(filters).only(*LIST_FIELDS))
+    if exclude is not None:
+        rows = [r for r in rows if (r.kind, r.object_id) != (exclude[0], exclude[1])]
+    factors = {w: _local_factor(df[w], total) for w in words}
+    default_factor = sorted(factors.values())[len(factors) // 2]
+
+    def weigh(word: str) -> float:
+        return similarity.word_weight(word) * factors.get(word, default_factor)
+
+    query_profile = similarity.profile_weighted(norm, words, weigh)
+    limits = thresholds()
+    hits: list[SimilarHit] = []
+    for row in rows:
+        candidate_norm = normalize(f"{row.title} {row.body}" if row.title else row.body)
+        candidate_words = [w for w in dict.fromkeys(row.terms.split(" ")) if w and w not in segment.STOPWORDS]
+        candidate = similarity.profile_weighted(candidate_norm, candidate_words, weigh)
+        value, shared = similarity.score(query_profile, candidate)
+        level = (
+            "likely"
+            if value >= limits.likely_same
+            else "possible"
+            if value >= limits.possibly_related
+            else ""
+        )
+        hits.append(
+            SimilarHit(
+                id=row.pk,
+                kind=row.kind,
+                object_id=row.object_id,
+                title=row.title,
+                text=row.body,
+                community_id=row.community_id,
+                category=row.category,
+                status=row.status,
+                created_at=row.source_created_at,
+                score=round(value, 4),
+                shared_words=shared[:8],
+                level=level,
+            )
+        )
+    hits.sort(key=lambda h: (-h.score, -h.id))
+    return hits[:limit]
