@@ -54,7 +54,7 @@ class Model:
             log_likelihood={k: dict(v) for k, v in payload["log_likelihood"].items()},  # type: ignore[attr-defined]
             log_unknown=dict(payload["log_unknown"]),  # type: ignore[call-overload]
             samples=int(payload["samples"]),  # type: ignore[call-overload]
-            keywords=tuple(payload.get("keywords", ())),  # type: ignore[call-overload]
+            keywords=tuple(payload.get("keywords", ())),  # type: ignore[arg-type]
         )
 
 
