@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from shangliang.concerns import rules
-from shangliang.concerns.models import ASSISTED_CHANNELS, EntryChannel
+from shangliang.concerns.models import ASSISTED_CHANNELS, ConcernSource, EntryChannel
 from shangliang.concerns.services import ConcernInput
 from shangliang.core.forms import Form
 from shangliang.places.models import Region, RegionLevel
@@ -148,6 +148,15 @@ class AssistedConcernForm(ConcernForm):
         choices=[(c.value, c.label) for c in EntryChannel if c in ASSISTED_CHANNELS],
         initial=EntryChannel.PHONE,
     )
+    source = forms.ChoiceField(
+        label="来源",
+        choices=[
+            (ConcernSource.RESIDENT.value, "群众出题（代居民反映）"),
+            (ConcernSource.GRID.value, "网格筛题（入户走访收集）"),
+        ],
+        initial=ConcernSource.RESIDENT,
+        required=False,
+    )
     name = forms.CharField(label="居民姓名（选填）", required=False, max_length=30)
     external_ref = forms.CharField(label="12345工单号", required=False, max_length=40)
     consent = forms.BooleanField(
@@ -156,6 +165,7 @@ class AssistedConcernForm(ConcernForm):
 
     field_order = [
         "channel",
+        "source",
         "external_ref",
         "street",
         "community",
@@ -183,6 +193,7 @@ class AssistedConcernForm(ConcernForm):
             photos=data.get("photos") or [],
             client_token=data.get("client_token", ""),
             channel=data["channel"],
+            source=data.get("source") or ConcernSource.RESIDENT,
             external_ref=data.get("external_ref", ""),
         )
 

@@ -39,6 +39,10 @@ def assist(request: HttpRequest) -> HttpResponse:
     }
     if not initial.get("community") and scope is not None and scope.level == "community":
         initial["community"] = scope.pk
+    # What a grid worker collects door to door is 网格筛题 unless they say they type it in for someone.
+    initial["source"] = request.GET.get("source") or (
+        "grid" if getattr(request.user, "role", "") == "grid_worker" else "resident"
+    )
     form = AssistedConcernForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -55,6 +59,8 @@ def assist(request: HttpRequest) -> HttpResponse:
                 + (f"已向 {concern.phone_masked} 发送短信。" if concern.phone_masked and created else ""),
             )
             query = f"?channel={data['channel']}&community={data['community'].pk}"
+            if data.get("source") == "grid":
+                query += "&source=grid"
             return redirect(reverse("concerns:assist") + query)
     return render(
         request,

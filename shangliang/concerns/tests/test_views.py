@@ -304,3 +304,22 @@ def test_a_room_poster_is_a_pdf_with_the_submit_link(client, district):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert f"/concerns/new/?community={district.community_a.pk}".encode() in response.content
+
+
+def test_a_grid_worker_files_what_they_collected_as_grid_screening(client, district, grid_worker):
+    client.force_login(grid_worker)
+    form = client.get(reverse("concerns:assist")).content.decode()
+    assert '<option value="grid" selected>' in form
+    response = client.post(
+        reverse("concerns:assist"),
+        {
+            "channel": "door",
+            "source": "grid",
+            "community": district.community_a.pk,
+            "text": TEXT,
+            "client_token": "g-1",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("&source=grid")
+    assert Concern.objects.get().source == "grid"
