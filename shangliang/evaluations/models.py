@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
@@ -341,5 +342,19 @@ class Indicator(TimeStampedModel):
         return self.name
 
     @property
-    def change(self) -> object:
+    def change(self) -> Decimal | None:
         return None if self.after is None else self.after - self.before
+
+    @property
+    def before_text(self) -> str:
+        return plain_number(self.before) + self.unit
+
+    @property
+    def after_text(self) -> str:
+        return "—" if self.after is None else plain_number(self.after) + self.unit
+
+
+def plain_number(value: Decimal) -> str:
+    """91.10 → "91.1", 98.00 → "98": as the figure is written, without padding zeros."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -5,6 +5,7 @@ from django.urls import reverse
 from shangliang.concerns.models import Concern
 from shangliang.concerns.rules import mask_personal_text
 from shangliang.core.errors import ApplicationError
+from shangliang.evaluations import selectors as evaluation_selectors
 from shangliang.places import selectors as places
 from shangliang.text import selectors as text_selectors
 
@@ -22,6 +23,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "rule": "居民自行提交和工作人员代录的诉求总数，不含“我也遇到”的附议。",
         },
         {"label": "协商议事室", "value": len(rooms), "rule": "启用中的协商议事室数量。"},
+        {
+            "label": "解决群众问题",
+            "value": evaluation_selectors.problems_solved_count(),
+            "rule": evaluation_selectors.PROBLEM_SOLVED_RULE,
+            "url": reverse("evaluations:results"),
+        },
         {
             "label": "委员联系村(社区)",
             "value": covered,
