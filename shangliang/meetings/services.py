@@ -712,13 +712,15 @@ def meeting_open(*, meeting_id: int, actor: Any, expected_version: int | None = 
 
 
 def meeting_close(*, meeting_id: int, actor: Any, expected_version: int | None = None) -> Meeting:
-    """held → minutes_draft. Attendance follows for everyone not yet recorded: checked in → 出席;
+    """held → minutes_draft. Attendance follows for everyone not yet recorded: checked in (or
+    recorded as speaking) → 出席;
     declined with a reason → 请假; anyone else → 缺席 (staff may correct it while drafting)."""
     with transaction.atomic():
         meeting = locked_meeting(meeting_id, expected_version)
         if move(meeting, MeetingStatus.MINUTES_DRAFT, actor, extra={"closed_at": timezone.now()}):
+            spoke = set(meeting.speeches.values_list("participant_id", flat=True))
             for p in meeting.participants.filter(attendance=""):
-                if p.checked_in_at is not None:
+                if p.checked_in_at is not None or p.pk in spoke:
                     p.attendance = Attendance.PRESENT
                 elif p.rsvp == Rsvp.DECLINED:
                     p.attendance, p.leave_reason = Attendance.LEAVE, p.rsvp_reason or "已请假"

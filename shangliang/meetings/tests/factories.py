@@ -68,11 +68,9 @@ def world(district: Any) -> World:
 
 
 def meeting_in(status: str, *, room: Room, host: Any, recorder: Any, **kwargs: Any) -> Meeting:
-    meeting = MeetingFactory(room=room, host=host, recorder=recorder, status=status, **kwargs)
     if status == MeetingStatus.CANCELLED:
-        Meeting.objects.filter(pk=meeting.pk).update(cancel_reason="天气原因")
-        meeting.refresh_from_db()
-    return meeting
+        kwargs.setdefault("cancel_reason", "天气原因")
+    return MeetingFactory(room=room, host=host, recorder=recorder, status=status, **kwargs)
 
 
 def invite(
