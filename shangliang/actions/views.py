@@ -128,7 +128,11 @@ def _detail(
     names = available_steps(request.user, item)
     bound = forms or {}
     step_forms = [
-        (name, STEPS[name].label, bound.get(name) or STEPS[name].form(initial={"version": item.version}))
+        (
+            name,
+            STEPS[name].label,
+            bound.get(name) or STEPS[name].form(initial={"version": item.version}, auto_id=f"{name}-%s"),
+        )
         for name in names
     ]
     return render(
@@ -156,7 +160,8 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in STEPS:
         raise Http404
     spec = STEPS[name]
-    form = spec.form(request.POST, request.FILES)
+    # Each step's form has its own ids: several are on one page.
+    form = spec.form(request.POST, request.FILES, auto_id=f"{name}-%s")
     if form.is_valid():
         try:
             spec.call(

@@ -131,7 +131,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
                 _detail_context(request, topic, cancel_form=form),
                 status=409 if error.code == "concurrent_change" else 400,
             )
-        messages.success(request, f"议题已{TopicStatus(form.cleaned_data['new']).label}。")
+        messages.success(request, f"议题状态已更新为“{TopicStatus(form.cleaned_data['new']).label}”。")
     return redirect("topics:staff-detail", pk=topic.pk)
 
 
