@@ -264,6 +264,12 @@ SHANGLIANG: dict[str, Any] = {
         "REMIND_BEFORE_WORKING_DAYS": 2,
         "ESCALATE_AFTER_OVERDUE_WORKING_DAYS": 5,
     },
+    # Outputs: the kinds that need approval (主席会议 / 常委会) before they are sent, and the length
+    # over which a 社情民意信息 (one issue per report) gets a warning.
+    "OUTPUTS": {
+        "APPROVAL_KINDS": ["recommendation"],
+        "SOCIAL_OPINION_MAX_CHARS": 1500,
+    },
 }
 
 # Fernet key(s) for personal data at rest (phone numbers); derived from SECRET_KEY when empty.

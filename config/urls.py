@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("meetings/", include("shangliang.meetings.urls")),
     path("supervision/", include("shangliang.supervision.urls")),
     path("evaluations/", include("shangliang.evaluations.urls")),
+    path("outputs/", include("shangliang.outputs.urls")),
     path("notifications/", include("shangliang.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ from shangliang.concerns.models import Concern
 from shangliang.concerns.rules import mask_personal_text
 from shangliang.core.errors import ApplicationError
 from shangliang.evaluations import selectors as evaluation_selectors
+from shangliang.outputs import selectors as output_selectors
 from shangliang.places import selectors as places
 from shangliang.text import selectors as text_selectors
 
@@ -28,6 +29,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "value": evaluation_selectors.problems_solved_count(),
             "rule": evaluation_selectors.PROBLEM_SOLVED_RULE,
             "url": reverse("evaluations:results"),
+        },
+        {
+            "label": "向党委政府报送建议",
+            "value": output_selectors.recommendations_sent_count(),
+            "rule": output_selectors.RECOMMENDATIONS_SENT_RULE,
         },
         {
             "label": "委员联系村(社区)",

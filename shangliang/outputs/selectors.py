@@ -1,0 +1,60 @@
+"""Reads of outputs: the office's list, what was sent to a person, one output, and the public figure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from shangliang.concerns.permissions import scope_region
+from shangliang.outputs import permissions
+from shangliang.outputs.models import Output, OutputKind, OutputStatus
+from shangliang.places.models import OrganisationKind
+from shangliang.places.permissions import is_admin
+
+RECOMMENDATION_KINDS = (
+    OutputKind.RECOMMENDATION,
+    OutputKind.SPECIAL_REPORT,
+    OutputKind.SOCIAL_OPINION,
+    OutputKind.PROPOSAL_LETTER,
+)
+RECOMMENDATIONS_SENT_RULE = "报送党委、政府（含其领导个人）的建议案、专项报告、社情民意信息和协商成果建议书件数，不含提案和未报送的草稿。"
+
+
+def outputs_for_staff(user: Any) -> QuerySet[Output]:
+    qs = Output.objects.select_related("region", "author")
+    if is_admin(user):
+        return qs
+    scope = scope_region(user)
+    if permissions.role_of(user) not in permissions.DRAFT_ROLES or scope is None or not scope.path:
+        return qs.none()
+    return qs.filter(region_path__startswith=scope.path)
+
+
+def received_by(user: Any) -> QuerySet[Output]:
+    if not getattr(user, "is_authenticated", False):
+        return Output.objects.none()
+    condition = Q(addressees__user=user)
+    if getattr(user, "organisation_id", None):
+        condition |= Q(addressees__organisation_id=user.organisation_id)
+    return Output.objects.filter(condition, status=OutputStatus.SENT).distinct().order_by("-sent_at")
+
+
+def output_get_for_user(user: Any, pk: int) -> Output | None:
+    output = (
+        Output.objects.select_related("region", "author").prefetch_related("addressees").filter(pk=pk).first()
+    )
+    return output if output is not None and permissions.can_view(user, output) else None
+
+
+def recommendations_sent_count() -> int:
+    """THE rule for "recommendations sent to the party committee and government" (DOMAIN §6)."""
+    to_party_or_government = Q(
+        addressees__organisation__kind__in=[OrganisationKind.PARTY, OrganisationKind.GOVERNMENT]
+    ) | Q(addressees__user__organisation__kind__in=[OrganisationKind.PARTY, OrganisationKind.GOVERNMENT])
+    return (
+        Output.objects.filter(status=OutputStatus.SENT, kind__in=RECOMMENDATION_KINDS)
+        .filter(to_party_or_government)
+        .distinct()
+        .count()
+    )
