@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from shangliang.demo.builders import accounts, concerns, places
+from shangliang.demo.builders import accounts, concerns, evaluations, places
 from shangliang.demo.logins import logins_table
 
 
@@ -24,11 +24,12 @@ class Command(BaseCommand):
             built = places.build()
             accounts.build(built["regions"], built["organisations"])
             demo_concerns = concerns.build()
+            demo_evaluations = evaluations.build()
         self.stdout.write(
             f"Demo district ready in {time.monotonic() - started:.1f} s: "
             f"{len(places.STREETS)} streets, {sum(len(v) for v in places.STREETS.values())} villages/communities, "
             f"{places.GRID_TOTAL} grids, {len(built['rooms'])} rooms, {len(built['members'])} members, "
-            f"{len(built['groups'])} activity groups, {len(demo_concerns)} concerns."
+            f"{len(built['groups'])} activity groups, {len(demo_concerns)} concerns, {len(demo_evaluations)} evaluations closed."
         )
         if not options["quiet_logins"]:
             self.stdout.write("\n演示账号：\n" + logins_table())
