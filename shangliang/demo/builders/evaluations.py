@@ -146,16 +146,20 @@ def build() -> list[Evaluation]:
             evaluation = services.evaluation_open(actor=staff, invitees=invitees, topic_id=topic.pk)
         done.append(_evaluate(evaluation, reviewer=reviewer, staff=staff, grid=grid, comment=comment))
     for community in DIRECT_CASES:
-        item = (
+        direct = (
             ActionItem.objects.filter(
                 topic__isnull=True, region__name__startswith=community, result_class=ResultClass.SOLVED
             )
             .exclude(evaluations__passed=True)
             .first()
         )
-        if item is None or item.status not in (ActionStatus.DONE, ActionStatus.VERIFIED, ActionStatus.CLOSED):
+        if direct is None or direct.status not in (
+            ActionStatus.DONE,
+            ActionStatus.VERIFIED,
+            ActionStatus.CLOSED,
+        ):
             continue
-        evaluation = item.evaluations.filter(
+        evaluation = direct.evaluations.filter(
             status=EvaluationStatus.OPEN
         ).first() or services.evaluation_open(actor=staff, invitees=invitees, item_id=item.pk)
         done.append(
