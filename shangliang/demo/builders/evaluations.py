@@ -161,7 +161,7 @@ def build() -> list[Evaluation]:
             continue
         evaluation = direct.evaluations.filter(
             status=EvaluationStatus.OPEN
-        ).first() or services.evaluation_open(actor=staff, invitees=invitees, item_id=item.pk)
+        ).first() or services.evaluation_open(actor=staff, invitees=invitees, item_id=direct.pk)
         done.append(
             _evaluate(
                 evaluation,
