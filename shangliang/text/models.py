@@ -4,7 +4,8 @@ trained category model.
 ``SearchDocument`` is a generic index row: later apps (concerns, topics, meetings, outputs) call
 ``services.index_document`` in their own transaction whenever they write text, and
 ``services.remove_document`` when a record goes. The full-text structures (an FTS5 table on
-SQLite, a GIN index on PostgreSQL) are created in migration 0002 and kept current by the services.
+SQLite, generated tsvector columns with GIN indexes on PostgreSQL) are created in migrations 0002
+and 0005 and kept current by the services.
 """
 
 from __future__ import annotations
