@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from shangliang.demo.builders import accounts, concerns, evaluations, meetings, places
+from shangliang.demo.builders import accounts, concerns, evaluations, meetings, places, screening
 from shangliang.demo.logins import logins_table
 
 
@@ -24,13 +24,14 @@ class Command(BaseCommand):
             built = places.build()
             accounts.build(built["regions"], built["organisations"])
             demo_concerns = concerns.build()
+            demo_topics = screening.build()  # before meetings: they consult the screened topics
             demo_evaluations = evaluations.build()
             demo_meetings = meetings.build()
         self.stdout.write(
             f"Demo district ready in {time.monotonic() - started:.1f} s: "
             f"{len(places.STREETS)} streets, {sum(len(v) for v in places.STREETS.values())} villages/communities, "
             f"{places.GRID_TOTAL} grids, {len(built['rooms'])} rooms, {len(built['members'])} members, "
-            f"{len(built['groups'])} activity groups, {len(demo_concerns)} concerns, {len(demo_evaluations)} evaluations closed, {len(demo_meetings)} meetings."
+            f"{len(built['groups'])} activity groups, {len(demo_concerns)} concerns, {len(demo_topics)} topics, {len(demo_evaluations)} evaluations closed, {len(demo_meetings)} meetings."
         )
         if not options["quiet_logins"]:
             self.stdout.write("\n演示账号：\n" + logins_table())
