@@ -64,7 +64,7 @@ class PlanForm(Form):
     site_kind = forms.ChoiceField(label="会议地点", choices=SiteKind.choices)
     room = forms.ModelChoiceField(label="议事室", queryset=Room.objects.filter(active=True), required=False)
     address = forms.CharField(label="现场地址（上门、小区、庭院等）", max_length=200, required=False)
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     start_time = forms.TimeField(
         label="开始时间", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -274,7 +274,9 @@ class AssignForm(Form):
                 label="责任人", max_length=30, required=False, initial=item.responsible_person
             )
             self.fields[f"deadline_{item.pk}"] = forms.DateField(
-                label="办理期限", initial=deadline, widget=forms.DateInput(attrs={"type": "date"})
+                label="办理期限",
+                initial=deadline,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             )
 
     def rows(self) -> list[tuple[Any, Any, Any, Any]]:

@@ -348,6 +348,8 @@ def test_record_minutes_docx_and_assign(client, w, staff, member):
     item = meeting.consensus_items.get()
     form = client.get(assign).content.decode()
     assert "错峰充电、电满让位" in form
+    # a date input needs ISO dates: the default deadline must show, not a localised date
+    assert f'value="{record.default_deadline().isoformat()}"' in form
     response = client.post(
         assign,
         {
