@@ -309,7 +309,7 @@ def test_deciding_without_what_the_decision_needs_is_refused(district, staff, de
 def test_two_staff_deciding_at_once_the_second_is_told_it_changed(district, staff, street_staff):
     # given both opened the concern at version 1
     concern = waiting_concern(district.community_a)
-    DeclineReason.objects.create(text="重复反映")
+    repeated = DeclineReason.objects.create(text="重复反映")
     services.concern_decide(
         concern_id=concern.pk,
         decision=DecisionInput(kind="topic", reason="先到"),
@@ -321,7 +321,7 @@ def test_two_staff_deciding_at_once_the_second_is_told_it_changed(district, staf
     with pytest.raises(ConcurrentChange, match="该记录刚刚已被他人修改"):
         services.concern_decide(
             concern_id=concern.pk,
-            decision=DecisionInput(kind="decline", decline_reason_id=DeclineReason.objects.get().pk),
+            decision=DecisionInput(kind="decline", decline_reason_id=repeated.pk),
             actor=street_staff,
             expected_version=1,
         )
@@ -351,9 +351,9 @@ def test_out_of_scope_is_refused(district, secretary):
 
 def test_secretary_first_level_opinion_comes_before_the_office(settings, district, secretary, staff):
     settings.SHANGLIANG = {**settings.SHANGLIANG, "SECRETARY_FIRST_LEVEL": True}
-    DeclineReason.objects.create(text="不属于公共事务")
+    reason = DeclineReason.objects.create(text="不属于公共事务")
     concern = waiting_concern(district.community_a)
-    decline = DecisionInput(kind="decline", decline_reason_id=DeclineReason.objects.get().pk)
+    decline = DecisionInput(kind="decline", decline_reason_id=reason.pk)
     # the office cannot decide before the community's opinion
     with pytest.raises(ApplicationError, match="须先由社区书记提出初审意见"):
         services.concern_decide(concern_id=concern.pk, decision=decline, actor=staff)
