@@ -25,8 +25,8 @@ class Command(BaseCommand):
             accounts.build(built["regions"], built["organisations"])
             demo_concerns = concerns.build()
             demo_topics = screening.build()  # before meetings: they consult the screened topics
-            demo_evaluations = evaluations.build()
             demo_meetings = meetings.build()
+            demo_evaluations = evaluations.build()  # after meetings: it completes the topics they consulted
         self.stdout.write(
             f"Demo district ready in {time.monotonic() - started:.1f} s: "
             f"{len(places.STREETS)} streets, {sum(len(v) for v in places.STREETS.values())} villages/communities, "
