@@ -409,3 +409,8 @@ def test_member_sees_their_invitations(client, w, staff, member):
     body = client.get(reverse("meetings:mine")).content.decode()
     assert "整治老旧小区飞线问题协商议事会" in body
     assert "待回复" in body
+
+
+def test_the_public_room_page_links_its_calendar(client, w):
+    body = client.get(reverse("places:room-public", kwargs={"pk": w.room.pk})).content.decode()
+    assert reverse("meetings:room-calendar", kwargs={"pk": w.room.pk}) in body
