@@ -77,7 +77,6 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Any:
         ),
         ip=client_ip(request),
     )
-    concern = selectors.concern_by_code(concern.tracking_code)
     return Status(201 if created else 200, _out(concern))
 
 
