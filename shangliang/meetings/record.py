@@ -309,7 +309,7 @@ def consensus_assign(*, meeting_id: int, assignments: Sequence[Assignment], acto
         raise PermissionDenied("您无权交办该会议的共识事项。")
     if not assignments:
         raise ApplicationError("没有需要交办的共识事项。")
-    items = {c.pk: c for c in meeting.consensus_items.select_related("topic").select_for_update()}
+    items = {c.pk: c for c in meeting.consensus_items.select_related("topic").select_for_update(of=("self",))}
     created: list[ActionItem] = []
     for index, assignment in enumerate(assignments):
         consensus = items.get(assignment.consensus_id)

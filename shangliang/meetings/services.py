@@ -361,7 +361,7 @@ def meeting_create(
 
 def locked_meeting(meeting_id: int, expected_version: int | None = None) -> Meeting:
     meeting = (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("region", "room", "host", "recorder")
         .filter(pk=meeting_id)
         .first()

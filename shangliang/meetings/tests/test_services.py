@@ -618,3 +618,15 @@ def test_a_participant_is_invited_once(w, staff, member):
     assert meeting.participants.count() == 1
     invite(meeting, name="外部专家", role="expert")
     assert meeting.participants.count() == 2
+
+
+def test_reminders_run_daily_as_a_periodic_task(w, staff, member):
+    from shangliang.core import periodic
+    from shangliang.meetings import tasks
+
+    job = next(j for j in periodic.registered_jobs() if j.name == "meetings.send_reminders")
+    assert (job.task, job.daily_at) == (tasks.send_reminders, dt.time(9, 0))
+    meeting = held(w, staff, member)
+    with time_machine.travel(meeting.starts_at - dt.timedelta(days=1)):
+        result = tasks.send_reminders.enqueue()
+    assert result.return_value == {"reminded": 1}
