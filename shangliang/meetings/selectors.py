@@ -72,6 +72,11 @@ def upcoming_public_meetings(limit: int = 5) -> list[Meeting]:
     )
 
 
+MEETINGS_HELD_RULE = (
+    "已经召开的协商议事会数量（含纪要整理中、已确认和已公开的会议），不含计划中、延期和取消的会议。"
+)
+
+
 def meetings_held_count(since: dt.date | None = None) -> int:
     """Consultation meetings held: every meeting (public or not, any region) that took place, i.e.
     reached 已召开 or a later minutes state (纪要整理中, 纪要已确认, 已公开). Draft, planned,

@@ -6,6 +6,7 @@ from shangliang.concerns.models import Concern
 from shangliang.concerns.rules import mask_personal_text
 from shangliang.core.errors import ApplicationError
 from shangliang.evaluations import selectors as evaluation_selectors
+from shangliang.meetings import selectors as meeting_selectors
 from shangliang.outputs import selectors as output_selectors
 from shangliang.places import selectors as places
 from shangliang.text import selectors as text_selectors
@@ -23,7 +24,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "value": Concern.objects.count(),
             "rule": "居民自行提交和工作人员代录的诉求总数，不含“我也遇到”的附议。",
         },
-        {"label": "协商议事室", "value": len(rooms), "rule": "启用中的协商议事室数量。"},
+        {
+            "label": "召开协商议事会",
+            "value": meeting_selectors.meetings_held_count(),
+            "rule": meeting_selectors.MEETINGS_HELD_RULE,
+            "url": reverse("meetings:public-list"),
+        },
         {
             "label": "解决群众问题",
             "value": evaluation_selectors.problems_solved_count(),
@@ -35,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "value": output_selectors.recommendations_sent_count(),
             "rule": output_selectors.RECOMMENDATIONS_SENT_RULE,
         },
+        {"label": "协商议事室", "value": len(rooms), "rule": "启用中的协商议事室数量。"},
         {
             "label": "委员联系村(社区)",
             "value": covered,
@@ -44,7 +51,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {"figures": figures, "open_days": places.upcoming_open_days(rooms, limit=6), "rooms": rooms},
+        {
+            "figures": figures,
+            "open_days": places.upcoming_open_days(rooms, limit=4),
+            "meetings": meeting_selectors.upcoming_public_meetings(limit=4),
+            "results": list(evaluation_selectors.public_results()[:3]),
+        },
     )
 
 
