@@ -197,7 +197,9 @@ class Concern(VersionedModel):
         indexes = [
             models.Index(fields=["status", "created_at"], name="concern_status_time_idx"),
             models.Index(fields=["community", "created_at"], name="concern_community_time_idx"),
-            models.Index(fields=["status", "first_response_due"], name="concern_status_due_idx"),
+            # The screening desk's sorts: by first-response deadline, by residents affected.
+            models.Index(fields=["first_response_due", "id"], name="concern_due_idx"),
+            models.Index(fields=["supporters_count", "id"], name="concern_supporters_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -329,7 +329,9 @@ def with_merged(concerns: Iterable[Concern]) -> list[Concern]:
     result: dict[int, Concern] = {c.pk: c for c in concerns}
     frontier = list(result)
     while frontier:
-        children = list(Concern.objects.filter(merged_into_id__in=frontier).exclude(pk__in=list(result)))
+        children = list(
+            Concern.objects.filter(merged_into_id__in=frontier).exclude(pk__in=list(result)).order_by()
+        )
         frontier = [c.pk for c in children]
         result.update((c.pk, c) for c in children)
     return list(result.values())

@@ -3,11 +3,12 @@ concern's screening page (photos, similar concerns and topics, merge, decisions)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +23,7 @@ from shangliang.core.errors import ApplicationError
 from shangliang.places.models import Region, RegionLevel
 from shangliang.screening import permissions, selectors, services
 from shangliang.screening.forms import BulkForm, DecisionForm, MergeForm
-from shangliang.screening.models import DecisionKind
+from shangliang.screening.models import DecisionKind, DeclineReason
 from shangliang.text.models import Category
 from shangliang.topics.forms import apply_error
 from shangliang.topics.services import TopicDraft
@@ -33,18 +34,34 @@ def _desk_user(request: HttpRequest) -> None:
         raise DjangoPermissionDenied("只有网格员、社区书记和政协机关工作人员可以使用研判台。")
 
 
-def _scope_places(user: Any) -> dict[str, Any]:
-    """Streets, communities and grids inside the person's scope, for the place filters (3 queries)."""
-    qs = Region.objects.filter(level__in=[RegionLevel.STREET, RegionLevel.COMMUNITY, RegionLevel.GRID])
+FILTER_CACHE_SECONDS = 300
+
+
+def _filter_choices(user: Any) -> dict[str, Any]:
+    """Streets, communities and grids inside the person's scope, and the active categories, as
+    (id, name) pairs for the filter lists. Cached a few minutes per scope: they rarely change and
+    the desk is opened all day."""
     path = selectors._scope_path(user)
-    if path:
-        qs = qs.filter(path__startswith=path)
-    rows = list(qs.order_by("path").only("id", "name", "level", "parent_id", "path"))
-    return {
-        "streets": [r for r in rows if r.level == RegionLevel.STREET],
-        "communities": [r for r in rows if r.level == RegionLevel.COMMUNITY],
-        "grids": [r for r in rows if r.level == RegionLevel.GRID],
-    }
+
+    def load() -> dict[str, Any]:
+        qs = Region.objects.filter(level__in=[RegionLevel.STREET, RegionLevel.COMMUNITY, RegionLevel.GRID])
+        if path:
+            qs = qs.filter(path__startswith=path)
+        rows = list(qs.order_by("path").values_list("id", "name", "level", "parent_id"))
+        grids: dict[int, list[tuple[int, str]]] = {}
+        for pk, name, level, parent in rows:
+            if level == RegionLevel.GRID:
+                grids.setdefault(parent, []).append((pk, name))
+        return {
+            "streets": [(pk, name) for pk, name, level, _ in rows if level == RegionLevel.STREET],
+            "communities": [(pk, name) for pk, name, level, _ in rows if level == RegionLevel.COMMUNITY],
+            "grids_of": grids,
+            "categories": list(Category.objects.filter(active=True).values_list("id", "name")),
+            "decline_reasons": list(DeclineReason.objects.filter(active=True).values_list("id", "text")),
+        }
+
+    choices = cast(dict[str, Any], cache.get_or_set(f"screening:filters:{path}", load, FILTER_CACHE_SECONDS))
+    return choices
 
 
 @login_required
@@ -52,6 +69,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     _desk_user(request)
     filters = selectors.InboxFilters.from_query(request.GET)
     page = selectors.inbox(request.user, filters)
+    choices = _filter_choices(request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -63,10 +81,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "sources": ConcernSource.choices,
             "statuses": [("waiting", "待研判"), ("decided", "已研判"), ("merged", "已合并"), ("all", "全部")],
-            "categories": Category.objects.filter(active=True).only("id", "name"),
             "sorts": [("new", "最新提交"), ("old", "最早提交"), ("due", "答复期限"), ("support", "反映人数")],
-            "decline_reasons": BulkForm.base_fields["decline_reason"].queryset,  # type: ignore[attr-defined]
-            **_scope_places(request.user),
+            # Row links are built from one reversed prefix: reversing per row costs more than the rows.
+            "concern_url": reverse("screening:concern", args=[0])[:-2],
+            **choices,
+            # A district has hundreds of grids: offer those of the chosen community (or of the
+            # person's own community, when that is their scope).
+            "grids": choices["grids_of"].get(filters.community or 0)
+            or (next(iter(choices["grids_of"].values())) if len(choices["grids_of"]) == 1 else []),
         },
     )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from shangliang.concerns import permissions as concern_permissions
 from shangliang.concerns.models import Concern
@@ -62,17 +62,22 @@ class Supporters:
 
 
 def supporters(topic: Topic) -> Supporters:
-    """Derived from the topic's concerns and the concerns merged into them (one query)."""
-    in_topic = Q(topic_links__topic=topic, topic_links__removed_at__isnull=True)
-    merged = Q(merged_into__topic_links__topic=topic, merged_into__topic_links__removed_at__isnull=True) | Q(
-        merged_into__merged_into__topic_links__topic=topic,
-        merged_into__merged_into__topic_links__removed_at__isnull=True,
+    """Derived from the topic's concerns and the concerns merged into them: indexed lookups, one per
+    level of merging, then one aggregate."""
+    ids = set(
+        TopicConcern.objects.filter(topic=topic, removed_at__isnull=True).values_list("concern_id", flat=True)
     )
-    row = Concern.objects.filter(pk__in=Concern.objects.filter(in_topic | merged).values("pk")).aggregate(
-        n=Count("pk"), s=Sum("supporters_count")
-    )
-    count = row["n"] or 0
-    return Supporters(concerns=count, residents=count + (row["s"] or 0))
+    frontier = set(ids)
+    while frontier:
+        frontier = (
+            set(Concern.objects.filter(merged_into_id__in=frontier).order_by().values_list("pk", flat=True))
+            - ids
+        )
+        ids |= frontier
+    if not ids:
+        return Supporters(concerns=0, residents=0)
+    extra = Concern.objects.filter(pk__in=ids).order_by().aggregate(s=Sum("supporters_count"))["s"] or 0
+    return Supporters(concerns=len(ids), residents=len(ids) + extra)
 
 
 def sources_of(topic: Topic) -> list[str]:
