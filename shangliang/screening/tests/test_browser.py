@@ -10,6 +10,7 @@ from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import Concern
 from shangliang.concerns.services import ConcernInput
 from shangliang.concerns.tests.factories import jpeg_with_gps
+from shangliang.concerns.tests.test_browser import serious_violations
 from shangliang.conftest import login_in_browser
 from shangliang.topics.models import Topic
 
@@ -63,6 +64,7 @@ def test_a_grid_worker_merges_two_reports_and_the_secretary_approves_the_topic(
     login_in_browser(page, secretary.username)
     page.get_by_role("link", name="待审批的议题").click()
     page.get_by_role("link", name="政法路5栋楼道飞线充电整治").click()
+    assert serious_violations(page) == []
     assert page.get_by_test_id("supporters").inner_text() == "2 人（2 条诉求）"
     page.get_by_role("button", name="批准立题").click()
     page.get_by_text("议题状态已更新为“已立题”。").wait_for()
@@ -99,6 +101,7 @@ def test_a_direct_assignment_is_completed_with_a_photo_and_the_resident_sees_it(
     login_in_browser(page, department_officer.username)
     page.get_by_role("link", name=re.compile("待签收的交办单")).click()
     page.get_by_role("link", name=re.compile("铜鼓里小区的大树")).click()
+    assert serious_violations(page) == []
     page.locator("summary", has_text="签收").click()
     page.get_by_role("button", name="签收").click()
     page.get_by_text("已签收。").wait_for()
@@ -123,3 +126,27 @@ def test_a_direct_assignment_is_completed_with_a_photo_and_the_resident_sees_it(
     assert timeline.get_by_text("经研判，您反映的问题已直接交办区住建局").is_visible()
     assert timeline.get_by_text("承办单位已办结，办理结果：A 已解决。已修剪树枝，不再碰到窗户").is_visible()
     phone.close()
+
+
+def test_the_desk_works_from_the_keyboard(desktop_page, district, staff):
+    first = submit(FIRST, district.community_a.pk)
+    second = submit(SECOND, district.community_a.pk)
+    page = desktop_page
+    login_in_browser(page, staff.username)
+    page.goto("/screening/?sort=old")
+    assert serious_violations(page) == []
+    # j moves to the first row, x selects it, j x the second, m merges them into the first selected
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    assert page.locator("tr.current").get_attribute("data-href") == f"/screening/c/{second.pk}/"
+    page.keyboard.press("m")
+    page.get_by_text("已处理 1 条。").wait_for()
+    second.refresh_from_db()
+    assert (second.status, second.merged_into_id) == ("merged", first.pk)
+    # o opens the current row
+    page.keyboard.press("j")
+    page.keyboard.press("o")
+    page.wait_for_url(f"**/screening/c/{first.pk}/")
+    assert serious_violations(page) == []
