@@ -16,19 +16,35 @@ syntax typed by a user (quotes, ``AND``, ``*``, ``:``, parentheses) is always li
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connection
 
-# On PostgreSQL a count stops here: beyond it a word is "common" and its exact count is irrelevant.
-PG_COUNT_CAP = 20_000
+# On PostgreSQL a count stops here (GIN has no cheap document count): beyond it a word is common,
+# and the exact figure matters little for its weight.
+PG_COUNT_CAP = 2_000
 
 
 # The match is materialised first so that the planner reads the GIN index instead of walking the
-# primary key backwards and testing every row.
+# primary key backwards and testing every row; it is tried on the newest ids first (a bitmap AND
+# of the GIN and primary-key indexes), so a common word never loads all of its matches.
 _PG_NEWEST = (
-    "WITH m AS MATERIALIZED (SELECT id FROM text_searchdocument WHERE {column} @@ to_tsquery('simple', %s)) "
-    "SELECT id FROM m ORDER BY id DESC LIMIT %s"
+    "WITH m AS MATERIALIZED (SELECT id FROM text_searchdocument WHERE {column} @@ to_tsquery('simple', %s) "
+    "AND id > %s) SELECT id FROM m ORDER BY id DESC LIMIT %s"
 )
+PG_ID_SPANS = (20_000, 200_000)
+
+
+def _pg_newest(cursor: Any, column: str, query: str, limit: int) -> list[int]:
+    cursor.execute("SELECT coalesce(max(id), 0) FROM text_searchdocument")
+    newest = int(cursor.fetchone()[0])
+    for span in (*PG_ID_SPANS, None):
+        floor = newest - span if span is not None else 0
+        cursor.execute(_PG_NEWEST.format(column=column), [query, floor, limit])
+        ids = [int(row[0]) for row in cursor.fetchall()]
+        if len(ids) >= limit or floor <= 0:
+            return ids
+    return ids
 
 
 def fts_quote(term: str) -> str:
@@ -81,9 +97,7 @@ def match_all(terms: Sequence[str], limit: int) -> list[int]:
                 [" AND ".join(fts_quote(t) for t in terms), limit],
             )
         else:
-            cursor.execute(
-                _PG_NEWEST.format(column="terms_tsv"), [" & ".join(ts_quote(t) for t in terms), limit]
-            )
+            return _pg_newest(cursor, "terms_tsv", " & ".join(ts_quote(t) for t in terms), limit)
         return [int(row[0]) for row in cursor.fetchall()]
 
 
@@ -99,9 +113,19 @@ def postings(term: str, limit: int, *, scoped: bool = False) -> list[int]:
                 [fts_quote(term), limit],
             )
         else:
-            column = "scoped_tsv" if scoped else "terms_tsv"
-            cursor.execute(_PG_NEWEST.format(column=column), [ts_quote(term), limit])
+            return _pg_newest(cursor, "scoped_tsv" if scoped else "terms_tsv", ts_quote(term), limit)
         return [int(row[0]) for row in cursor.fetchall()]
+
+
+def community_size(community_id: int) -> int:
+    """How many documents a community has (its ``c<id>`` marker term on SQLite)."""
+    with connection.cursor() as cursor:
+        if vendor() == "sqlite":
+            cursor.execute("SELECT doc FROM text_fts_vocab WHERE term = %s", [f"c{community_id}"])
+        else:
+            cursor.execute("SELECT count(*) FROM text_searchdocument WHERE community_id = %s", [community_id])
+        row = cursor.fetchone()
+        return int(row[0]) if row else 0
 
 
 def doc_counts(terms: Sequence[str], *, scoped: bool = False) -> dict[str, int]:

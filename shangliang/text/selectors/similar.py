@@ -17,7 +17,7 @@ from shangliang.text import fulltext, segment, similarity
 from shangliang.text.models import DocumentKind, SearchDocument
 from shangliang.text.normalize import has_content, normalize
 from shangliang.text.selectors.common import LIST_FIELDS, MAX_SIMILAR_CHARS, thresholds, visible_to
-from shangliang.text.services import community_token, ensure_dictionary, scoped_term
+from shangliang.text.services import ensure_dictionary, scoped_term
 
 # Re-scored candidates; newest postings read per query word; how many of the rarest words select
 # candidates; a word in more than COMMON_SHARE of a community's documents does not select.
@@ -74,6 +74,18 @@ def _cached_doc_counts(terms: list[str], *, scoped: bool) -> dict[str, int]:
     return counts
 
 
+def _cached_community_size(community_id: int) -> int:
+    key = f"n:{community_id}"
+    now = time.monotonic()
+    hit = _doc_count_cache.get(key)
+    if hit is not None and now - hit[0] < DOC_COUNT_TTL_SECONDS:
+        return hit[1]
+    size = fulltext.community_size(community_id)
+    if size >= DOC_COUNT_CACHE_MIN:
+        _doc_count_cache[key] = (now, size)
+    return size
+
+
 def clear_doc_counts() -> None:
     _doc_count_cache.clear()
 
@@ -107,9 +119,8 @@ def similar(
         return []
     if community_id is not None:
         keys = {w: scoped_term(community_id, w) for w in words}
-        marker = community_token(community_id)
-        counts = _cached_doc_counts([*keys.values(), marker], scoped=True)
-        total = counts[marker]
+        counts = _cached_doc_counts(list(keys.values()), scoped=True)
+        total = _cached_community_size(community_id)
         df = {w: counts[keys[w]] for w in words}
     else:
         keys = {w: w for w in words}

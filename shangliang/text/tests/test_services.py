@@ -96,3 +96,17 @@ def test_dictionary_term_changes_segmentation_after_reindex(db):
     DictionaryTerm.objects.all().delete()
     services.dictionary_changed()
     services.ensure_dictionary(force=True)
+
+
+def test_match_all_widens_past_the_newest_ids(db, monkeypatch):
+    # given
+    old = index("井盖缺失", object_id=1)
+    for n in range(2, 6):
+        index("路灯不亮", object_id=n)
+    monkeypatch.setattr(fulltext, "PG_ID_SPANS", (1, 2))
+    # when
+    found = fulltext.match_all(["井盖"], 10)
+    postings = fulltext.postings("井盖", 10)
+    # then
+    assert found == [old.pk]
+    assert postings == [old.pk]
