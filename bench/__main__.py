@@ -318,9 +318,6 @@ def main() -> None:
     n = int(os.environ.get("BENCH_N", "100000"))
     ctx = Context(n=n, communities=generator.district(), rng=random.Random(5))
     register_text()
-    from bench import screening
-
-    screening.register()
     began = time.perf_counter()
     if os.environ.get("BENCH_REUSE") == "1" and reusable(n):
         # Measure again on the database a previous run loaded (the indexing rate is not re-measured).
