@@ -117,6 +117,12 @@ def postings(term: str, limit: int, *, scoped: bool = False) -> list[int]:
         return [int(row[0]) for row in cursor.fetchall()]
 
 
+def cheap_counts() -> bool:
+    """Whether per-term document counts are cheap enough to read on every lookup (SQLite's
+    fts5vocab answers from the index; PostgreSQL would read whole posting lists)."""
+    return vendor() == "sqlite"
+
+
 def community_size(community_id: int) -> int:
     """How many documents a community has (its ``c<id>`` marker term on SQLite)."""
     with connection.cursor() as cursor:

@@ -25,6 +25,9 @@ SIMILAR_CANDIDATES = 30
 POSTINGS_PER_WORD = 200
 MAX_CANDIDATE_WORDS = 6
 COMMON_SHARE = 0.2
+# Where counts are not cheap (PostgreSQL), the postings of this many of the generally rarest
+# words are read to count them.
+MAX_COUNTED_WORDS = 10
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,17 @@ def similar(
     words = [w for w in dict.fromkeys(segment.words(norm)) if w not in segment.STOPWORDS]
     if not words:
         return []
-    if community_id is not None:
+    fetched: dict[str, list[int]] = {}
+    if community_id is not None and not fulltext.cheap_counts():
+        # PostgreSQL has no cheap per-word count (a GIN bitmap reads the whole posting list): the
+        # newest postings of each word are read once, and their number is the word's count in the
+        # community (at least POSTINGS_PER_WORD when the list was cut).
+        keys = {w: scoped_term(community_id, w) for w in words}
+        total = _cached_community_size(community_id)
+        for word in sorted(words, key=lambda w: -similarity.word_weight(w))[:MAX_COUNTED_WORDS]:
+            fetched[word] = fulltext.postings(keys[word], POSTINGS_PER_WORD, scoped=True)
+        df = {w: len(fetched.get(w, ())) for w in words}
+    elif community_id is not None:
         keys = {w: scoped_term(community_id, w) for w in words}
         counts = _cached_doc_counts(list(keys.values()), scoped=True)
         total = _cached_community_size(community_id)
@@ -138,7 +151,10 @@ def similar(
     candidates: dict[int, float] = {}
     for word in selective[:MAX_CANDIDATE_WORDS]:
         weight = _local_factor(df[word], total) * similarity.word_weight(word)
-        for pk in fulltext.postings(keys[word], POSTINGS_PER_WORD, scoped=community_id is not None):
+        ids = fetched.get(word)
+        if ids is None:
+            ids = fulltext.postings(keys[word], POSTINGS_PER_WORD, scoped=community_id is not None)
+        for pk in ids:
             candidates[pk] = candidates.get(pk, 0.0) + weight
     if not candidates:
         return []
