@@ -15,6 +15,7 @@ syntax typed by a user (quotes, ``AND``, ``*``, ``:``, parentheses) is always li
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -32,12 +33,19 @@ _PG_NEWEST = (
     "WITH m AS MATERIALIZED (SELECT id FROM text_searchdocument WHERE {column} @@ to_tsquery('simple', %s) "
     "AND id > %s) SELECT id FROM m ORDER BY id DESC LIMIT %s"
 )
-PG_ID_SPANS = (20_000, 200_000)
+PG_ID_SPANS = (50_000,)
+# The newest id is read at most this often (seconds); a lookup between reads misses nothing, it
+# only starts its first, narrow window a little lower.
+PG_NEWEST_ID_TTL = 1.0
+_newest_id: list[float] = [0.0, 0.0]
 
 
 def _pg_newest(cursor: Any, column: str, query: str, limit: int) -> list[int]:
-    cursor.execute("SELECT coalesce(max(id), 0) FROM text_searchdocument")
-    newest = int(cursor.fetchone()[0])
+    now = time.monotonic()
+    if now - _newest_id[0] > PG_NEWEST_ID_TTL:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM text_searchdocument")
+        _newest_id[:] = [now, float(cursor.fetchone()[0])]
+    newest = int(_newest_id[1])
     for span in (*PG_ID_SPANS, None):
         floor = newest - span if span is not None else 0
         cursor.execute(_PG_NEWEST.format(column=column), [query, floor, limit])
