@@ -33,7 +33,7 @@ _PG_NEWEST = (
     "WITH m AS MATERIALIZED (SELECT id FROM text_searchdocument WHERE {column} @@ to_tsquery('simple', %s) "
     "AND id > %s) SELECT id FROM m ORDER BY id DESC LIMIT %s"
 )
-PG_ID_SPANS = (50_000,)
+PG_ID_SPANS = (20_000, 200_000)
 # The newest id is read at most this often (seconds); a lookup between reads misses nothing, it
 # only starts its first, narrow window a little lower.
 PG_NEWEST_ID_TTL = 1.0
