@@ -138,6 +138,7 @@ class Concern(VersionedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # concern_category_time_idx leads with it
     )
     suggested_category = models.CharField("系统推荐类别", max_length=30, blank=True)
     # Personal data, encrypted (shangliang.core.personal).
@@ -198,6 +199,7 @@ class Concern(VersionedModel):
             models.Index(fields=["status", "created_at"], name="concern_status_time_idx"),
             models.Index(fields=["community", "created_at"], name="concern_community_time_idx"),
             # The screening desk's sorts: by first-response deadline, by residents affected.
+            models.Index(fields=["category", "created_at"], name="concern_category_time_idx"),
             models.Index(fields=["first_response_due", "id"], name="concern_due_idx"),
             models.Index(fields=["supporters_count", "id"], name="concern_supporters_idx"),
         ]

@@ -1,8 +1,8 @@
 """Reads of the screening desk: the inbox with its filters, one concern's screening context, hot issues.
 
 The inbox runs a fixed number of queries whatever its rows: the capped count, the page of rows
-(with place and category joined), and one prefetch of the page's photos. Totals above
-``COUNT_CAP`` are shown as "1000+": an exact count of a million rows would cost more than the page.
+(with place and category joined), and the photo counts of the page. Totals above ``COUNT_CAP``
+are shown as "200+": an exact count of a million rows would cost more than the page.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from shangliang.text.models import DocumentKind
 from shangliang.topics.models import JOINABLE_STATUSES, Topic
 
 PAGE_SIZE = 25
-COUNT_CAP = 1000
+COUNT_CAP = 200
 SORTS = {
     "new": ("-created_at", "-id"),
     "old": ("created_at", "id"),
