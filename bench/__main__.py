@@ -177,14 +177,30 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wrk(url_base: str, paths: list[str], cookie: str) -> tuple[float, float]:
-    """Requests per second and p99 latency (ms) of wrk cycling through ``paths``."""
+BENCH_CSRF = "benchcsrf0123456789abcdefABCDxyz"  # 32 characters: an unmasked CSRF secret
+
+
+def wrk(url_base: str, paths: list[str], cookie: str, bodies: list[str] | None = None) -> tuple[float, float]:
+    """Requests per second and p99 latency (ms) of wrk cycling through ``paths`` (GET), or POSTing
+    ``bodies`` to them as forms with a CSRF token and a unique ``n`` per request."""
     lines = ",".join(json.dumps(p) for p in paths)
-    script = (
-        f"local paths = {{{lines}}}\nlocal i = 0\n"
-        f'wrk.headers["Cookie"] = {json.dumps(cookie)}\n'
-        'request = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n'
-    )
+    if bodies:
+        cookies = "; ".join(c for c in (cookie, f"csrftoken={BENCH_CSRF}") if c)
+        forms = ",".join(json.dumps(b) for b in bodies)
+        script = (
+            f"local paths = {{{lines}}}\nlocal bodies = {{{forms}}}\nlocal i = 0\n"
+            f'wrk.headers["Cookie"] = {json.dumps(cookies)}\n'
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+            "request = function()\n  i = i + 1\n"
+            f'  local body = bodies[(i - 1) % #bodies + 1] .. "&csrfmiddlewaretoken={BENCH_CSRF}&n=" .. i .. "-" .. math.random(1, 1000000000)\n'
+            '  return wrk.format("POST", paths[(i - 1) % #paths + 1], nil, body)\nend\n'
+        )
+    else:
+        script = (
+            f"local paths = {{{lines}}}\nlocal i = 0\n"
+            f'wrk.headers["Cookie"] = {json.dumps(cookie)}\n'
+            'request = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n'
+        )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(script)
     out = subprocess.run(
@@ -251,12 +267,14 @@ def measure_http(ctx: Context) -> None:
                 time.sleep(0.1)
         # Warm every worker (jieba, the model) before timing.
         for endpoint in registry.ENDPOINTS.values():
-            wrk(base, endpoint.paths(ctx)[:50], ctx.cookie)
+            warm = endpoint.bodies(ctx)[:50] if endpoint.bodies else None
+            wrk(base, endpoint.paths(ctx)[:50], ctx.cookie, warm)
         bare_rps, bare_p99 = wrk(base, ["/bench/bare/"], ctx.cookie)
         ctx.figures["bare_rps"], ctx.figures["bare_p99_ms"] = round(bare_rps, 1), round(bare_p99, 2)
         log(f"bare: {bare_rps:.0f} req/s, p99 {bare_p99:.1f} ms")
         for name, endpoint in registry.ENDPOINTS.items():
-            rps, p99 = wrk(base, endpoint.paths(ctx), ctx.cookie if endpoint.authenticated else "")
+            bodies = endpoint.bodies(ctx) if endpoint.bodies else None
+            rps, p99 = wrk(base, endpoint.paths(ctx), ctx.cookie if endpoint.authenticated else "", bodies)
             ctx.figures[f"{name}_http_rps"] = round(rps, 1)
             ctx.figures[f"{name}_http_p99_ms"] = round(p99, 2)
             ctx.figures[f"{name}_ratio"] = round(rps / bare_rps, 3)
@@ -313,11 +331,12 @@ def main() -> None:
 
     sys.path.insert(0, str(ROOT))
     django.setup()
-    from bench import generator, registry
+    from bench import generator, intake, registry
 
     n = int(os.environ.get("BENCH_N", "100000"))
     ctx = Context(n=n, communities=generator.district(), rng=random.Random(5))
     register_text()
+    intake.register()
     began = time.perf_counter()
     if os.environ.get("BENCH_REUSE") == "1" and reusable(n):
         # Measure again on the database a previous run loaded (the indexing rate is not re-measured).

@@ -16,6 +16,9 @@ class Endpoint:
     # Given the bench context, the list of request paths (with query strings) wrk cycles through.
     paths: Callable[[Any], list[str]]
     authenticated: bool = False
+    # When given: the endpoint is a form POST, wrk cycles through these url-encoded bodies (each
+    # request gets a unique suffix and the CSRF token), the paths being the form's URLs.
+    bodies: Callable[[Any], list[str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,13 @@ else:
         }
     }
 ROOT_URLCONF = "bench.urls"
+# Pages render static URLs; the bench does not run collectstatic, so no manifest is needed.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# The load generator is one address: lift the public forms' per-address limits for the run.
+SHANGLIANG = {
+    **SHANGLIANG,  # noqa: F405
+    "RATE_LIMITS": dict.fromkeys(("submit-ip", "submit-phone", "lookup", "support-ip"), (10**9, 60)),
+}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}

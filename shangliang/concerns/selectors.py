@@ -23,11 +23,12 @@ def concern_by_code(raw_code: str) -> Concern | None:
     code = clean_tracking_code(raw_code)
     if not code:
         return None
-    return (
-        Concern.objects.select_related("region", "community", "community__parent", "category")
-        .filter(tracking_code=code)
-        .first()
-    )
+    try:
+        return Concern.objects.select_related("region", "community", "community__parent", "category").get(
+            tracking_code=code
+        )
+    except Concern.DoesNotExist:
+        return None
 
 
 def concern_by_client_token(token: str) -> Concern | None:

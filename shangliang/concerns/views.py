@@ -185,19 +185,21 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     from shangliang.notifications.selectors import messages_about
 
     url = request.build_absolute_uri(reverse("concerns:track", kwargs={"code": concern.tracking_code}))
+    is_receipt = request.session.pop(f"receipt:{concern.tracking_code}", False)
     return render(
         request,
         "concerns/track.html",
         {
             "concern": concern,
             "code": rules.format_tracking_code(concern.tracking_code),
-            "is_receipt": request.session.pop(f"receipt:{concern.tracking_code}", False),
+            "is_receipt": is_receipt,
             "timeline": selectors.public_timeline(concern),
             "messages_sent": messages_about(concern, channel=Channel.SMS),
             "photos": list(concern.photos.all()),
             "followups": list(concern.followups.all()),
             "followup_form": FollowUpForm(),
-            "qr": mark_safe(qr_svg(url)),  # generated SVG, no user content
+            # The QR code is drawn on the receipt only (drawing it costs more than the rest of the page).
+            "qr": mark_safe(qr_svg(url)) if is_receipt else "",  # generated SVG, no user content
             "track_url": url,
         },
     )
