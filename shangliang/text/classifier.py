@@ -20,9 +20,9 @@ from shangliang.text.normalize import normalize
 from shangliang.text.similarity import bigrams
 
 # How many samples one category's keyword list counts as.
-KEYWORD_WEIGHT = 60.0
-# Additive smoothing.
-ALPHA = 0.3
+KEYWORD_WEIGHT = 120.0
+# Additive smoothing (strong: the few hundred labelled texts of a new district are noisy).
+ALPHA = 1.0
 # Posteriors are flattened (divided by this) so confidences are not all 0.99.
 TEMPERATURE = 4.0
 
@@ -61,12 +61,18 @@ class Model:
 def features(text: str, keywords: Iterable[str] = ()) -> Counter[str]:
     """Words (prefixed ``w:``), character bigrams (``b:``) and the admin keywords found anywhere in
     the text (``k:``, a substring match that does not depend on how the text was segmented)."""
-    norm = normalize(text)
+    return features_normalized(normalize(text), None, keywords)
+
+
+def features_normalized(
+    norm: str, word_list: list[str] | None = None, keywords: Iterable[str] = ()
+) -> Counter[str]:
+    """``features`` of an already normalised text (and its words, when already segmented)."""
     feats: Counter[str] = Counter()
     for keyword in keywords:
         if keyword in norm:
             feats["k:" + keyword] += 1
-    for word in segment.words(norm):
+    for word in segment.words(norm) if word_list is None else word_list:
         if word not in segment.STOPWORDS and not word.isdigit():
             feats["w:" + word] += 1
     for gram in bigrams(norm):
@@ -120,7 +126,11 @@ def train(samples: Iterable[tuple[str, str]], keywords: Mapping[str, str]) -> Mo
 
 def predict(model: Model, text: str, k: int = 3) -> list[tuple[str, float]]:
     """Top ``k`` (category, confidence) for a raw text; [] when the text has nothing to go on."""
-    feats = features(text, model.keywords)
+    return predict_features(model, features(text, model.keywords), k)
+
+
+def predict_features(model: Model, feats: Mapping[str, float], k: int = 3) -> list[tuple[str, float]]:
+    """``predict`` on features already extracted (``features_normalized`` with the model's keywords)."""
     known = {f: v for f, v in feats.items() if any(f in model.log_likelihood[c] for c in model.categories)}
     if not known or not model.categories:
         return []

@@ -1,9 +1,10 @@
 """The evaluation protocol of ``manage.py text_eval`` (similar concerns and category suggestion).
 
-1. Train the category model on the ``train`` items (text and category only).
+1. Train the category model on the ``train`` items (text and category only), and the pair model on
+   the train items replayed through steps 2 (``train_pair_model``).
 2. Take the ``test`` items in file order into an empty index. Before adding each item, ask
    ``selectors.similar`` for the top 10 earlier items of the same community (as the intake form
-   does). When the item's cluster already has an earlier member, record the rank of the first
+   does), then index it with the category the model predicts for it. When the item's cluster already has an earlier member, record the rank of the first
    same-cluster hit (None when not in the top 10). Every returned candidate whose level is
    "likely" is a flag; it is correct when it is of the item's cluster.
 3. Category top-1 / top-3 over every test item.
@@ -26,11 +27,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from shangliang.core.errors import ApplicationError
-from shangliang.text import classifier, selectors, services
+from shangliang.text import classifier, pairs, selectors, services
 from shangliang.text.models import DocumentKind
 
 # Evaluation communities get numbers far above any real region id.
 COMMUNITY_BASE = 9_000_000_000
+# ... and object ids far above any real record's, so the rows never collide with indexed ones.
+OBJECT_BASE = 9_000_000_000
 REQUIRED_FIELDS = ("id", "text", "community")
 
 
@@ -72,47 +75,44 @@ class _Rollback(Exception):
     pass
 
 
-def evaluate(train: Iterable[Item], test: list[Item], keywords: Mapping[str, str]) -> dict[str, Any]:
-    started = time.perf_counter()
-    model = classifier.train(((i.text, i.category) for i in train if i.category), keywords)
+def _replay(
+    items: list[Item],
+    models: list[classifier.Model],
+    pair_model: pairs.PairModel | None,
+) -> tuple[list[tuple[Item, list[selectors.SimilarHit], bool]], int]:
+    """Index ``items`` in file order into an empty index, asking ``similar`` before each one.
+    ``models[i]`` is the category model that sees item ``i`` (its predicted category is stored with
+    the row, as the intake form suggests it). Returns each item with its hits and whether an
+    earlier item of its cluster exists; the index rows are rolled back."""
     communities: dict[str, int] = {}
-    ranks: list[int | None] = []
-    flagged = flagged_correct = 0
-    likely_found = 0
-    top1 = top3 = categorised = 0
-    base_time = timezone.now() - dt.timedelta(days=len(test) + 1)
+    replayed: list[tuple[Item, list[selectors.SimilarHit], bool]] = []
+    base_time = timezone.now() - dt.timedelta(days=len(items) + 1)
     try:
         with transaction.atomic():
-            for position, item in enumerate(test):
+            for position, item in enumerate(items):
                 community_id = communities.setdefault(item.community, COMMUNITY_BASE + len(communities))
                 hits = selectors.similar(
-                    text=item.text, community_id=community_id, kinds=(DocumentKind.CONCERN,), limit=10
+                    text=item.text,
+                    community_id=community_id,
+                    kinds=(DocumentKind.CONCERN,),
+                    limit=10,
+                    pair_model=pair_model,
+                    category_model=models[position],
                 )
-                clusters = [test[h.object_id].cluster for h in hits]
-                if item.cluster is not None and any(t.cluster == item.cluster for t in test[:position]):
-                    rank = next((n for n, c in enumerate(clusters, start=1) if c == item.cluster), None)
-                    ranks.append(rank)
-                    if any(
-                        h.level == "likely" and c == item.cluster for h, c in zip(hits, clusters, strict=True)
-                    ):
-                        likely_found += 1
-                for hit, cluster in zip(hits, clusters, strict=True):
-                    if hit.level == "likely":
-                        flagged += 1
-                        flagged_correct += int(item.cluster is not None and cluster == item.cluster)
-                predicted = [name for name, _ in classifier.predict(model, item.text, 3)]
-                if item.category:
-                    categorised += 1
-                    top1 += int(predicted[:1] == [item.category])
-                    top3 += int(item.category in predicted)
+                earlier = item.cluster is not None and any(
+                    t.cluster == item.cluster for t in items[:position]
+                )
+                replayed.append((item, hits, earlier))
+                predicted = classifier.predict(models[position], item.text, 1)
                 services.index_documents(
                     [
                         services.DocumentInput(
                             kind=DocumentKind.CONCERN,
-                            object_id=position,
+                            object_id=OBJECT_BASE + position,
                             text=item.text,
                             created_at=base_time + dt.timedelta(days=position),
                             community_id=community_id,
+                            category=predicted[0][0] if predicted else "",
                             is_public=True,
                         )
                     ]
@@ -120,6 +120,68 @@ def evaluate(train: Iterable[Item], test: list[Item], keywords: Mapping[str, str
             raise _Rollback
     except _Rollback:
         pass
+    return replayed, len(communities)
+
+
+def train_pair_model(train: list[Item], keywords: Mapping[str, str]) -> pairs.PairModel:
+    """A pair model fitted on the replayed train items. The category predictions it sees come from
+    two half models, each predicting the items it was not trained on (as it will on new ones)."""
+    labelled = [i for i in train if i.category]
+    halves = [labelled[0::2], labelled[1::2]]
+    half_models = [
+        classifier.train(((i.text, i.category) for i in half if i.category), keywords) for half in halves
+    ]
+    other = {id(i): half_models[1] for i in halves[0]} | {id(i): half_models[0] for i in halves[1]}
+    fallback = classifier.train([], keywords)
+    replayed, _ = _replay(train, [other.get(id(i), fallback) for i in train], pairs.DEFAULT)
+    samples: list[list[float]] = []
+    labels: list[bool] = []
+    for item, hits, _ in replayed:
+        for hit in hits:
+            samples.append(list(hit.features))
+            labels.append(
+                item.cluster is not None and train[hit.object_id - OBJECT_BASE].cluster == item.cluster
+            )
+    return pairs.train(samples, labels)
+
+
+def evaluate(
+    train: Iterable[Item],
+    test: list[Item],
+    keywords: Mapping[str, str],
+    *,
+    pair_model: pairs.PairModel | None = None,
+) -> dict[str, Any]:
+    """Figures of ``test`` with models trained on ``train``. The pair model is fitted on the train
+    items too unless one is given."""
+    started = time.perf_counter()
+    train = list(train)
+    model = classifier.train(((i.text, i.category) for i in train if i.category), keywords)
+    if pair_model is None:
+        pair_model = train_pair_model(train, keywords) if train else pairs.DEFAULT
+    replayed, _ = _replay(test, [model] * len(test), pair_model)
+    ranks: list[int | None] = []
+    flagged = flagged_correct = likely_found = 0
+    top1 = top3 = categorised = 0
+    curve: list[tuple[float, bool, bool]] = []
+    for item, hits, earlier in replayed:
+        clusters = [test[h.object_id - OBJECT_BASE].cluster for h in hits]
+        if earlier:
+            rank = next((n for n, c in enumerate(clusters, start=1) if c == item.cluster), None)
+            ranks.append(rank)
+            if any(h.level == "likely" and c == item.cluster for h, c in zip(hits, clusters, strict=True)):
+                likely_found += 1
+        for hit, cluster in zip(hits, clusters, strict=True):
+            same = item.cluster is not None and cluster == item.cluster
+            curve.append((hit.probability, same, earlier))
+            if hit.level == "likely":
+                flagged += 1
+                flagged_correct += int(same)
+        predicted = [name for name, _ in classifier.predict(model, item.text, 3)]
+        if item.category:
+            categorised += 1
+            top1 += int(predicted[:1] == [item.category])
+            top3 += int(item.category in predicted)
     elapsed = time.perf_counter() - started
     with_earlier = len(ranks)
     return {
@@ -131,10 +193,34 @@ def evaluate(train: Iterable[Item], test: list[Item], keywords: Mapping[str, str
         "mrr": round(sum(1 / r for r in ranks if r is not None) / with_earlier, 4) if with_earlier else 0.0,
         "likely_precision": _share(flagged_correct, flagged),
         "likely_recall": _share(likely_found, with_earlier),
+        "likely_threshold": pair_model.likely,
+        "precision_recall": _curve(replayed, test),
         "category_top1": _share(top1, categorised),
         "category_top3": _share(top3, categorised),
         "items_per_s": round(len(test) / elapsed, 1) if elapsed else 0.0,
     }
+
+
+def _curve(
+    replayed: list[tuple[Item, list[selectors.SimilarHit], bool]], test: list[Item]
+) -> list[tuple[float, float, float]]:
+    """(threshold, precision, recall) of "likely" at pair-model probabilities 0.3 … 0.95."""
+    with_earlier = sum(1 for _, _, earlier in replayed if earlier)
+    points = []
+    for step in range(6, 20):
+        threshold = step / 20
+        flagged = correct = found = 0
+        for item, hits, earlier in replayed:
+            same = [
+                item.cluster is not None and test[h.object_id - OBJECT_BASE].cluster == item.cluster
+                for h in hits
+            ]
+            chosen = [s for h, s in zip(hits, same, strict=True) if h.probability >= threshold]
+            flagged += len(chosen)
+            correct += sum(chosen)
+            found += int(earlier and any(chosen))
+        points.append((threshold, _share(correct, flagged), _share(found, with_earlier)))
+    return points
 
 
 def _share(part: int, whole: int) -> float:

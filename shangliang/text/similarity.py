@@ -5,9 +5,9 @@ character bigrams (which survive typos and homophones such as 北弯/北湾 or �
 matching misses). ``score(query, candidate)`` mixes a weighted word cosine with a bigram Dice
 coefficient into 0…1 and returns the shared words as the reason.
 
-The two thresholds live in ``SimilarityThresholds`` (defaults tuned on a split of the
-development set, see docs/adr/0012-similar-concerns.md); a deployment overrides them with
-``settings.SHANGLIANG_TEXT["LIKELY_SAME"]`` and ``["POSSIBLY_RELATED"]``.
+Whether a candidate is "likely the same" is decided by the pair model (``pairs``) on top of these
+parts; its two probability thresholds live in ``SimilarityThresholds`` and a deployment overrides
+them with ``settings.SHANGLIANG_TEXT["LIKELY_SAME"]`` and ``["POSSIBLY_RELATED"]``.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ _WEAK_CHARS = frozenset("的了是在有和我你他她它们这那个一不也�
 
 @dataclass(frozen=True)
 class SimilarityThresholds:
-    likely_same: float = 0.16
-    possibly_related: float = 0.10
+    """Pair-model probabilities (0…1) from which a candidate is "likely" / "possibly" the same."""
+
+    likely_same: float = 0.9
+    possibly_related: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,12 @@ def bigrams(text: str) -> set[str]:
 
 def score(query: Profile, candidate: Profile) -> tuple[float, list[str]]:
     """Similarity in 0…1 and the shared words, heaviest first."""
+    word_part, gram_part, shared = score_parts(query, candidate)
+    return WORD_WEIGHT * word_part + (1 - WORD_WEIGHT) * gram_part, shared
+
+
+def score_parts(query: Profile, candidate: Profile) -> tuple[float, float, list[str]]:
+    """(word cosine, character-bigram Dice, shared words heaviest first)."""
     shared = [w for w in query.weights if w in candidate.weights]
     word_part = 0.0
     if shared and query.norm and candidate.norm:
@@ -90,4 +98,4 @@ def score(query: Profile, candidate: Profile) -> tuple[float, list[str]]:
         common = len(query.bigrams & candidate.bigrams)
         gram_part = 2 * common / (len(query.bigrams) + len(candidate.bigrams))
     shared.sort(key=lambda w: -query.weights[w])
-    return WORD_WEIGHT * word_part + (1 - WORD_WEIGHT) * gram_part, shared
+    return word_part, gram_part, shared

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from shangliang.core.errors import ApplicationError
-from shangliang.text import classifier
+from shangliang.text import classifier, pairs
 from shangliang.text.models import Category, ClassifierModel
 from shangliang.text.selectors.common import MAX_SIMILAR_CHARS
 from shangliang.text.services import ensure_dictionary
@@ -19,6 +20,8 @@ class CategorySuggestion:
 
 
 _model_cache: dict[str, Any] = {}
+# A process looks for a newer model or a category edit at most this often (seconds).
+MODEL_CHECK_SECONDS = 10.0
 
 
 def clear_model() -> None:
@@ -33,20 +36,38 @@ def category_keywords() -> dict[str, str]:
 
 def active_model() -> classifier.Model:
     """The newest trained model, or the keyword model when there is none (cached per process
-    until a newer model or a category edit appears)."""
+    until a newer model or a category edit appears; checked every MODEL_CHECK_SECONDS)."""
+    cached = _model_cache.get("model")
+    now = time.monotonic()
+    if cached is not None and now - _model_cache.get("checked", 0.0) < MODEL_CHECK_SECONDS:
+        return cached
+    _model_cache["checked"] = now
     row = ClassifierModel.objects.filter(active=True).only("id", "created_at").first()
     keywords = category_keywords()
     key = f"{row.pk if row else 0}:{hash(tuple(keywords.items()))}"
-    cached = _model_cache.get("model")
     if cached is not None and _model_cache.get("key") == key:
         return cached
+    pair_model = pairs.DEFAULT
     if row is not None:
-        model = classifier.Model.from_payload(ClassifierModel.objects.get(pk=row.pk).payload)
+        payload = ClassifierModel.objects.get(pk=row.pk).payload
+        model = classifier.Model.from_payload(payload)
         if set(model.categories) != set(keywords):
             model = classifier.train([], keywords)
+        if payload.get("pair"):
+            try:
+                pair_model = pairs.PairModel.from_payload(payload["pair"])
+            except (KeyError, TypeError, ValueError):
+                pair_model = pairs.DEFAULT
     else:
         model = classifier.train([], keywords)
-    _model_cache.update(model=model, key=key)
+    _model_cache.update(model=model, pair=pair_model, key=key)
+    return model
+
+
+def active_pair_model() -> pairs.PairModel:
+    """The pair model stored with the newest category model, or the shipped default."""
+    active_model()
+    model: pairs.PairModel = _model_cache.get("pair", pairs.DEFAULT)
     return model
 
 

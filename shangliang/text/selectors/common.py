@@ -30,9 +30,11 @@ LIST_FIELDS = (
 )
 
 
-def thresholds() -> similarity.SimilarityThresholds:
+def thresholds(default: similarity.SimilarityThresholds | None = None) -> similarity.SimilarityThresholds:
+    """The pair-model probability thresholds: ``default`` (the model's own calibration) unless the
+    settings override them."""
     conf = getattr(settings, "SHANGLIANG_TEXT", {})
-    default = similarity.SimilarityThresholds()
+    default = default or similarity.SimilarityThresholds()
     return similarity.SimilarityThresholds(
         likely_same=float(conf.get("LIKELY_SAME", default.likely_same)),
         possibly_related=float(conf.get("POSSIBLY_RELATED", default.possibly_related)),

@@ -7,15 +7,16 @@ import heapq
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
 
 from shangliang.core.errors import ApplicationError
-from shangliang.text import fulltext, segment, similarity
+from shangliang.text import classifier, fulltext, pairs, segment, similarity
 from shangliang.text.models import DocumentKind, SearchDocument
 from shangliang.text.normalize import has_content, normalize
+from shangliang.text.selectors.categories import active_model, active_pair_model
 from shangliang.text.selectors.common import LIST_FIELDS, MAX_SIMILAR_CHARS, thresholds, visible_to
 from shangliang.text.services import ensure_dictionary, scoped_term
 
@@ -44,6 +45,9 @@ class SimilarHit:
     score: float
     shared_words: list[str]
     level: str  # "likely" | "possible" | ""
+    # The pair model's probability that this is the same problem, and the features it saw.
+    probability: float = 0.0
+    features: tuple[float, ...] = field(default=(), compare=False, repr=False)
 
 
 # Large document counts change slowly in relative terms and cost the most to count; each process
@@ -107,8 +111,11 @@ def similar(
     limit: int = 10,
     exclude: tuple[str, int] | None = None,
     user: Any = None,
+    pair_model: pairs.PairModel | None = None,
+    category_model: classifier.Model | None = None,
 ) -> list[SimilarHit]:
-    """Earlier records that may be the same problem as ``text``, best first."""
+    """Earlier records that may be the same problem as ``text``, best first. ``pair_model`` and
+    ``category_model`` default to the active ones (the evaluation passes its own)."""
     text = text or ""
     if len(text) > MAX_SIMILAR_CHARS:
         raise ApplicationError(f"文本过长，请不超过{MAX_SIMILAR_CHARS}个字。", field="text")
@@ -158,8 +165,8 @@ def similar(
             candidates[pk] = candidates.get(pk, 0.0) + weight
     if not candidates:
         return []
-    best = heapq.nlargest(SIMILAR_CANDIDATES, candidates, key=candidates.__getitem__)
-    filters = visible_to(user) & Q(id__in=best) & Q(kind__in=list(kinds))
+    chosen = heapq.nlargest(SIMILAR_CANDIDATES, candidates, key=candidates.__getitem__)
+    filters = visible_to(user) & Q(id__in=chosen) & Q(kind__in=list(kinds))
     if category:
         filters &= Q(category=category)
     if since is not None:
@@ -174,18 +181,48 @@ def similar(
         return similarity.word_weight(word) * factors.get(word, default_factor)
 
     query_profile = similarity.profile_weighted(norm, words, weigh)
-    limits = thresholds()
-    hits: list[SimilarHit] = []
+    category_model = category_model or active_model()
+    pair_model = pair_model or active_pair_model()
+    limits = thresholds(similarity.SimilarityThresholds(pair_model.likely, pair_model.possible))
+    query_categories = dict(
+        classifier.predict_features(
+            category_model,
+            classifier.features_normalized(norm, segment.words(norm), category_model.keywords),
+            len(category_model.categories),
+        )
+    )
+    query_marks = pairs.place_marks(norm)
+    scored = []
     for row in rows:
         candidate_norm = normalize(f"{row.title} {row.body}" if row.title else row.body)
         candidate_words = [w for w in dict.fromkeys(row.terms.split(" ")) if w and w not in segment.STOPWORDS]
         candidate = similarity.profile_weighted(candidate_norm, candidate_words, weigh)
-        value, shared = similarity.score(query_profile, candidate)
+        word_part, gram_part, shared = similarity.score_parts(query_profile, candidate)
+        value = similarity.WORD_WEIGHT * word_part + (1 - similarity.WORD_WEIGHT) * gram_part
+        scored.append((round(value, 4), row, word_part, gram_part, shared, candidate_norm))
+    scored.sort(key=lambda item: (-item[0], -item[1].pk))
+    scored = scored[:limit]
+    top_score = scored[0][0] if scored else 0.0
+    hits: list[SimilarHit] = []
+    for rank, (value, row, word_part, gram_part, shared, candidate_norm) in enumerate(scored):
+        category = row.category or _predicted_category(category_model, candidate_norm)
+        x = pairs.features(
+            score=value,
+            word_cosine=word_part,
+            bigram_dice=gram_part,
+            category_agreement=query_categories.get(category, 0.0),
+            query_marks=query_marks,
+            candidate_marks=pairs.place_marks(candidate_norm),
+            rank=rank,
+            best=top_score,
+            next_score=scored[rank + 1][0] if rank + 1 < len(scored) else 0.0,
+        )
+        probability = pair_model.probability(x)
         level = (
             "likely"
-            if value >= limits.likely_same
+            if probability >= limits.likely_same
             else "possible"
-            if value >= limits.possibly_related
+            if probability >= limits.possibly_related
             else ""
         )
         hits.append(
@@ -199,10 +236,19 @@ def similar(
                 category=row.category,
                 status=row.status,
                 created_at=row.source_created_at,
-                score=round(value, 4),
+                score=value,
                 shared_words=shared[:8],
                 level=level,
+                probability=round(probability, 4),
+                features=tuple(x),
             )
         )
-    hits.sort(key=lambda h: (-h.score, -h.id))
-    return hits[:limit]
+    return hits
+
+
+def _predicted_category(model: classifier.Model, normalized_text: str) -> str:
+    """The category of a record indexed without one (the model's first choice)."""
+    top = classifier.predict_features(
+        model, classifier.features_normalized(normalized_text, None, model.keywords), 1
+    )
+    return top[0][0] if top else ""

@@ -1,0 +1,227 @@
+"""Is a candidate "likely the same" problem as the query? A small logistic model over pair features.
+
+Pure functions, no database. The similarity score (``similarity.score``) ranks candidates well,
+but one absolute threshold on it cannot tell a paraphrase from a hard negative: the same problem
+at another place (北湾二巷 vs 西街二巷 street lights) or another problem at the same place
+(5栋 stairwell light vs 5栋 lift) share as many words as a paraphrase. The pair model adds what
+separates them:
+
+- place marks: numbered buildings, lanes, units (5栋 / 五栋 / 五幢 / 5号楼 / B座 → ``5栋``,
+  ``b栋``); marks on both sides that do not meet are a strong "different place" signal, a shared
+  mark a "same place" one;
+- problem agreement: the probability the category model gives the query for the candidate's
+  category (another problem at the same place usually belongs to another category);
+- the word cosine and the character-bigram Dice separately, the rank of the candidate and its
+  margin over the next one.
+
+``PairModel`` serialises to JSON like the category model. ``DEFAULT`` holds weights fitted on
+the development set (docs/adr/0012); ``fit`` learns new weights from labelled pairs and
+``calibrate`` picks the "likely" and "possible" probability thresholds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+FEATURES: tuple[str, ...] = (
+    "score",
+    "word_cosine",
+    "bigram_dice",
+    "category_agreement",
+    "place_conflict",
+    "place_agreement",
+    "is_first",
+    "share_of_best",
+    "margin",
+)
+
+_MARK_RE = re.compile(r"([0-9]+|[a-z])\s*(栋|号楼|座|单元|巷|期|区|排|组|队)")
+_UNIT = {"号楼": "栋", "座": "栋"}
+
+
+def place_marks(normalized_text: str) -> frozenset[str]:
+    """Numbered places in a normalised text: 5栋, 2巷, 3单元, b栋 (5号楼 and B座 count as 栋)."""
+    return frozenset(number + _UNIT.get(unit, unit) for number, unit in _MARK_RE.findall(normalized_text))
+
+
+def features(
+    *,
+    score: float,
+    word_cosine: float,
+    bigram_dice: float,
+    category_agreement: float,
+    query_marks: frozenset[str],
+    candidate_marks: frozenset[str],
+    rank: int,
+    best: float,
+    next_score: float,
+) -> list[float]:
+    """The feature vector of one (query, candidate) pair, in the order of ``FEATURES``.
+    ``rank`` counts from 0; ``best`` is the top score of the list, ``next_score`` the score of the
+    candidate ranked just below (0 when there is none)."""
+    shared = bool(query_marks & candidate_marks)
+    conflict = bool(query_marks and candidate_marks and not shared)
+    return [
+        score,
+        word_cosine,
+        bigram_dice,
+        category_agreement,
+        1.0 if conflict else 0.0,
+        1.0 if shared else 0.0,
+        1.0 if rank == 0 else 0.0,
+        score / best if best > 0 else 0.0,
+        score - next_score,
+    ]
+
+
+@dataclass(frozen=True)
+class PairModel:
+    coef: tuple[float, ...]
+    bias: float
+    likely: float
+    possible: float
+    pairs: int = 0
+
+    def probability(self, x: Sequence[float]) -> float:
+        z = self.bias + sum(c * v for c, v in zip(self.coef, x, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def level(self, probability: float) -> str:
+        if probability >= self.likely:
+            return "likely"
+        if probability >= self.possible:
+            return "possible"
+        return ""
+
+    def to_payload(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "coef": list(self.coef),
+            "bias": self.bias,
+            "likely": self.likely,
+            "possible": self.possible,
+            "pairs": self.pairs,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, object]) -> PairModel:
+        if list(payload.get("features", ())) != list(FEATURES):  # type: ignore[call-overload]
+            raise ValueError("pair model features differ from this version's")
+        return cls(
+            coef=tuple(float(c) for c in payload["coef"]),  # type: ignore[attr-defined]
+            bias=float(payload["bias"]),  # type: ignore[arg-type]
+            likely=float(payload["likely"]),  # type: ignore[arg-type]
+            possible=float(payload["possible"]),  # type: ignore[arg-type]
+            pairs=int(payload.get("pairs", 0)),  # type: ignore[call-overload]
+        )
+
+
+def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting (the systems here are 10 × 10)."""
+    n = len(vector)
+    rows = [[*row, vector[i]] for i, row in enumerate(matrix)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(rows[r][col]))
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        if abs(rows[col][col]) < 1e-12:
+            continue
+        for r in range(n):
+            if r != col:
+                factor = rows[r][col] / rows[col][col]
+                if factor:
+                    for k in range(col, n + 1):
+                        rows[r][k] -= factor * rows[col][k]
+    return [rows[i][n] / rows[i][i] if abs(rows[i][i]) > 1e-12 else 0.0 for i in range(n)]
+
+
+def fit(
+    samples: Sequence[Sequence[float]], labels: Sequence[bool], *, l2: float = 5.0, iterations: int = 30
+) -> tuple[tuple[float, ...], float]:
+    """L2-regularised logistic regression by Newton's method on standardised features.
+    Returns (coefficients, bias) on the raw feature scale."""
+    if not samples:
+        return DEFAULT.coef, DEFAULT.bias
+    d = len(samples[0])
+    n = len(samples)
+    mean = [sum(x[i] for x in samples) / n for i in range(d)]
+    sd = [max(1e-6, math.sqrt(sum((x[i] - mean[i]) ** 2 for x in samples) / n)) for i in range(d)]
+    rows = [[1.0, *((x[i] - mean[i]) / sd[i] for i in range(d))] for x in samples]
+    w = [0.0] * (d + 1)
+    for _ in range(iterations):
+        grad = [0.0] * (d + 1)
+        hess = [[0.0] * (d + 1) for _ in range(d + 1)]
+        for z, label in zip(rows, labels, strict=True):
+            s = sum(a * b for a, b in zip(w, z, strict=True))
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s))))
+            r = p * (1.0 - p)
+            err = p - (1.0 if label else 0.0)
+            for i in range(d + 1):
+                grad[i] += err * z[i]
+                zi = r * z[i]
+                row = hess[i]
+                for j in range(d + 1):
+                    row[j] += zi * z[j]
+        for i in range(1, d + 1):
+            grad[i] += l2 * w[i]
+            hess[i][i] += l2
+        step = _solve(hess, grad)
+        w = [a - b for a, b in zip(w, step, strict=True)]
+        if max(abs(s) for s in step) < 1e-7:
+            break
+    coef = tuple(w[i + 1] / sd[i] for i in range(d))
+    bias = w[0] - sum(coef[i] * mean[i] for i in range(d))
+    return coef, bias
+
+
+def calibrate(
+    probabilities: Sequence[float],
+    labels: Sequence[bool],
+    *,
+    precision: float = 0.9,
+    possible_precision: float = 0.4,
+) -> tuple[float, float]:
+    """(likely, possible): the lowest probabilities at which the pairs above them reach the given
+    precision. Falls back to the defaults when no threshold reaches it."""
+    ranked = sorted(zip(probabilities, labels, strict=True), key=lambda item: -item[0])
+    likely = possible = None
+    correct = 0
+    for count, (prob, label) in enumerate(ranked, start=1):
+        correct += int(label)
+        if correct / count >= precision:
+            likely = prob
+        if correct / count >= possible_precision:
+            possible = prob
+    likely = DEFAULT.likely if likely is None else min(max(likely, LIKELY_FLOOR), LIKELY_CEILING)
+    possible = DEFAULT.possible if possible is None else min(max(possible, POSSIBLE_FLOOR), likely)
+    return round(likely, 4), round(possible, 4)
+
+
+# The pairs a model is calibrated on are the pairs it was fitted on, so their precision is
+# optimistic: calibrate for more than the target, and keep the threshold in a sane band.
+CALIBRATION_PRECISION = 0.95
+LIKELY_FLOOR = 0.5
+LIKELY_CEILING = 0.9
+POSSIBLE_FLOOR = 0.15
+
+
+def train(
+    samples: Sequence[Sequence[float]], labels: Sequence[bool], *, precision: float = CALIBRATION_PRECISION
+) -> PairModel:
+    """Fit and calibrate a pair model on labelled pairs (True = the same problem)."""
+    coef, bias = fit(samples, labels)
+    model = PairModel(coef=coef, bias=bias, likely=DEFAULT.likely, possible=DEFAULT.possible)
+    likely, possible = calibrate([model.probability(x) for x in samples], labels, precision=precision)
+    return PairModel(coef=coef, bias=bias, likely=likely, possible=possible, pairs=len(samples))
+
+
+# Fitted on all of concerns_dev.jsonl (evaluation protocol pairs, docs/adr/0012); a deployment
+# with its own merge history trains its own.
+DEFAULT = PairModel(
+    coef=(4.55, 14.61, -3.68, 2.95, -4.78, 1.15, 0.22, 0.84, 2.1),
+    bias=-4.42,
+    likely=0.9,
+    possible=0.2,
+)

@@ -1,0 +1,78 @@
+"""The pair model on fixed samples: place marks, features, fitting and calibration."""
+
+from shangliang.text import pairs
+from shangliang.text.normalize import normalize
+
+
+def test_place_marks_unify_building_spellings():
+    # given
+    texts = ["海景花园5栋电梯坏了", "海景花园五栋电梯", "海景花园五幢", "海景花园5号楼", "金沙花园B座水压低"]
+    # when
+    marks = [pairs.place_marks(normalize(t)) for t in texts]
+    # then
+    assert marks[:4] == [frozenset({"5栋"})] * 4
+    assert marks[4] == frozenset({"b栋"})
+
+
+def test_place_marks_of_lanes_and_units():
+    # given / when
+    marks = pairs.place_marks(normalize("北湾二巷3单元门口"))
+    # then
+    assert marks == frozenset({"2巷", "3单元"})
+
+
+def test_features_mark_a_place_conflict_and_an_agreement():
+    # given
+    common = {"score": 0.3, "word_cosine": 0.4, "bigram_dice": 0.2, "category_agreement": 0.8}
+    # when
+    conflict = pairs.features(
+        **common,
+        query_marks=frozenset({"5栋"}),
+        candidate_marks=frozenset({"3栋"}),
+        rank=0,
+        best=0.3,
+        next_score=0.1,
+    )
+    agree = pairs.features(
+        **common,
+        query_marks=frozenset({"5栋"}),
+        candidate_marks=frozenset({"5栋", "2单元"}),
+        rank=1,
+        best=0.6,
+        next_score=0.0,
+    )
+    # then
+    names = pairs.FEATURES
+    assert conflict[names.index("place_conflict")] == 1.0
+    assert conflict[names.index("is_first")] == 1.0
+    assert agree[names.index("place_agreement")] == 1.0
+    assert agree[names.index("share_of_best")] == 0.5
+
+
+def test_default_model_prefers_same_place_same_problem():
+    # given
+    same = [0.35, 0.45, 0.25, 0.8, 0.0, 1.0, 1.0, 1.0, 0.15]
+    other_building = [0.35, 0.45, 0.25, 0.8, 1.0, 0.0, 1.0, 1.0, 0.15]
+    # when / then
+    assert pairs.DEFAULT.probability(same) > pairs.DEFAULT.probability(other_building)
+
+
+def test_fit_separates_and_calibrates():
+    # given: positives have high word cosine, negatives low
+    samples = [[0.1 * i, 0.1 * i, 0, 0, 0, 0, 0, 0, 0] for i in range(10)] * 3
+    labels = [i >= 6 for i in range(10)] * 3
+    # when
+    model = pairs.train(samples, labels)
+    # then
+    assert model.probability(samples[9]) > 0.8 > 0.2 > model.probability(samples[0])
+    assert model.pairs == 30
+    assert pairs.LIKELY_FLOOR <= model.likely <= pairs.LIKELY_CEILING
+    assert model.level(0.99) == "likely"
+    assert model.level(0.0) == ""
+
+
+def test_payload_round_trip():
+    # given / when
+    again = pairs.PairModel.from_payload(pairs.DEFAULT.to_payload())
+    # then
+    assert again == pairs.DEFAULT
