@@ -123,6 +123,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(SQLITE_PATH),
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 # WAL lets the web server and the worker read while the other writes; the busy
                 # timeout makes a writer wait for the lock instead of failing at once.
