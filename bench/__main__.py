@@ -59,6 +59,10 @@ def fresh_database() -> None:
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     else:
+        from django.db import connection
+
+        # A connection opened to check reuse would keep writing to the unlinked file.
+        connection.close()
         path = Path(settings.DATABASES["default"]["NAME"])
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
