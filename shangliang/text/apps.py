@@ -11,4 +11,4 @@ class TextConfig(AppConfig):
         from shangliang.core.roles import BACK_OFFICE_ROLES
 
         register_nav("全文检索", "text:search", BACK_OFFICE_ROLES, order=80)
-        register_nav("热点问题", "text:hot-issues", BACK_OFFICE_ROLES, order=81)
+        # Hot issues are in the navigation once, beside the screening desk (screening:hot).
