@@ -301,7 +301,7 @@ def similar_for(user: Any, concern: Concern, *, limit: int = 8) -> list[SimilarI
     topic_ids = [h.object_id for h in hits if h.kind == DocumentKind.TOPIC]
     concerns = {c.pk: c for c in desk_concerns(user).filter(pk__in=concern_ids)}
     topics = {
-        t.pk: t for t in Topic.objects.filter(pk__in=topic_ids, region_path__startswith=_scope_path(user))
+        t.pk: t for t in Topic.objects.filter(pk__in=topic_ids, region_path__startswith=scope_path(user))
     }
     result = []
     for hit in hits:
@@ -343,7 +343,8 @@ class _ScopeOf:
         return concern_permissions.scope_region(self.user)
 
 
-def _scope_path(user: Any) -> str:
+def scope_path(user: Any) -> str:
+    """The region path prefix of what ``user`` screens ("" for everything)."""
     if is_admin(user):
         return ""
     scope = concern_permissions.scope_region(user)
@@ -353,7 +354,7 @@ def _scope_path(user: Any) -> str:
 def joinable_topics(user: Any, concern: Concern, *, limit: int = 30) -> QuerySet[Topic]:
     """Open topics of the concern's community (or district-wide in scope) to join or merge into."""
     return (
-        Topic.objects.filter(status__in=JOINABLE_STATUSES, region_path__startswith=_scope_path(user))
+        Topic.objects.filter(status__in=JOINABLE_STATUSES, region_path__startswith=scope_path(user))
         .filter(Q(community_id=concern.community_id) | Q(community__isnull=True))
         .order_by("-created_at")[:limit]
     )
@@ -361,7 +362,7 @@ def joinable_topics(user: Any, concern: Concern, *, limit: int = 30) -> QuerySet
 
 def hot_issues(user: Any, *, days: int = 30, street: int | None = None) -> list[Any]:
     """The text engine's clusters of undecided concerns in the person's area."""
-    path = _scope_path(user)
+    path = scope_path(user)
     if street:
         street_path = _region_path(street, RegionLevel.STREET)
         if street_path and street_path.startswith(path):

@@ -41,7 +41,7 @@ def _filter_choices(user: Any) -> dict[str, Any]:
     """Streets, communities and grids inside the person's scope, and the active categories, as
     (id, name) pairs for the filter lists. Cached a few minutes per scope: they rarely change and
     the desk is opened all day."""
-    path = selectors._scope_path(user)
+    path = selectors.scope_path(user)
 
     def load() -> dict[str, Any]:
         qs = Region.objects.filter(level__in=[RegionLevel.STREET, RegionLevel.COMMUNITY, RegionLevel.GRID])
