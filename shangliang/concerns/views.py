@@ -197,7 +197,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
             "messages_sent": messages_about(concern, channel=Channel.SMS),
             "photos": list(concern.photos.all()),
             "followups": list(concern.followups.all()),
-            "followup_form": FollowUpForm(),
+            "max_text": rules.MAX_TEXT,
             # The QR code is drawn on the receipt only (drawing it costs more than the rest of the page).
             "qr": mark_safe(qr_svg(url)) if is_receipt else "",  # generated SVG, no user content
             "track_url": url,
