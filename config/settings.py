@@ -208,6 +208,9 @@ TASKS = {
 }
 
 # --- Security ---------------------------------------------------------------------------------
+# Sessions are read from the cache (Redis in production) and written through to the database,
+# so a signed-in page does not query the session table.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it from the cookie-less meta tag; the cookie stays same-site
