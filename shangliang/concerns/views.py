@@ -21,6 +21,7 @@ from shangliang.concerns.forms import CodeLookupForm, ConcernForm, FollowUpForm,
 from shangliang.concerns.models import Concern
 from shangliang.core import otp, personal
 from shangliang.core.errors import ApplicationError
+from shangliang.core.forms import add_service_error
 from shangliang.core.qr import qr_svg
 from shangliang.core.ratelimit import allow, client_ip
 from shangliang.text import selectors as text_selectors
@@ -30,10 +31,7 @@ PHONE_SESSION_KEY = "verified_phone"
 
 
 def _apply_error(form: Any, error: ApplicationError) -> None:
-    field = error.field if error.field in form.fields else None
-    if error.field == "region":
-        field = "community"
-    form.add_error(field, error.message)
+    add_service_error(form, error, {"region": "community"})
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,16 +17,13 @@ from shangliang.accounts.models import User
 from shangliang.actions.models import ActionItem
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
+from shangliang.core.forms import add_service_error
 from shangliang.core.qr import qr_svg
 from shangliang.core.roles import Role
 from shangliang.evaluations import forms, permissions, rules, selectors, services
 from shangliang.evaluations.models import Evaluation, EvaluationStatus, InviteeKind, VoteChannel
 from shangliang.evaluations.views import score_rows
 from shangliang.topics.models import Topic
-
-
-def _form_error(form: Any, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _evaluation_or_404(request: HttpRequest, pk: int) -> Evaluation:
@@ -71,7 +68,7 @@ def _open(request: HttpRequest, *, title: str, region_path: str, **subject: int)
         try:
             evaluation = services.evaluation_open(actor=request.user, invitees=_invitees(form), **subject)
         except ApplicationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "三评已发起，已通知应邀评议人，并向留有手机号的居民发送评价链接。")
             return redirect("evaluations:detail", pk=evaluation.pk)
@@ -178,7 +175,7 @@ def _submit(
         try:
             write(evaluation, form.cleaned_data)
         except ApplicationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, done)
             return redirect("evaluations:detail", pk=evaluation.pk)
@@ -260,7 +257,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=int(version) if version.isdigit() else None,
             )
         except ApplicationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             if closed.passed:
                 messages.success(
@@ -291,7 +288,7 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ApplicationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "成效指标已保存。")
             return redirect("evaluations:indicators", pk=topic.pk)

@@ -16,15 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shangliang.accounts.models import User
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
+from shangliang.core.forms import add_service_error
 from shangliang.core.roles import Role
 from shangliang.outputs import documents, forms, permissions, selectors, services
 from shangliang.outputs.models import Output, OutputStatus
 from shangliang.places.models import Organisation, OrganisationKind
 from shangliang.topics.models import Topic
-
-
-def _form_error(form: Any, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _output_or_404(request: HttpRequest, pk: int) -> Output:
@@ -69,7 +66,7 @@ def draft_from_topic(request: HttpRequest, topic_id: int) -> HttpResponse:
                 topic_id=topic.pk, actor=request.user, **form.cleaned_data
             )
         except ApplicationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "已按议题的诉求、调研、协商和落实情况生成草稿，请修改完善。")
             return redirect("outputs:edit", pk=output.pk)
@@ -152,7 +149,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ApplicationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "已保存。")
             return redirect("outputs:detail", pk=output.pk)
@@ -178,7 +175,7 @@ def _post(
         try:
             write(output, form.cleaned_data)
         except ApplicationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, done)
             return redirect("outputs:detail", pk=output.pk)

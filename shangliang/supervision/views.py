@@ -18,6 +18,7 @@ from shangliang.actions.models import ActionItem
 from shangliang.concerns.permissions import scope_region
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
+from shangliang.core.forms import add_service_error
 from shangliang.places.models import Organisation, OrganisationKind, Region, RegionLevel
 from shangliang.supervision import forms, permissions, selectors, services
 from shangliang.topics.models import Topic
@@ -28,10 +29,6 @@ def _item_or_404(request: HttpRequest, pk: int) -> ActionItem:
     if item is None:
         raise Http404("没有找到该交办单。")
     return item
-
-
-def _form_error(form: Any, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _filter_form(request: HttpRequest) -> forms.BoardFilterForm:
@@ -123,7 +120,7 @@ def add_record(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.supervision_record_add(item_id=item.pk, actor=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "督办记录已保存，已通知承办单位。")
             return redirect("supervision:item", pk=item.pk)
@@ -150,7 +147,7 @@ def decide_extension(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=_version(request),
             )
         except ApplicationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "已同意延期。" if approve else "已不同意延期，承办单位将收到理由。")
             return redirect("supervision:item", pk=item.pk)
@@ -186,7 +183,7 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             done = services.visit_record(item_id=item.pk, actor=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             if done.status == "applied":
                 messages.success(request, "回访核实已完成。")

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 
 from shangliang.concerns.forms import MultipleFileInput
-from shangliang.core.forms import Form
+from shangliang.core.forms import Form, add_service_error
 from shangliang.places.models import ActivityGroup, Organisation, OrganisationKind, Region, RegionLevel
 from shangliang.text.models import Category
 from shangliang.topics.models import TopicForm, TopicPurpose, TopicStatus
@@ -140,7 +140,4 @@ class AssignForm(TopicEditForm):
             del self.fields[name]
 
 
-def apply_error(form: forms.Form, error: Any) -> None:
-    """Show a service's refusal on the field it names (or above the form); the input stays."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+apply_error = add_service_error
