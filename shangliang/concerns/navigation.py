@@ -6,10 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 
 from shangliang.concerns import permissions, selectors
-from shangliang.concerns.models import ConcernStatus
 from shangliang.core.registry import TodoItem, register_nav, register_todo
 from shangliang.core.roles import Role
 
@@ -19,20 +17,8 @@ VIEW_ROLES = [Role.STAFF, Role.SECRETARY, Role.GRID_WORKER, Role.MEMBER, Role.CH
 def todo(user: Any) -> Iterator[TodoItem]:
     if not permissions.can_enter_for_resident(user):
         return
-    qs = selectors.concerns_for_staff(user)
-    waiting = qs.filter(status__in=[ConcernStatus.SUBMITTED, ConcernStatus.SCREENING])
-    count = waiting.count()
-    if count:
-        overdue = waiting.filter(first_response_due__lt=timezone.localdate()).count()
-        yield TodoItem(
-            title="待研判的诉求",
-            url=reverse("concerns:staff-list") + "?status=submitted",
-            count=count,
-            detail=f"其中 {overdue} 条已超过首次答复期限" if overdue else "",
-            severity="danger" if overdue else "warning",
-            order=10,
-        )
-    review = qs.filter(needs_review=True).count()
+    # Concerns awaiting a decision are listed by the screening desk, which owns that work.
+    review = selectors.concerns_for_staff(user).filter(needs_review=True).count()
     if review:
         yield TodoItem(
             title="含敏感词、需人工审核的诉求",

@@ -23,6 +23,9 @@ def todo(user: Any) -> Iterator[TodoItem]:
         return
     waiting = selectors.desk_concerns(user).filter(status__in=AWAITING_DECISION)
     url = reverse("screening:inbox")
+    count = waiting.count()
+    if count:
+        yield TodoItem(title="待研判的诉求", url=url, count=count, severity="warning", order=10)
     overdue = waiting.filter(first_response_due__lt=timezone.localdate()).count()
     if overdue:
         yield TodoItem(
