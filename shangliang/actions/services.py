@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,7 +29,7 @@ from shangliang.actions.models import (
 )
 from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import CONCERN_TRANSITIONS, Concern, ConcernStatus
-from shangliang.core import audit, images, uploads
+from shangliang.core import audit, images
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.transitions import apply_transition, check_version
 from shangliang.core.workdays import add_working_days_db
@@ -100,13 +99,7 @@ def _clean_text(text: str, *, field: str, required: str, limit: int = MAX_TEXT) 
 def _clean_photos(photos: Sequence[Any]) -> None:
     if len(photos) > MAX_PHOTOS:
         raise ApplicationError(f"最多上传 {MAX_PHOTOS} 张照片。", field="photos")
-    for photo in photos:
-        try:
-            uploads.validate_upload(photo, kinds=(uploads.IMAGE,))
-        except ValidationError as exc:
-            raise ApplicationError(
-                f"照片“{getattr(photo, 'name', '')}”未能上传：{exc.messages[0]}", field="photos"
-            ) from exc
+    images.validate_photos(photos)
 
 
 def _user(actor: Any) -> Any:
@@ -327,10 +320,8 @@ def _store_report(
         item=item, text=text, public=public, is_completion=completion, author=_user(actor)
     )
     for index, photo in enumerate(photos, start=1):
-        encoded = images.reencode(photo, stem=f"a{item.pk}-{report.pk}-{index}")
         record = ActionPhoto(item=item, report=report)
-        record.image.save(encoded.image.name or "photo.jpg", encoded.image, save=False)
-        record.thumbnail.save(encoded.thumbnail.name or "thumb.jpg", encoded.thumbnail, save=False)
+        images.attach(record, photo, stem=f"a{item.pk}-{report.pk}-{index}")
         record.save()
     return report
 

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,7 +28,7 @@ from shangliang.concerns.models import (
     EntryChannel,
     SensitiveWord,
 )
-from shangliang.core import audit, images, personal, uploads
+from shangliang.core import audit, images, personal
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.ratelimit import Limit, allow
 from shangliang.core.workdays import add_working_days_db
@@ -126,22 +125,13 @@ def _clean_photos(photos: Sequence[Any]) -> None:
         raise ApplicationError(
             f"最多上传 {rules.MAX_PHOTOS} 张照片（您选了 {len(photos)} 张）。", field="photos"
         )
-    for photo in photos:
-        try:
-            uploads.validate_upload(photo, kinds=(uploads.IMAGE,), max_bytes=rules.MAX_PHOTO_MB * 1024 * 1024)
-        except ValidationError as exc:
-            name = getattr(photo, "name", "")
-            raise ApplicationError(f"照片“{name}”未能上传：{exc.messages[0]}", field="photos") from exc
+    images.validate_photos(photos, max_bytes=rules.MAX_PHOTO_MB * 1024 * 1024)
 
 
 def _store_photos(concern: Concern, photos: Sequence[Any], followup: ConcernFollowUp | None = None) -> None:
     for index, photo in enumerate(photos, start=1):
-        encoded = images.reencode(
-            photo, stem=f"{concern.tracking_code}-{followup.pk if followup else 0}-{index}"
-        )
         record = ConcernPhoto(concern=concern, followup=followup)
-        record.image.save(encoded.image.name or "photo.jpg", encoded.image, save=False)
-        record.thumbnail.save(encoded.thumbnail.name or "thumb.jpg", encoded.thumbnail, save=False)
+        images.attach(record, photo, stem=f"{concern.tracking_code}-{followup.pk if followup else 0}-{index}")
         record.save()
 
 

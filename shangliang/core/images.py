@@ -4,11 +4,16 @@ orientation applied, size bounded, and a thumbnail made. Validate with ``core.up
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
+
+from shangliang.core import uploads
+from shangliang.core.errors import ApplicationError
 
 MAX_SIDE = 2048
 THUMB_SIDE = 360
@@ -47,3 +52,21 @@ def reencode(file: IO[bytes], *, stem: str) -> Encoded:
         width=clean.width,
         height=clean.height,
     )
+
+
+def validate_photos(photos: Iterable[Any], *, field: str = "photos", max_bytes: int | None = None) -> None:
+    """Refuse the first file that is not an acceptable photo, naming it in the Chinese message."""
+    for photo in photos:
+        try:
+            uploads.validate_upload(photo, kinds=(uploads.IMAGE,), max_bytes=max_bytes)
+        except ValidationError as exc:
+            raise ApplicationError(
+                f"照片“{getattr(photo, 'name', '')}”未能上传：{exc.messages[0]}", field=field
+            ) from exc
+
+
+def attach(record: Any, photo: IO[bytes], *, stem: str) -> None:
+    """Re-encode ``photo`` onto ``record.image`` and ``record.thumbnail``; the caller saves the record."""
+    encoded = reencode(photo, stem=stem)
+    record.image.save(encoded.image.name or "photo.jpg", encoded.image, save=False)
+    record.thumbnail.save(encoded.thumbnail.name or "thumb.jpg", encoded.thumbnail, save=False)

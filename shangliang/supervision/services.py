@@ -8,13 +8,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shangliang.actions import services as action_services
 from shangliang.actions.models import OPEN_STATUSES, ActionItem, ActionStatus
-from shangliang.core import audit, images, uploads
+from shangliang.core import audit, images
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.personal import InvalidPhone
 from shangliang.core.workdays import add_working_days_db, working_days_between_db
@@ -46,13 +45,7 @@ def clean_text(value: str, *, field: str, required: str, limit: int) -> str:
 def clean_photos(photos: Sequence[Any], *, field: str = "photos", limit: int = MAX_PHOTOS) -> None:
     if len(photos) > limit:
         raise ApplicationError(f"最多上传 {limit} 张照片。", field=field)
-    for photo in photos:
-        try:
-            uploads.validate_upload(photo, kinds=(uploads.IMAGE,))
-        except ValidationError as exc:
-            raise ApplicationError(
-                f"照片“{getattr(photo, 'name', '')}”未能上传：{exc.messages[0]}", field=field
-            ) from exc
+    images.validate_photos(photos, field=field)
 
 
 def _locked_item(item_id: int) -> ActionItem:
@@ -136,10 +129,8 @@ def visit_record(
         item=item, method=method, finding=finding, residents=residents, note=note, visitor=actor
     )
     for index, photo in enumerate(photos, start=1):
-        encoded = images.reencode(photo, stem=f"v{visit.pk}-{index}")
         stored = VerificationPhoto(verification=visit)
-        stored.image.save(encoded.image.name or "photo.jpg", encoded.image, save=False)
-        stored.thumbnail.save(encoded.thumbnail.name or "thumb.jpg", encoded.thumbnail, save=False)
+        images.attach(stored, photo, stem=f"v{visit.pk}-{index}")
         stored.save()
     audit.record(
         target=item,
