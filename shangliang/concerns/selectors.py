@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from shangliang.concerns import permissions
-from shangliang.concerns.models import Concern
+from shangliang.concerns.models import OPEN_STATUSES, Concern
 from shangliang.concerns.rules import clean_tracking_code, mask_personal_text
 from shangliang.core.models import AuditEvent
+from shangliang.core.options import RenderedOptions, render_grouped_options, render_options
 from shangliang.core.personal import lookup_hash
 from shangliang.places.models import Region, RegionLevel
 from shangliang.places.permissions import is_admin
 from shangliang.text import selectors as text_selectors
-from shangliang.text.models import DocumentKind
+from shangliang.text.models import Category, DocumentKind
 
 
 def concern_by_code(raw_code: str) -> Concern | None:
@@ -29,6 +32,13 @@ def concern_by_code(raw_code: str) -> Concern | None:
         )
     except Concern.DoesNotExist:
         return None
+
+
+def tracking_code_for_client_token(token: str) -> str | None:
+    """The tracking code of the concern a form already created, if any (one indexed lookup)."""
+    if not token:
+        return None
+    return Concern.objects.filter(client_token=token).values_list("tracking_code", flat=True).first()
 
 
 def concern_by_client_token(token: str) -> Concern | None:
@@ -85,9 +95,11 @@ def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> li
     concerns = {
         c.pk: c
         for c in Concern.objects.filter(
-            pk__in=[h.object_id for h in likely], is_public=True, needs_review=False
-        ).select_related("community")
-        if c.is_open
+            pk__in=[h.object_id for h in likely], is_public=True, needs_review=False, status__in=OPEN_STATUSES
+        )
+        .select_related("community")
+        # What a suggestion shows: its masked text, place, date, status and supporters.
+        .only("text", "status", "created_at", "supporters_count", "community__name")
     }
     result = [
         Suggestion(
@@ -100,6 +112,57 @@ def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> li
         if h.object_id in concerns
     ]
     return result[:limit]
+
+
+PLACE_CHOICES_KEY = "concerns:place-choices"
+PLACE_CHOICES_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class PlaceChoices:
+    """The intake form's lists (streets, communities grouped by street, grids per community,
+    categories) rendered as ``<option>`` elements. They are the same for everyone and read on every
+    view of the form, so they are cached; editing a region or a category forgets them."""
+
+    streets: RenderedOptions
+    communities: RenderedOptions
+    grids_of: dict[int, RenderedOptions]
+    categories: RenderedOptions
+
+    def grids(self, community: object) -> RenderedOptions:
+        return (
+            self.grids_of.get(int(str(community)), RenderedOptions())
+            if str(community or "").isdigit()
+            else RenderedOptions()
+        )
+
+
+def _load_place_choices() -> PlaceChoices:
+    grids: dict[int, list[tuple[int, str]]] = {}
+    for pk, name, parent in (
+        Region.objects.filter(level=RegionLevel.GRID)
+        .order_by("sort_order", "name")
+        .values_list("pk", "name", "parent_id")
+    ):
+        grids.setdefault(parent, []).append((pk, name))
+    streets = communities_by_street()
+    return PlaceChoices(
+        streets=render_options((street.pk, street.name) for street, _ in streets),
+        communities=render_grouped_options(
+            (street.name, [(c.pk, c.name) for c in communities]) for street, communities in streets
+        ),
+        grids_of={community: render_options(pairs) for community, pairs in grids.items()},
+        categories=render_options(Category.objects.filter(active=True).values_list("pk", "name")),
+    )
+
+
+def place_choices() -> PlaceChoices:
+    return cast(PlaceChoices, cache.get_or_set(PLACE_CHOICES_KEY, _load_place_choices, PLACE_CHOICES_SECONDS))
+
+
+def forget_place_choices(**_: object) -> None:
+    """Signal receiver: a region or category changed."""
+    cache.delete(PLACE_CHOICES_KEY)
 
 
 def communities_by_street() -> list[tuple[Region, list[Region]]]:

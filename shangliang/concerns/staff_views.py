@@ -18,6 +18,7 @@ from shangliang.concerns import permissions, rules, selectors, services
 from shangliang.concerns.forms import AssistedConcernForm
 from shangliang.concerns.posters import room_poster_pdf
 from shangliang.concerns.views import _apply_error
+from shangliang.concerns.views import place_context as _place_context
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
 from shangliang.places import selectors as place_selectors
@@ -67,10 +68,7 @@ def assist(request: HttpRequest) -> HttpResponse:
         "concerns/assist.html",
         {
             "form": form,
-            "streets": selectors.communities_by_street(),
-            "grids": selectors.grids_of(
-                int(form["community"].value()) if str(form["community"].value() or "").isdigit() else None
-            ),
+            **_place_context(form),
         },
         status=400 if form.errors else 200,
     )

@@ -45,8 +45,10 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("website"):
             form.add_error(None, "提交未成功，请刷新页面后重新填写。")
-        elif (done := selectors.concern_by_client_token(request.POST.get("client_token", ""))) is not None:
-            return redirect("concerns:track", code=done.tracking_code)
+        elif (
+            done := selectors.tracking_code_for_client_token(request.POST.get("client_token", ""))
+        ) is not None:
+            return redirect("concerns:track", code=done)
         elif form.is_valid():
             data = form.cleaned_data
             community = data["community"]
@@ -61,19 +63,23 @@ def submit(request: HttpRequest) -> HttpResponse:
                 else:
                     request.session[f"receipt:{concern.tracking_code}"] = True
                     return redirect("concerns:track", code=concern.tracking_code)
-    community = form["community"].value()
     return render(
         request,
         "concerns/submit.html",
         {
             "form": form,
-            "streets": selectors.communities_by_street(),
-            "grids": selectors.grids_of(int(community) if str(community or "").isdigit() else None),
+            **place_context(form),
             "suggestions": suggestions,
             "residents": sum(s.residents for s in suggestions),
         },
         status=200 if request.method == "GET" or not form.errors else 400,
     )
+
+
+def place_context(form: Any) -> dict[str, Any]:
+    """The place picker's (and category list's) cached options, the grids of the chosen community."""
+    place = selectors.place_choices()
+    return {"place": place, "grids": place.grids(form["community"].value())}
 
 
 def _safe_similar(text: str, community_id: int | None) -> list[selectors.Suggestion]:

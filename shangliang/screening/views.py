@@ -20,6 +20,7 @@ from shangliang.concerns import rules
 from shangliang.concerns.models import Concern, ConcernSource, ConcernStatus
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
+from shangliang.core.options import render_options
 from shangliang.places.models import Region, RegionLevel
 from shangliang.screening import permissions, selectors, services
 from shangliang.screening.forms import BulkForm, DecisionForm, MergeForm
@@ -52,12 +53,19 @@ def _filter_choices(user: Any) -> dict[str, Any]:
         for pk, name, level, parent in rows:
             if level == RegionLevel.GRID:
                 grids.setdefault(parent, []).append((pk, name))
+        # Rendered once: escaping hundreds of options on every view costs more than the queries.
         return {
-            "streets": [(pk, name) for pk, name, level, _ in rows if level == RegionLevel.STREET],
-            "communities": [(pk, name) for pk, name, level, _ in rows if level == RegionLevel.COMMUNITY],
-            "grids_of": grids,
-            "categories": list(Category.objects.filter(active=True).values_list("id", "name")),
-            "decline_reasons": list(DeclineReason.objects.filter(active=True).values_list("id", "text")),
+            "streets": render_options(
+                (pk, name) for pk, name, level, _ in rows if level == RegionLevel.STREET
+            ),
+            "communities": render_options(
+                (pk, name) for pk, name, level, _ in rows if level == RegionLevel.COMMUNITY
+            ),
+            "grids_of": {community: render_options(pairs) for community, pairs in grids.items()},
+            "categories": render_options(Category.objects.filter(active=True).values_list("id", "name")),
+            "decline_reasons": render_options(
+                DeclineReason.objects.filter(active=True).values_list("id", "text")
+            ),
         }
 
     choices = cast(dict[str, Any], cache.get_or_set(f"screening:filters:{path}", load, FILTER_CACHE_SECONDS))

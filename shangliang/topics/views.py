@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.concerns.permissions import linked_community_ids
@@ -84,19 +85,22 @@ def _detail_context(request: HttpRequest, topic: Topic, **extra: Any) -> dict[st
     can_cancel = TopicStatus.CANCELLED in TOPIC_TRANSITIONS.get(
         topic.status, ()
     ) and permissions.can_transition_topic(user, topic, TopicStatus.CANCELLED)
+    rows = selectors.link_rows(topic)
     context = {
         "topic": topic,
-        "links": selectors.links_of(topic),
-        "supporters": selectors.supporters(topic),
-        "sources": selectors.sources_of(topic),
+        "links": rows,
+        "supporters": selectors.supporters(topic, rows=rows),
+        "sources": selectors.sources_of(topic, rows=rows),
         "timeline": selectors.timeline(topic, public=False),
-        "documents": topic.documents.select_related("uploaded_by"),
+        "documents": selectors.documents_of(topic),
         "transitions": transitions,
         "can_cancel": can_cancel,
         "can_edit": permissions.can_edit_topic(user, topic),
         "document_form": DocumentForm(),
         "cancel_form": TransitionForm(initial={"new": TopicStatus.CANCELLED, "version": topic.version}),
-        "action_items": topic.action_items.select_related("department"),
+        "action_items": selectors.action_items_of(topic),
+        # Row links from one reversed prefix: reversing per row costs more than the row.
+        "concern_url": reverse("screening:concern", args=[0])[:-2],
     }
     context.update(extra)
     return context

@@ -9,7 +9,9 @@ from shangliang.core import otp
 from shangliang.core.models import AuditEvent
 from shangliang.core.testing import count_queries
 from shangliang.notifications.models import OutboxMessage
+from shangliang.places.models import Region, RegionLevel
 from shangliang.places.tests.factories import RoomFactory
+from shangliang.text.models import Category
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +34,34 @@ def test_the_submit_page_is_prefilled_from_a_room_qr_code(client, district):
     assert response.status_code == 200
     assert f'<option value="{district.community_a.pk}" selected>政法路社区</option>' in html
     assert "政法路第1网格" in html
+
+
+def test_the_cached_place_and_category_lists_follow_the_administrators_edits(client, district):
+    assert "新设社区" not in client.get(reverse("concerns:submit")).content.decode()
+    street = district.street_a
+    Region.objects.create(
+        name="新设社区", level=RegionLevel.COMMUNITY, parent=street, path=f"{street.path}999/"
+    )
+    Category.objects.create(name="新增类别")
+    html = client.get(reverse("concerns:submit")).content.decode()
+    assert ">新设社区</option>" in html
+    assert ">新增类别</option>" in html
+    district.community_a.name = "政法路社区（更名）"
+    district.community_a.save()
+    assert "政法路社区（更名）" in client.get(reverse("concerns:submit")).content.decode()
+
+
+def test_a_refused_submission_keeps_the_chosen_place_and_category(client, district):
+    category = Category.objects.filter(active=True).first() or Category.objects.create(name="市政设施")
+    response = client.post(
+        reverse("concerns:submit"),
+        form_data(district, text="   ", category=category.pk, grid=district.grid_a.pk),
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'<option value="{district.community_a.pk}" selected>' in html
+    assert f'<option value="{district.grid_a.pk}" selected>' in html
+    assert f'<option value="{category.pk}" selected>' in html
 
 
 def test_submitting_redirects_to_the_receipt_with_the_code_and_qr(client, district):

@@ -15,7 +15,7 @@ from shangliang.core.errors import ApplicationError, ConcurrentChange, Permissio
 from shangliang.places.models import ActivityGroup
 from shangliang.text.models import SearchDocument
 from shangliang.topics import selectors, services
-from shangliang.topics.models import Topic, TopicDocument, TopicSource, TopicStatus
+from shangliang.topics.models import Topic, TopicConcern, TopicDocument, TopicSource, TopicStatus
 from shangliang.topics.services import TopicDraft
 from shangliang.topics.tests.factories import topic_with, waiting_concern
 
@@ -173,3 +173,22 @@ def test_editing_keeps_the_source_and_reindexes(district, staff):
         "grid",
     )
     assert SearchDocument.objects.get(kind="topic", object_id=topic.pk).title == "新的议题名称"
+
+
+def test_supporters_from_the_pages_link_rows_match_the_lookup(district):
+    a = ConcernFactory(community=district.community_a, supporters_count=2)
+    b = ConcernFactory(community=district.community_a, supporters_count=1)
+    split_off = ConcernFactory(community=district.community_a, supporters_count=9)
+    duplicate = ConcernFactory(community=district.community_a, merged_into=a, status="merged")
+    ConcernFactory(community=district.community_a, merged_into=duplicate, status="merged", supporters_count=3)
+    topic = topic_with(district.community_a, [a, b, split_off])
+    TopicConcern.objects.filter(topic=topic, concern=split_off).update(removed_at=timezone.now())
+    rows = selectors.link_rows(topic)
+    assert [r.concern_id for r in rows] == [a.pk, b.pk, split_off.pk]
+    assert rows[-1].removed_at is not None
+    assert rows[0].via_label == "立题时纳入"
+    # a, b, the duplicate and the duplicate's duplicate; the split-off concern no longer counts
+    expected = selectors.Supporters(concerns=4, residents=4 + 2 + 1 + 3)
+    assert selectors.supporters(topic) == expected
+    assert selectors.supporters(topic, rows=rows) == expected
+    assert selectors.sources_of(topic, rows=rows) == selectors.sources_of(topic)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from shangliang.concerns.tests.factories import ConcernFactory
 from shangliang.core import personal
-from shangliang.topics.models import Topic, TopicStatus
+from shangliang.core.testing import count_queries
+from shangliang.topics import services
+from shangliang.topics.models import Topic, TopicConcern, TopicStatus
 from shangliang.topics.tests.factories import TopicFactory, topic_with
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +116,41 @@ def test_a_reviewer_assigns_through_the_form(client, district, reviewer):
     topic = Topic.objects.get()
     assert response.status_code == 302
     assert (topic.source, topic.status, topic.required_by) == ("government", "approved", due)
+
+
+def test_staff_page_shows_material_and_split_off_concerns_with_a_constant_number_of_queries(
+    client, district, staff
+):
+    small = topic_with(
+        district.community_a, [ConcernFactory(community=district.community_a) for _ in range(2)]
+    )
+    large = topic_with(
+        district.community_a, [ConcernFactory(community=district.community_a) for _ in range(8)]
+    )
+    split = large.links.order_by("id").last()
+    TopicConcern.objects.filter(pk=split.pk).update(removed_at=timezone.now())
+    gif = (
+        b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
+        b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+    )
+    for topic in (small, large):
+        services.topic_add_document(
+            topic_id=topic.pk,
+            files=[SimpleUploadedFile("现场.gif", gif, content_type="image/gif")],
+            note="调研照片",
+            actor=staff,
+        )
+    client.force_login(staff)
+    client.get(reverse("topics:staff-detail", args=[small.pk]))  # warm the session and caches
+    queries = [
+        count_queries(lambda t=t: client.get(reverse("topics:staff-detail", args=[t.pk])))
+        for t in (small, large)
+    ]
+    assert queries[0] == queries[1]
+    page = client.get(reverse("topics:staff-detail", args=[large.pk])).content.decode()
+    assert "现场.gif" in page
+    assert "调研照片" in page
+    assert str(staff) in page
+    assert page.count('class="removed"') == 1
+    assert "拆分" in page
+    assert "7 人（7 条诉求）" in page

@@ -1,0 +1,50 @@
+"""The shared layouts' pieces that every staff page renders: built in Python, URLs reversed once."""
+
+from __future__ import annotations
+
+import functools
+from html import escape
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.safestring import SafeString, mark_safe
+
+from shangliang.core import registry
+
+register = template.Library()
+
+
+@functools.lru_cache(maxsize=256)
+def _nav_links(
+    role: str, with_admin: bool, urlconf: Any, prefix: str, registered: tuple[int, int]
+) -> tuple[tuple[str, str], ...]:
+    """(url, ``<a>`` element) of each link a role sees, remembered per URLconf and script prefix."""
+    entries = [(registry.reverse_cached("core:staff-home"), "工作台")]
+    entries += [(entry.url, str(entry.label)) for entry in registry.nav_for_role(role)]
+    if with_admin:
+        entries.append((registry.reverse_cached("admin:index"), "管理后台"))
+    return tuple((url, f'<a href="{escape(url)}">{escape(label)}</a>') for url, label in entries)
+
+
+@register.simple_tag(takes_context=True)
+def staff_nav_links(context: Any) -> SafeString:
+    """The staff navigation's links for the signed-in person, the current page marked."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return mark_safe("")
+    links = _nav_links(
+        registry.role_of(user),
+        bool(getattr(user, "is_admin_role", False) or getattr(user, "is_staff", False)),
+        get_urlconf() or settings.ROOT_URLCONF,
+        get_script_prefix(),
+        registry.nav_generation(),
+    )
+    current = context["request"].path
+    return mark_safe(
+        "\n".join(
+            link.replace("<a ", '<a aria-current="page" ', 1) if url == current else link
+            for url, link in links
+        )
+    )
