@@ -40,7 +40,7 @@ class PlaceMixin(Form):
     )
     community = forms.ModelChoiceField(
         label="村(社区)",
-        queryset=Region.objects.filter(level=RegionLevel.COMMUNITY).select_related("parent"),
+        queryset=Region.objects.filter(level=RegionLevel.COMMUNITY),
         empty_label="请选择村(社区)",
         error_messages={
             "required": "请选择问题所在的村(社区)。",

@@ -2,6 +2,7 @@
 
 import pytest
 from django import forms
+from django.contrib import admin
 from django.test import override_settings
 from django.urls import reverse
 
@@ -81,3 +82,16 @@ def test_form_renderer_uses_jinja2_widgets_and_falls_back_to_project_templates()
     checkbox = str(form["agree"].as_field_group())
     assert '<div class="checkbox-field">' in checkbox
     assert '<input type="checkbox" name="agree" id="id_agree">' in checkbox
+
+
+@pytest.mark.django_db
+def test_every_admin_form_renders_with_the_form_renderer(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.cn", "x"))
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        listing = client.get(reverse("admin:{}_{}_changelist".format(*info)))
+        assert listing.status_code == 200, info
+        if model_admin.has_add_permission(listing.wsgi_request):
+            add = client.get(reverse("admin:{}_{}_add".format(*info)))
+            assert add.status_code == 200, info
+            assert "<form" in add.content.decode()
