@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from shangliang.text import segment
+from shangliang.text import concepts, segment
 from shangliang.text.normalize import normalize
 from shangliang.text.similarity import bigrams
 
@@ -59,8 +59,9 @@ class Model:
 
 
 def features(text: str, keywords: Iterable[str] = ()) -> Counter[str]:
-    """Words (prefixed ``w:``), character bigrams (``b:``) and the admin keywords found anywhere in
-    the text (``k:``, a substring match that does not depend on how the text was segmented)."""
+    """Words (prefixed ``w:``), their concepts (``c:``, see ``concepts``), character bigrams (``b:``)
+    and the admin keywords found anywhere in the text (``k:``, a substring match that does not
+    depend on how the text was segmented)."""
     return features_normalized(normalize(text), None, keywords)
 
 
@@ -72,9 +73,13 @@ def features_normalized(
     for keyword in keywords:
         if keyword in norm:
             feats["k:" + keyword] += 1
-    for word in segment.words(norm) if word_list is None else word_list:
+    if word_list is None:
+        word_list = segment.words(norm)
+    for word in word_list:
         if word not in segment.STOPWORDS and not word.isdigit():
             feats["w:" + word] += 1
+    for key in concepts.of(word_list):
+        feats["c:" + key] += 1
     for gram in bigrams(norm):
         if not any(ch.isdigit() for ch in gram):
             feats["b:" + gram] += 1

@@ -36,6 +36,8 @@ FEATURES: tuple[str, ...] = (
     "is_first",
     "share_of_best",
     "margin",
+    "concept_overlap",
+    "concept_conflict",
 )
 
 _MARK_RE = re.compile(r"([0-9]+|[a-z])\s*(栋|号楼|座|单元|巷|期|区|排|组|队)")
@@ -58,12 +60,17 @@ def features(
     rank: int,
     best: float,
     next_score: float,
+    query_concepts: frozenset[str] = frozenset(),
+    candidate_concepts: frozenset[str] = frozenset(),
 ) -> list[float]:
     """The feature vector of one (query, candidate) pair, in the order of ``FEATURES``.
     ``rank`` counts from 0; ``best`` is the top score of the list, ``next_score`` the score of the
-    candidate ranked just below (0 when there is none)."""
+    candidate ranked just below (0 when there is none). The concepts (``concepts``) of both sides
+    give their overlap (Jaccard) and a conflict when both name problems and none is shared."""
     shared = bool(query_marks & candidate_marks)
     conflict = bool(query_marks and candidate_marks and not shared)
+    common = len(query_concepts & candidate_concepts)
+    either = len(query_concepts | candidate_concepts)
     return [
         score,
         word_cosine,
@@ -74,6 +81,8 @@ def features(
         1.0 if rank == 0 else 0.0,
         score / best if best > 0 else 0.0,
         score - next_score,
+        common / either if either else 0.0,
+        1.0 if query_concepts and candidate_concepts and not common else 0.0,
     ]
 
 
@@ -220,7 +229,7 @@ def train(
 # Fitted on all of concerns_dev.jsonl (evaluation protocol pairs, docs/adr/0012); a deployment
 # with its own merge history trains its own.
 DEFAULT = PairModel(
-    coef=(4.55, 14.61, -3.68, 2.95, -4.78, 1.15, 0.22, 0.84, 2.1),
+    coef=(4.55, 14.61, -3.68, 2.95, -4.78, 1.15, 0.22, 0.84, 2.1, 0.0, 0.0),
     bias=-4.42,
     likely=0.9,
     possible=0.2,
