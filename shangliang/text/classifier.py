@@ -23,6 +23,9 @@ from shangliang.text.similarity import bigrams
 KEYWORD_WEIGHT = 120.0
 # Additive smoothing (strong: the few hundred labelled texts of a new district are noisy).
 ALPHA = 1.0
+# A concept counts as this many words: it stands for every way residents name the problem, and
+# the few hundred texts of a new district name each problem in only some of those ways.
+CONCEPT_WEIGHT = 4
 # Posteriors are flattened (divided by this) so confidences are not all 0.99.
 TEMPERATURE = 4.0
 
@@ -79,7 +82,7 @@ def features_normalized(
         if word not in segment.STOPWORDS and not word.isdigit():
             feats["w:" + word] += 1
     for key in concepts.of(word_list):
-        feats["c:" + key] += 1
+        feats["c:" + key] += CONCEPT_WEIGHT
     for gram in bigrams(norm):
         if not any(ch.isdigit() for ch in gram):
             feats["b:" + gram] += 1

@@ -93,7 +93,7 @@ def test_category_features_include_concepts():
     # given / when
     feats = classifier.features("晚上突然就没电了")
     # then
-    assert feats["c:~停电"] == 1
+    assert feats["c:~停电"] == classifier.CONCEPT_WEIGHT
 
 
 def test_admin_concept_row_extends_the_table(db):
