@@ -208,21 +208,47 @@ def calibrate(
     return round(likely, 4), round(possible, 4)
 
 
-# The pairs a model is calibrated on are the pairs it was fitted on, so their precision is
-# optimistic: calibrate for more than the target, and keep the threshold in a sane band.
-CALIBRATION_PRECISION = 0.95
+# The "likely" threshold is chosen on out-of-fold probabilities (each fold's pairs scored by a
+# model fitted without them, as unseen concerns will be) for this precision, and kept in a band.
+CALIBRATION_PRECISION = 0.92
 LIKELY_FLOOR = 0.5
-LIKELY_CEILING = 0.9
+LIKELY_CEILING = 0.95
 POSSIBLE_FLOOR = 0.15
 
 
+def out_of_fold(
+    samples: Sequence[Sequence[float]], labels: Sequence[bool], folds: Sequence[int]
+) -> list[float]:
+    """The probability of each pair under a model fitted on the other folds' pairs."""
+    probabilities = [0.0] * len(samples)
+    for fold in sorted(set(folds)):
+        inside = [i for i, f in enumerate(folds) if f != fold]
+        coef, bias = fit([samples[i] for i in inside], [labels[i] for i in inside])
+        model = PairModel(coef=coef, bias=bias, likely=DEFAULT.likely, possible=DEFAULT.possible)
+        for i, f in enumerate(folds):
+            if f == fold:
+                probabilities[i] = model.probability(samples[i])
+    return probabilities
+
+
 def train(
-    samples: Sequence[Sequence[float]], labels: Sequence[bool], *, precision: float = CALIBRATION_PRECISION
+    samples: Sequence[Sequence[float]],
+    labels: Sequence[bool],
+    *,
+    folds: Sequence[int] | None = None,
+    precision: float = CALIBRATION_PRECISION,
 ) -> PairModel:
-    """Fit and calibrate a pair model on labelled pairs (True = the same problem)."""
+    """Fit a pair model on labelled pairs (True = the same problem) and calibrate its thresholds.
+    ``folds`` numbers the group of each pair (pairs of one query, or of one replay, share a
+    group); with two groups or more the thresholds come from out-of-fold probabilities, otherwise
+    from the fitted pairs themselves (optimistic)."""
     coef, bias = fit(samples, labels)
     model = PairModel(coef=coef, bias=bias, likely=DEFAULT.likely, possible=DEFAULT.possible)
-    likely, possible = calibrate([model.probability(x) for x in samples], labels, precision=precision)
+    if folds is not None and len(set(folds)) > 1:
+        probabilities = out_of_fold(samples, labels, folds)
+    else:
+        probabilities = [model.probability(x) for x in samples]
+    likely, possible = calibrate(probabilities, labels, precision=precision)
     return PairModel(coef=coef, bias=bias, likely=likely, possible=possible, pairs=len(samples))
 
 

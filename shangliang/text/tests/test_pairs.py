@@ -76,3 +76,19 @@ def test_payload_round_trip():
     again = pairs.PairModel.from_payload(pairs.DEFAULT.to_payload())
     # then
     assert again == pairs.DEFAULT
+
+
+def test_train_with_folds_calibrates_on_out_of_fold_pairs():
+    # given: the same separable pairs in four folds
+    samples = [[0.1 * i, 0.1 * i, 0, 0, 0, 0, 0, 0, 0, 0, 0] for i in range(10)] * 4
+    labels = [i >= 6 for i in range(10)] * 4
+    folds = [n // 10 for n in range(40)]
+    # when
+    model = pairs.train(samples, labels, folds=folds)
+    probabilities = pairs.out_of_fold(samples, labels, folds)
+    # then
+    assert model.pairs == 40
+    assert pairs.LIKELY_FLOOR <= model.likely <= pairs.LIKELY_CEILING
+    assert min(p for p, y in zip(probabilities, labels, strict=True) if y) > max(
+        p for p, y in zip(probabilities, labels, strict=True) if not y
+    )
