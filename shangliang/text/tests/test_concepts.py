@@ -109,3 +109,10 @@ def test_admin_concept_row_extends_the_table(db):
     services.dictionary_changed()
     services.ensure_dictionary(force=True)
     assert concepts.concept("摸黑做饭") is None
+
+
+def test_every_builtin_word_belongs_to_one_concept():
+    # given
+    words = [w for group in concepts.BUILTIN_CONCEPTS.values() for w in group]
+    # when / then
+    assert len(words) == len(set(words))

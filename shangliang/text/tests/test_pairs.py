@@ -92,3 +92,14 @@ def test_train_with_folds_calibrates_on_out_of_fold_pairs():
     assert min(p for p, y in zip(probabilities, labels, strict=True) if y) > max(
         p for p, y in zip(probabilities, labels, strict=True) if not y
     )
+
+
+def test_calibrate_likely_on_expected_precision():
+    # given: the mean probability of the pairs above 0.8 is 0.9, above 0.7 it is 0.85
+    probabilities = [1.0, 0.9, 0.8, 0.7, 0.6]
+    labels = [True, True, False, True, False]
+    # when
+    likely, possible = pairs.calibrate(probabilities, labels, precision=0.9)
+    # then
+    assert likely == 0.8
+    assert possible == 0.6
