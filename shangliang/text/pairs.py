@@ -259,11 +259,12 @@ def train(
     return PairModel(coef=coef, bias=bias, likely=likely, possible=possible, pairs=len(samples))
 
 
-# Fitted on all of concerns_dev.jsonl (evaluation protocol pairs, docs/adr/0012); a deployment
-# with its own merge history trains its own.
+# Fitted on all of concerns_dev.jsonl (``evaluation.train_pair_model``, docs/adr/0012; the
+# calibrated "possible" fell to its floor, the list keeps 0.2); a deployment with its own merge
+# history trains its own.
 DEFAULT = PairModel(
-    coef=(4.55, 14.61, -3.68, 2.95, -4.78, 1.15, 0.22, 0.84, 2.1, 0.0, 0.0),
-    bias=-4.42,
-    likely=0.9,
+    coef=(6.06, 4.59, 5.3, 3.12, -5.11, 1.76, 0.15, -0.82, -0.54, 1.05, -2.07),
+    bias=-2.93,
+    likely=0.86,
     possible=0.2,
 )

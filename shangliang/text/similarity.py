@@ -43,7 +43,8 @@ class Profile:
     labels: dict[str, str] = field(default_factory=dict, compare=False)
 
     def concepts(self) -> frozenset[str]:
-        return frozenset(k for k in self.weights if k.startswith(concepts.PREFIX))
+        """The concept keys of the text (every one has a label)."""
+        return frozenset(self.labels)
 
 
 def word_weight(word: str) -> float:
