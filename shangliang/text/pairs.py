@@ -38,6 +38,7 @@ FEATURES: tuple[str, ...] = (
     "margin",
     "concept_overlap",
     "concept_conflict",
+    "length_ratio",
 )
 
 _MARK_RE = re.compile(r"([0-9]+|[a-z])\s*(栋|号楼|座|单元|巷|期|区|排|组|队)")
@@ -62,11 +63,15 @@ def features(
     next_score: float,
     query_concepts: frozenset[str] = frozenset(),
     candidate_concepts: frozenset[str] = frozenset(),
+    query_length: int = 0,
+    candidate_length: int = 0,
 ) -> list[float]:
     """The feature vector of one (query, candidate) pair, in the order of ``FEATURES``.
     ``rank`` counts from 0; ``best`` is the top score of the list, ``next_score`` the score of the
     candidate ranked just below (0 when there is none). The concepts (``concepts``) of both sides
-    give their overlap (Jaccard) and a conflict when both name problems and none is shared."""
+    give their overlap (Jaccard) and a conflict when both name problems and none is shared. The
+    lengths (characters of the normalised texts) give |log of their ratio|: a one-line report and
+    a long one of the same problem share few words, so the overlap features mean more there."""
     shared = bool(query_marks & candidate_marks)
     conflict = bool(query_marks and candidate_marks and not shared)
     common = len(query_concepts & candidate_concepts)
@@ -83,6 +88,7 @@ def features(
         score - next_score,
         common / either if either else 0.0,
         1.0 if query_concepts and candidate_concepts and not common else 0.0,
+        abs(math.log(query_length / candidate_length)) if query_length and candidate_length else 0.0,
     ]
 
 
@@ -263,8 +269,8 @@ def train(
 # calibrated "possible" fell to its floor, the list keeps 0.2); a deployment with its own merge
 # history trains its own.
 DEFAULT = PairModel(
-    coef=(6.06, 4.59, 5.3, 3.12, -5.11, 1.76, 0.15, -0.82, -0.54, 1.05, -2.07),
-    bias=-2.93,
-    likely=0.86,
+    coef=(5.71, 3.07, 6.58, 3.01, -5.34, 1.82, 0.17, -0.85, 0.09, 1.72, -2.02, 1.29),
+    bias=-3.61,
+    likely=0.81,
     possible=0.2,
 )

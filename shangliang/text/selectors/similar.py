@@ -223,6 +223,8 @@ def similar(
             next_score=scored[rank + 1][0] if rank + 1 < len(scored) else 0.0,
             query_concepts=query_concepts,
             candidate_concepts=candidate_concepts,
+            query_length=len(norm),
+            candidate_length=len(candidate_norm),
         )
         probability = pair_model.probability(x)
         level = (

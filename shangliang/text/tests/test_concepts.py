@@ -1,5 +1,7 @@
 """The concept table on fixed samples: mapping, merging admin rows, and its use in scoring."""
 
+import math
+
 from shangliang.text import classifier, concepts, pairs, segment, services, similarity
 from shangliang.text.models import Concept
 from shangliang.text.normalize import normalize
@@ -87,6 +89,18 @@ def test_pair_features_count_concept_overlap_and_conflict():
     assert overlap[pairs.FEATURES.index("concept_conflict")] == 0.0
     assert conflict[pairs.FEATURES.index("concept_overlap")] == 0.0
     assert conflict[pairs.FEATURES.index("concept_conflict")] == 1.0
+
+
+def test_pair_features_length_ratio():
+    # given
+    base = {"score": 0.3, "word_cosine": 0.3, "bigram_dice": 0.2, "category_agreement": 0.5}
+    marks = {"query_marks": frozenset(), "candidate_marks": frozenset(), "rank": 0, "best": 0.3}
+    # when
+    x = pairs.features(**base, **marks, next_score=0.1, query_length=10, candidate_length=40)
+    unknown = pairs.features(**base, **marks, next_score=0.1)
+    # then
+    assert round(x[pairs.FEATURES.index("length_ratio")], 4) == round(math.log(4), 4)
+    assert unknown[pairs.FEATURES.index("length_ratio")] == 0.0
 
 
 def test_category_features_include_concepts():

@@ -51,15 +51,15 @@ def test_features_mark_a_place_conflict_and_an_agreement():
 
 def test_default_model_prefers_same_place_same_problem():
     # given
-    same = [0.35, 0.45, 0.25, 0.8, 0.0, 1.0, 1.0, 1.0, 0.15, 0.5, 0.0]
-    other_building = [0.35, 0.45, 0.25, 0.8, 1.0, 0.0, 1.0, 1.0, 0.15, 0.5, 0.0]
+    same = [0.35, 0.45, 0.25, 0.8, 0.0, 1.0, 1.0, 1.0, 0.15, 0.5, 0.0, 0.2]
+    other_building = [0.35, 0.45, 0.25, 0.8, 1.0, 0.0, 1.0, 1.0, 0.15, 0.5, 0.0, 0.2]
     # when / then
     assert pairs.DEFAULT.probability(same) > pairs.DEFAULT.probability(other_building)
 
 
 def test_fit_separates_and_calibrates():
     # given: positives have high word cosine, negatives low
-    samples = [[0.1 * i, 0.1 * i, 0, 0, 0, 0, 0, 0, 0, 0, 0] for i in range(10)] * 3
+    samples = [[0.1 * i, 0.1 * i, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] for i in range(10)] * 3
     labels = [i >= 6 for i in range(10)] * 3
     # when
     model = pairs.train(samples, labels)
@@ -80,7 +80,7 @@ def test_payload_round_trip():
 
 def test_train_with_folds_calibrates_on_out_of_fold_pairs():
     # given: the same separable pairs in four folds
-    samples = [[0.1 * i, 0.1 * i, 0, 0, 0, 0, 0, 0, 0, 0, 0] for i in range(10)] * 4
+    samples = [[0.1 * i, 0.1 * i, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] for i in range(10)] * 4
     labels = [i >= 6 for i in range(10)] * 4
     folds = [n // 10 for n in range(40)]
     # when
