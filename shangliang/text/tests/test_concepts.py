@@ -2,6 +2,8 @@
 
 import math
 
+from django.urls import reverse
+
 from shangliang.text import classifier, concepts, pairs, segment, services, similarity
 from shangliang.text.models import Concept
 from shangliang.text.normalize import normalize
@@ -130,3 +132,28 @@ def test_every_builtin_word_belongs_to_one_concept():
     words = [w for group in concepts.BUILTIN_CONCEPTS.values() for w in group]
     # when / then
     assert len(words) == len(set(words))
+
+
+def test_profile_keys_concepts_and_keeps_the_words_as_written():
+    # given / when
+    profile = similarity.profile(normalize("西街二巷电瓶车飞线充电"))
+    # then
+    assert profile.concepts() == frozenset({"~电动车", "~飞线充电"})
+    assert profile.labels["~电动车"] == "电瓶车"
+    assert "电瓶车" not in profile.weights
+
+
+def test_concept_saved_in_the_admin_is_used_after_the_reload(client, db, django_user_model):
+    # given: the text engine's admin pages are for superusers
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "x"))
+    # when
+    response = client.post(
+        reverse("admin:text_concept_add"), {"name": "台风", "words": "台风，打风、风球", "active": "on"}
+    )
+    services.ensure_dictionary()
+    # then
+    assert response.status_code == 302
+    assert concepts.concept("打风") == concepts.concept("风球") == "~台风"
+    Concept.objects.all().delete()
+    services.dictionary_changed()
+    services.ensure_dictionary(force=True)
