@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin, messages
 
 from shangliang.text import services, tasks
-from shangliang.text.models import Category, ClassifierModel, DictionaryTerm, SearchDocument
+from shangliang.text.models import Category, ClassifierModel, Concept, DictionaryTerm, SearchDocument
 
 
 @admin.register(Category)
@@ -15,11 +15,10 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ("name", "keywords")
 
 
-@admin.register(DictionaryTerm)
-class DictionaryTermAdmin(admin.ModelAdmin):
-    list_display = ("word", "note", "active", "updated_at")
-    list_filter = ("active",)
-    search_fields = ("word", "note")
+class DictionaryEditAdmin(admin.ModelAdmin):
+    """Edits of the segmenter's vocabulary: every process reloads it, and re-indexing applies it to
+    the records already indexed."""
+
     actions = ("reindex",)
 
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
@@ -35,6 +34,20 @@ class DictionaryTermAdmin(admin.ModelAdmin):
         services.dictionary_changed()
         tasks.reindex_documents.enqueue()
         self.message_user(request, "已安排重建检索索引，完成后新词条即可用于检索。", messages.SUCCESS)
+
+
+@admin.register(DictionaryTerm)
+class DictionaryTermAdmin(DictionaryEditAdmin):
+    list_display = ("word", "note", "active", "updated_at")
+    list_filter = ("active",)
+    search_fields = ("word", "note")
+
+
+@admin.register(Concept)
+class ConceptAdmin(DictionaryEditAdmin):
+    list_display = ("name", "words", "active", "updated_at")
+    list_filter = ("active",)
+    search_fields = ("name", "words")
 
 
 @admin.register(ClassifierModel)

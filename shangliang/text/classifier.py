@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from shangliang.text import segment
+from shangliang.text import concepts, segment
 from shangliang.text.normalize import normalize
 from shangliang.text.similarity import bigrams
 
@@ -23,6 +23,9 @@ from shangliang.text.similarity import bigrams
 KEYWORD_WEIGHT = 120.0
 # Additive smoothing (strong: the few hundred labelled texts of a new district are noisy).
 ALPHA = 1.0
+# A concept counts as this many words: it stands for every way residents name the problem, and
+# the few hundred texts of a new district name each problem in only some of those ways.
+CONCEPT_WEIGHT = 4
 # Posteriors are flattened (divided by this) so confidences are not all 0.99.
 TEMPERATURE = 4.0
 
@@ -59,8 +62,9 @@ class Model:
 
 
 def features(text: str, keywords: Iterable[str] = ()) -> Counter[str]:
-    """Words (prefixed ``w:``), character bigrams (``b:``) and the admin keywords found anywhere in
-    the text (``k:``, a substring match that does not depend on how the text was segmented)."""
+    """Words (prefixed ``w:``), their concepts (``c:``, see ``concepts``), character bigrams (``b:``)
+    and the admin keywords found anywhere in the text (``k:``, a substring match that does not
+    depend on how the text was segmented)."""
     return features_normalized(normalize(text), None, keywords)
 
 
@@ -72,9 +76,13 @@ def features_normalized(
     for keyword in keywords:
         if keyword in norm:
             feats["k:" + keyword] += 1
-    for word in segment.words(norm) if word_list is None else word_list:
+    if word_list is None:
+        word_list = segment.words(norm)
+    for word in word_list:
         if word not in segment.STOPWORDS and not word.isdigit():
             feats["w:" + word] += 1
+    for key in concepts.of(word_list):
+        feats["c:" + key] += CONCEPT_WEIGHT
     for gram in bigrams(norm):
         if not any(ch.isdigit() for ch in gram):
             feats["b:" + gram] += 1

@@ -1,7 +1,7 @@
 """The evaluation protocol of ``manage.py text_eval`` (similar concerns and category suggestion).
 
 1. Train the category model on the ``train`` items (text and category only), and the pair model on
-   the train items replayed through steps 2 (``train_pair_model``).
+   the train items replayed through step 2 in groups of about a hundred (``train_pair_model``).
 2. Take the ``test`` items in file order into an empty index. Before adding each item, ask
    ``selectors.similar`` for the top 10 earlier items of the same community (as the intake form
    does), then index it with the category the model predicts for it. When the item's cluster already has an earlier member, record the rank of the first
@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,9 +124,28 @@ def _replay(
     return replayed, len(communities)
 
 
+# The pair model learns from replays of about this many train items each (groups of whole
+# clusters): an index as dense as the one it will judge. Precision at a threshold falls as an
+# index grows denser (more same-place neighbours of each query), so a model calibrated on a
+# replay of all train items is too cautious for a test file a fraction of that size.
+PAIR_REPLAY_ITEMS = 100
+
+
+def replay_groups(items: list[Item], size: int = PAIR_REPLAY_ITEMS) -> list[list[Item]]:
+    """``items`` cut into about len/size groups; every cluster (and every stand-alone item) is in
+    one group, chosen by a checksum of its name, and file order is kept inside a group."""
+    count = max(1, round(len(items) / size))
+    groups: list[list[Item]] = [[] for _ in range(count)]
+    for item in items:
+        groups[zlib.crc32((item.cluster or item.id).encode()) % count].append(item)
+    return [g for g in groups if g]
+
+
 def train_pair_model(train: list[Item], keywords: Mapping[str, str]) -> pairs.PairModel:
-    """A pair model fitted on the replayed train items. The category predictions it sees come from
-    two half models, each predicting the items it was not trained on (as it will on new ones)."""
+    """A pair model fitted on replays of the train items (``replay_groups``) and calibrated on
+    out-of-fold pairs, one fold per replay (per query when there is one replay). The category
+    predictions it sees come from two half models, each predicting the items it was not trained
+    on (as it will on new ones)."""
     labelled = [i for i in train if i.category]
     halves = [labelled[0::2], labelled[1::2]]
     half_models = [
@@ -133,16 +153,20 @@ def train_pair_model(train: list[Item], keywords: Mapping[str, str]) -> pairs.Pa
     ]
     other = {id(i): half_models[1] for i in halves[0]} | {id(i): half_models[0] for i in halves[1]}
     fallback = classifier.train([], keywords)
-    replayed, _ = _replay(train, [other.get(id(i), fallback) for i in train], pairs.DEFAULT)
+    groups = replay_groups(train)
     samples: list[list[float]] = []
     labels: list[bool] = []
-    for item, hits, _ in replayed:
-        for hit in hits:
-            samples.append(list(hit.features))
-            labels.append(
-                item.cluster is not None and train[hit.object_id - OBJECT_BASE].cluster == item.cluster
-            )
-    return pairs.train(samples, labels)
+    folds: list[int] = []
+    for number, group in enumerate(groups):
+        replayed, _ = _replay(group, [other.get(id(i), fallback) for i in group], pairs.DEFAULT)
+        for position, (item, hits, _) in enumerate(replayed):
+            for hit in hits:
+                samples.append(list(hit.features))
+                labels.append(
+                    item.cluster is not None and group[hit.object_id - OBJECT_BASE].cluster == item.cluster
+                )
+                folds.append(number if len(groups) > 1 else position % 4)
+    return pairs.train(samples, labels, folds=folds)
 
 
 def evaluate(

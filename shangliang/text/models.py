@@ -102,6 +102,26 @@ class DictionaryTerm(TimeStampedModel):
         return self.word
 
 
+class Concept(TimeStampedModel):
+    """A group of words residents use for one problem or place (停电 断电 没电 跳闸). A row named
+    like a built-in concept (``text.concepts.BUILTIN_CONCEPTS``) adds its words to it; an inactive
+    row of that name switches the built-in one off."""
+
+    name = models.CharField("概念", max_length=30, unique=True)
+    words = models.TextField(
+        "同义词", help_text="用空格、逗号或顿号分隔；这些词在相似诉求和类别推荐中视为同一个意思。"
+    )
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "诉求概念"
+        verbose_name_plural = "诉求概念（同义词）"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ClassifierModel(models.Model):
     """A trained category model. The newest active row is used; older rows stay for comparison."""
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 import jieba
 
+from shangliang.text import concepts
 from shangliang.text.normalize import normalize
 
 jieba.setLogLevel(logging.WARNING)
@@ -281,9 +282,14 @@ _extra_terms: tuple[str, ...] = ()
 def _build(extra: Iterable[str]) -> jieba.Tokenizer:
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    for term in (*BUILTIN_TERMS, *extra):
+    for term in (*BUILTIN_TERMS, *concept_terms(concepts.BUILTIN_CONCEPTS.values()), *extra):
         tokenizer.add_word(term, freq=max(tokenizer.suggest_freq(term, tune=False), 1000))
     return tokenizer
+
+
+def concept_terms(groups: Iterable[Iterable[str]]) -> list[str]:
+    """The concept words the segmenter must keep whole (single characters are words already)."""
+    return [w for group in groups for w in group if len(w) > 1]
 
 
 def tokenizer() -> jieba.Tokenizer:

@@ -31,8 +31,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from shangliang.core.errors import ApplicationError
-from shangliang.text import classifier, fulltext, segment
-from shangliang.text.models import Category, ClassifierModel, DictionaryTerm, DocumentKind, SearchDocument
+from shangliang.text import classifier, concepts, fulltext, segment
+from shangliang.text.models import (
+    Category,
+    ClassifierModel,
+    Concept,
+    DictionaryTerm,
+    DocumentKind,
+    SearchDocument,
+)
 from shangliang.text.normalize import normalize
 
 logger = logging.getLogger(__name__)
@@ -206,8 +213,9 @@ _dictionary_version: object = None
 
 
 def ensure_dictionary(*, force: bool = False) -> None:
-    """Load the admin dictionary into this process's segmenter when it changed (checked at most
-    every DICTIONARY_CHECK_SECONDS; the admin bumps the version in the shared cache)."""
+    """Load the admin dictionary and concepts into this process's segmenter when they changed
+    (checked at most every DICTIONARY_CHECK_SECONDS; the admin bumps the version in the shared
+    cache)."""
     global _dictionary_checked_at, _dictionary_version
     now = timezone.now().timestamp()
     if not force and now - _dictionary_checked_at < DICTIONARY_CHECK_SECONDS:
@@ -217,13 +225,21 @@ def ensure_dictionary(*, force: bool = False) -> None:
     if not force and version == _dictionary_version:
         return
     _dictionary_version = version
-    words = DictionaryTerm.objects.filter(active=True).values_list("word", flat=True)
+    rows = [
+        (name, classifier.split_keywords(text), active)
+        for name, text, active in Concept.objects.values_list("name", "words", "active")
+    ]
+    if concepts.load(concepts.merged(rows)):
+        logger.info("Concept table loaded")
+    builtin = set(segment.concept_terms(concepts.BUILTIN_CONCEPTS.values()))
+    added = [w for w in segment.concept_terms([concepts.words()]) if w not in builtin]
+    words = [*DictionaryTerm.objects.filter(active=True).values_list("word", flat=True), *added]
     if segment.load_terms(words):
         logger.info("District dictionary loaded into the segmenter")
 
 
 def dictionary_changed() -> None:
-    """Tell every process to reload the dictionary (called after an admin edit)."""
+    """Tell every process to reload the dictionary and concepts (called after an admin edit)."""
     cache.set(DICTIONARY_VERSION_KEY, timezone.now().timestamp(), None)
     global _dictionary_checked_at
     _dictionary_checked_at = 0.0

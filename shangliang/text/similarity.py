@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from shangliang.text import segment
+from shangliang.text import concepts, segment
 
 # Weight of the word cosine against the character-bigram Dice coefficient.
 WORD_WEIGHT = 0.5
@@ -34,9 +34,17 @@ class SimilarityThresholds:
 
 @dataclass(frozen=True)
 class Profile:
+    """``weights`` are keyed by word, or by concept key (``~停电``) for words of a concept, which
+    ``labels`` maps back to the word as written."""
+
     weights: dict[str, float]
     norm: float
     bigrams: frozenset[str]
+    labels: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def concepts(self) -> frozenset[str]:
+        """The concept keys of the text (every one has a label)."""
+        return frozenset(self.labels)
 
 
 def word_weight(word: str) -> float:
@@ -49,22 +57,30 @@ def profile(normalized_text: str, word_list: list[str] | None = None) -> Profile
     """Features of a normalised text; pass ``word_list`` when it is already segmented."""
     if word_list is None:
         word_list = segment.words(normalized_text)
-    weights: dict[str, float] = {}
-    for word in word_list:
-        if word in segment.STOPWORDS:
-            continue
-        weights[word] = word_weight(word)
-    norm = math.sqrt(sum(w * w for w in weights.values()))
-    return Profile(weights=weights, norm=norm, bigrams=frozenset(bigrams(normalized_text)))
+    return profile_weighted(normalized_text, word_list, word_weight)
 
 
 def profile_weighted(
     normalized_text: str, word_list: Iterable[str], weigh: Callable[[str], float]
 ) -> Profile:
-    """Like ``profile`` with a caller-supplied word weight (e.g. with the community's frequencies)."""
-    weights = {w: weigh(w) for w in word_list if w not in segment.STOPWORDS}
+    """Like ``profile`` with a caller-supplied word weight (e.g. with the community's frequencies).
+    Words of one concept share one entry, weighted as the heaviest of them."""
+    weights: dict[str, float] = {}
+    labels: dict[str, str] = {}
+    concept = concepts.concept
+    for word in word_list:
+        if word in segment.STOPWORDS:
+            continue
+        key = concept(word)
+        if key is None:
+            weights[word] = weigh(word)
+            continue
+        value = weigh(word)
+        if value > weights.get(key, 0.0):
+            weights[key] = value
+        labels.setdefault(key, word)
     norm = math.sqrt(sum(w * w for w in weights.values()))
-    return Profile(weights=weights, norm=norm, bigrams=frozenset(bigrams(normalized_text)))
+    return Profile(weights=weights, norm=norm, bigrams=frozenset(bigrams(normalized_text)), labels=labels)
 
 
 def bigrams(text: str) -> set[str]:
@@ -87,7 +103,8 @@ def score(query: Profile, candidate: Profile) -> tuple[float, list[str]]:
 
 
 def score_parts(query: Profile, candidate: Profile) -> tuple[float, float, list[str]]:
-    """(word cosine, character-bigram Dice, shared words heaviest first)."""
+    """(word cosine, character-bigram Dice, shared words heaviest first: the query's words, or
+    for a shared concept the word the query used)."""
     shared = [w for w in query.weights if w in candidate.weights]
     word_part = 0.0
     if shared and query.norm and candidate.norm:
@@ -98,4 +115,6 @@ def score_parts(query: Profile, candidate: Profile) -> tuple[float, float, list[
         common = len(query.bigrams & candidate.bigrams)
         gram_part = 2 * common / (len(query.bigrams) + len(candidate.bigrams))
     shared.sort(key=lambda w: -query.weights[w])
+    if query.labels:
+        shared = [query.labels.get(w, w) for w in shared]
     return word_part, gram_part, shared

@@ -192,6 +192,7 @@ def similar(
         )
     )
     query_marks = pairs.place_marks(norm)
+    query_concepts = query_profile.concepts()
     scored = []
     for row in rows:
         candidate_norm = normalize(f"{row.title} {row.body}" if row.title else row.body)
@@ -199,12 +200,16 @@ def similar(
         candidate = similarity.profile_weighted(candidate_norm, candidate_words, weigh)
         word_part, gram_part, shared = similarity.score_parts(query_profile, candidate)
         value = similarity.WORD_WEIGHT * word_part + (1 - similarity.WORD_WEIGHT) * gram_part
-        scored.append((round(value, 4), row, word_part, gram_part, shared, candidate_norm))
+        scored.append(
+            (round(value, 4), row, word_part, gram_part, shared, candidate_norm, candidate.concepts())
+        )
     scored.sort(key=lambda item: (-item[0], -item[1].pk))
     scored = scored[:limit]
     top_score = scored[0][0] if scored else 0.0
     hits: list[SimilarHit] = []
-    for rank, (value, row, word_part, gram_part, shared, candidate_norm) in enumerate(scored):
+    for rank, (value, row, word_part, gram_part, shared, candidate_norm, candidate_concepts) in enumerate(
+        scored
+    ):
         category = row.category or _predicted_category(category_model, candidate_norm)
         x = pairs.features(
             score=value,
@@ -216,6 +221,10 @@ def similar(
             rank=rank,
             best=top_score,
             next_score=scored[rank + 1][0] if rank + 1 < len(scored) else 0.0,
+            query_concepts=query_concepts,
+            candidate_concepts=candidate_concepts,
+            query_length=len(norm),
+            candidate_length=len(candidate_norm),
         )
         probability = pair_model.probability(x)
         level = (

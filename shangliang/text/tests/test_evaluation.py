@@ -106,3 +106,22 @@ def test_text_eval_command_reports_bad_files(db, tmp_path):
         call_command("text_eval", "--train", str(broken), "--test", str(broken))
     with pytest.raises(CommandError):
         call_command("text_eval", "--train", str(tmp_path / "missing.jsonl"), "--test", str(broken))
+
+
+def test_replay_groups_keep_clusters_whole_and_file_order():
+    # given: 120 clustered items (30 clusters of 4) and 130 stand-alone ones
+    items = [
+        evaluation.Item(
+            id=f"x{n}", text="", community="c", cluster=f"k{n % 30}" if n < 120 else None, category=""
+        )
+        for n in range(250)
+    ]
+    # when
+    groups = evaluation.replay_groups(items)
+    # then
+    assert len(groups) == 2
+    assert sorted(i.id for g in groups for i in g) == sorted(i.id for i in items)
+    for group in groups:
+        assert group == sorted(group, key=items.index)
+    home = {i.cluster: n for n, g in enumerate(groups) for i in g if i.cluster}
+    assert all(home[i.cluster] == n for n, g in enumerate(groups) for i in g if i.cluster)

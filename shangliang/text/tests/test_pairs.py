@@ -51,15 +51,15 @@ def test_features_mark_a_place_conflict_and_an_agreement():
 
 def test_default_model_prefers_same_place_same_problem():
     # given
-    same = [0.35, 0.45, 0.25, 0.8, 0.0, 1.0, 1.0, 1.0, 0.15]
-    other_building = [0.35, 0.45, 0.25, 0.8, 1.0, 0.0, 1.0, 1.0, 0.15]
+    same = [0.35, 0.45, 0.25, 0.8, 0.0, 1.0, 1.0, 1.0, 0.15, 0.5, 0.0, 0.2]
+    other_building = [0.35, 0.45, 0.25, 0.8, 1.0, 0.0, 1.0, 1.0, 0.15, 0.5, 0.0, 0.2]
     # when / then
     assert pairs.DEFAULT.probability(same) > pairs.DEFAULT.probability(other_building)
 
 
 def test_fit_separates_and_calibrates():
     # given: positives have high word cosine, negatives low
-    samples = [[0.1 * i, 0.1 * i, 0, 0, 0, 0, 0, 0, 0] for i in range(10)] * 3
+    samples = [[0.1 * i, 0.1 * i, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] for i in range(10)] * 3
     labels = [i >= 6 for i in range(10)] * 3
     # when
     model = pairs.train(samples, labels)
@@ -76,3 +76,30 @@ def test_payload_round_trip():
     again = pairs.PairModel.from_payload(pairs.DEFAULT.to_payload())
     # then
     assert again == pairs.DEFAULT
+
+
+def test_train_with_folds_calibrates_on_out_of_fold_pairs():
+    # given: the same separable pairs in four folds
+    samples = [[0.1 * i, 0.1 * i, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] for i in range(10)] * 4
+    labels = [i >= 6 for i in range(10)] * 4
+    folds = [n // 10 for n in range(40)]
+    # when
+    model = pairs.train(samples, labels, folds=folds)
+    probabilities = pairs.out_of_fold(samples, labels, folds)
+    # then
+    assert model.pairs == 40
+    assert pairs.LIKELY_FLOOR <= model.likely <= pairs.LIKELY_CEILING
+    assert min(p for p, y in zip(probabilities, labels, strict=True) if y) > max(
+        p for p, y in zip(probabilities, labels, strict=True) if not y
+    )
+
+
+def test_calibrate_likely_on_expected_precision():
+    # given: the mean probability of the pairs above 0.8 is 0.9, above 0.7 it is 0.85
+    probabilities = [1.0, 0.9, 0.8, 0.7, 0.6]
+    labels = [True, True, False, True, False]
+    # when
+    likely, possible = pairs.calibrate(probabilities, labels, precision=0.9)
+    # then
+    assert likely == 0.8
+    assert possible == 0.6
