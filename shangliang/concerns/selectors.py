@@ -130,11 +130,9 @@ class PlaceChoices:
     categories: RenderedOptions
 
     def grids(self, community: object) -> RenderedOptions:
-        return (
-            self.grids_of.get(int(str(community)), RenderedOptions())
-            if str(community or "").isdigit()
-            else RenderedOptions()
-        )
+        """The grids of a community given as a form value (none for an empty or forged value)."""
+        value = str(community or "")
+        return self.grids_of.get(int(value), RenderedOptions()) if value.isdigit() else RenderedOptions()
 
 
 def _load_place_choices() -> PlaceChoices:
