@@ -177,14 +177,6 @@ def communities_by_street() -> list[tuple[Region, list[Region]]]:
     return list(grouped.values())
 
 
-def grids_of(community_id: int | None) -> QuerySet[Region]:
-    if not community_id:
-        return Region.objects.none()
-    return Region.objects.filter(level=RegionLevel.GRID, parent_id=community_id).order_by(
-        "sort_order", "name"
-    )
-
-
 def concerns_for_staff(user: object) -> QuerySet[Concern]:
     """Concerns a back-office person may see (the screening desk narrows this further)."""
     qs = Concern.objects.select_related("community", "category", "region")

@@ -115,8 +115,9 @@ def similar_fragment(request: HttpRequest) -> HttpResponse:
 @require_GET
 def grid_options(request: HttpRequest) -> HttpResponse:
     community = request.GET.get("community", "")
-    grids = selectors.grids_of(int(community) if community.isdigit() else None)
-    return render(request, "concerns/_grid_options.html", {"grids": grids})
+    return render(
+        request, "concerns/_grid_options.html", {"grids": selectors.place_choices().grids(community)}
+    )
 
 
 @require_GET

@@ -352,3 +352,12 @@ def test_a_grid_worker_files_what_they_collected_as_grid_screening(client, distr
     assert response.status_code == 302
     assert response["Location"].endswith("&source=grid")
     assert Concern.objects.get().source == "grid"
+
+
+def test_grid_options_list_the_grids_of_the_chosen_community_only(client, district):
+    url = reverse("concerns:grid-options")
+    html = client.get(url, {"community": district.community_a.pk}).content.decode()
+    assert f'<option value="{district.grid_a.pk}">政法路第1网格</option>' in html
+    assert "赤西村第1网格" not in html
+    forged = client.get(url, {"community": "1 OR 1=1"}).content.decode()
+    assert forged.count("<option") == 1
