@@ -169,6 +169,7 @@ def measure_inprocess(ctx: Context) -> None:
 
 
 def make_session() -> str:
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -178,7 +179,7 @@ def make_session() -> str:
     user, _ = user_model.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN})
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     return f"sessionid={session.session_key}"

@@ -11,27 +11,36 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from shangliang.concerns import permissions
-from shangliang.concerns.models import OPEN_STATUSES, Concern
+from shangliang.concerns.models import OPEN_STATUSES, Concern, ConcernFollowUp, ConcernPhoto
 from shangliang.concerns.rules import clean_tracking_code, mask_personal_text
+from shangliang.core import prepared
 from shangliang.core.models import AuditEvent
 from shangliang.core.options import RenderedOptions, render_grouped_options, render_options
 from shangliang.core.personal import lookup_hash
 from shangliang.places.models import Region, RegionLevel
 from shangliang.places.permissions import is_admin
+from shangliang.places.selectors import PLACE_COLUMNS
 from shangliang.text import selectors as text_selectors
 from shangliang.text.models import Category, DocumentKind
 
+_BY_CODE = prepared.PreparedModelRead(
+    Concern,
+    lambda code: {"tracking_code": code},
+    related={
+        "region": PLACE_COLUMNS,
+        "community": PLACE_COLUMNS,
+        "community__parent": PLACE_COLUMNS,
+        "category": ["name"],
+    },
+    code=str,
+)
+
 
 def concern_by_code(raw_code: str) -> Concern | None:
+    """The concern with a tracking code, its places and category attached (one prepared read: the
+    tracking page is the one residents reload most)."""
     code = clean_tracking_code(raw_code)
-    if not code:
-        return None
-    try:
-        return Concern.objects.select_related("region", "community", "community__parent", "category").get(
-            tracking_code=code
-        )
-    except Concern.DoesNotExist:
-        return None
+    return _BY_CODE.first(code=code) if code else None
 
 
 def tracking_code_for_client_token(token: str) -> str | None:
@@ -53,12 +62,50 @@ class TimelineEntry:
     kind: str  # dotted event type, for an icon
 
 
+_PUBLIC_EVENTS = prepared.PreparedRead(
+    lambda content_type, object_id: (
+        AuditEvent.objects.filter(content_type_id=content_type, object_id=object_id, public=True)
+        .order_by("created_at", "id")
+        .values_list("created_at", "public_text", "event_type")
+    ),
+    content_type=int,
+    object_id=str,
+)
+
+
 def public_timeline(concern: Concern) -> list[TimelineEntry]:
     """The resident-visible history: public audit events only, never who did it or personal data."""
-    events = AuditEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(Concern), object_id=str(concern.pk), public=True
-    ).order_by("created_at", "id")
-    return [TimelineEntry(at=e.created_at, text=e.public_text, kind=e.event_type) for e in events]
+    rows = _PUBLIC_EVENTS.rows(
+        content_type=ContentType.objects.get_for_model(Concern).pk, object_id=str(concern.pk)
+    )
+    return [TimelineEntry(at=at, text=text, kind=kind) for at, text, kind in rows]
+
+
+_PHOTO = prepared.columns(ConcernPhoto)
+_PHOTOS = prepared.PreparedRead(
+    lambda concern: (
+        ConcernPhoto.objects.filter(concern_id=concern).order_by("created_at", "id").values_list(*_PHOTO)
+    ),
+    concern=int,
+)
+_FOLLOWUP = prepared.columns(ConcernFollowUp)
+_FOLLOWUPS = prepared.PreparedRead(
+    lambda concern: (
+        ConcernFollowUp.objects.filter(concern_id=concern)
+        .order_by("created_at", "id")
+        .values_list(*_FOLLOWUP)
+    ),
+    concern=int,
+)
+
+
+def photos_of(concern: Concern) -> list[ConcernPhoto]:
+    """The concern's photos (those added with follow-ups included), in the order they came."""
+    return [prepared.instance(ConcernPhoto, _PHOTO, row) for row in _PHOTOS.rows(concern=concern.pk)]
+
+
+def followups_of(concern: Concern) -> list[ConcernFollowUp]:
+    return [prepared.instance(ConcernFollowUp, _FOLLOWUP, row) for row in _FOLLOWUPS.rows(concern=concern.pk)]
 
 
 def concerns_for_phone(phone: str) -> QuerySet[Concern]:

@@ -186,8 +186,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 def track(request: HttpRequest, code: str) -> HttpResponse:
     concern = _get_by_code_or_404(request, code)
-    from shangliang.notifications.models import Channel
-    from shangliang.notifications.selectors import messages_about
+    from shangliang.notifications.selectors import sms_about
 
     url = request.build_absolute_uri(reverse("concerns:track", kwargs={"code": concern.tracking_code}))
     is_receipt = request.session.pop(f"receipt:{concern.tracking_code}", False)
@@ -199,9 +198,9 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
             "code": rules.format_tracking_code(concern.tracking_code),
             "is_receipt": is_receipt,
             "timeline": selectors.public_timeline(concern),
-            "messages_sent": messages_about(concern, channel=Channel.SMS),
-            "photos": list(concern.photos.all()),
-            "followups": list(concern.followups.all()),
+            "messages_sent": sms_about(concern),
+            "photos": selectors.photos_of(concern),
+            "followups": selectors.followups_of(concern),
             "max_text": rules.MAX_TEXT,
             # The QR code is drawn on the receipt only (drawing it costs more than the rest of the page).
             "qr": mark_safe(qr_svg(url)) if is_receipt else "",  # generated SVG, no user content

@@ -7,7 +7,6 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from shangliang.concerns import rules
 from shangliang.concerns.models import Concern, ConcernSource, ConcernStatus
 from shangliang.core.audit import events_for
+from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError
 from shangliang.core.options import render_options
 from shangliang.places.models import Region, RegionLevel

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.concerns.permissions import linked_community_ids
+from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError
 from shangliang.places.permissions import is_admin
 from shangliang.topics import permissions, selectors, services

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
 
+from shangliang.core.prepared import PREFIX, PreparedRead, padded
 from shangliang.core.roles import BACK_OFFICE_ROLES, Role
 from shangliang.text import similarity
+from shangliang.text.models import SearchDocument
 
 MAX_QUERY_CHARS = 200
 MAX_SIMILAR_CHARS = 10_000
@@ -41,15 +45,126 @@ def thresholds(default: similarity.SimilarityThresholds | None = None) -> simila
     )
 
 
-def visible_to(user: Any) -> Q:
-    """The rows ``user`` may see: everything for admins, their region for back-office roles,
-    public rows for residents and anonymous visitors."""
+def visibility(user: Any) -> tuple[str, str]:
+    """What ``user`` may see: ``("all", "")`` for admins, ``("region", path)`` for back-office
+    roles, ``("public", "")`` for residents and anonymous visitors."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return Q(is_public=True)
+        return ("public", "")
     role = getattr(user, "role", "")
     if user.is_superuser or role == Role.ADMIN:
-        return Q()
+        return ("all", "")
     region = getattr(user, "region", None)
     if role in BACK_OFFICE_ROLES and region is not None and region.path:
-        return Q(region_path__startswith=region.path)
-    return Q(is_public=True)
+        return ("region", region.path)
+    return ("public", "")
+
+
+def visible_to(user: Any) -> Q:
+    """The rows ``user`` may see, as a filter."""
+    mode, path = visibility(user)
+    return (
+        Q() if mode == "all" else Q(region_path__startswith=path) if mode == "region" else Q(is_public=True)
+    )
+
+
+@dataclass(frozen=True)
+class DocumentFilters:
+    """Optional conditions on the documents a read returns (empty ones do not apply)."""
+
+    kinds: tuple[str, ...] = ()
+    region_path: str = ""
+    category: str = ""
+    status: str = ""
+    since: dt.datetime | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+_READS: dict[tuple[Any, ...], PreparedRead] = {}
+ID_LENGTHS = (32, 128, 512)
+
+
+def _document_read(mode: str, length: int, fields: tuple[str, ...], f: DocumentFilters) -> PreparedRead:
+    """The prepared read of one shape of document filter (which conditions apply, not their values)."""
+    shape = (
+        mode,
+        length,
+        fields,
+        f.kinds,
+        bool(f.region_path),
+        bool(f.category),
+        bool(f.status),
+        f.since is not None,
+        f.date_from is not None,
+        f.date_to is not None,
+    )
+    read = _READS.get(shape)
+    if read is not None:
+        return read
+    kinds: dict[str, Any] = {"ids": (int, length)}
+    if mode == "region":
+        kinds["scope"] = PREFIX
+    if f.region_path:
+        kinds["region_path"] = PREFIX
+    if f.category:
+        kinds["category"] = str
+    if f.status:
+        kinds["status"] = str
+    if f.since is not None:
+        kinds["since"] = dt.datetime
+    if f.date_from is not None:
+        kinds["date_from"] = dt.date
+    if f.date_to is not None:
+        kinds["date_to"] = dt.date
+
+    def build(**v: Any) -> Any:
+        lookups: dict[str, Any] = {"id__in": v["ids"]}
+        if mode == "public":
+            lookups["is_public"] = True
+        if "scope" in v:
+            lookups["region_path__startswith"] = v["scope"]
+        if f.kinds:
+            lookups["kind__in"] = list(f.kinds)
+        qs = SearchDocument.objects.filter(**lookups)
+        # Each condition its own filter: two ``startswith`` on one column in one call would merge.
+        for name, lookup in (
+            ("region_path", "region_path__startswith"),
+            ("category", "category"),
+            ("status", "status"),
+            ("since", "source_created_at__gte"),
+            ("date_from", "source_created_at__date__gte"),
+            ("date_to", "source_created_at__date__lte"),
+        ):
+            if name in v:
+                qs = qs.filter(**{lookup: v[name]})
+        return qs.order_by().values_list(*fields)
+
+    read = _READS[shape] = PreparedRead(build, **kinds)
+    return read
+
+
+def documents(
+    ids: list[int], *, user: Any, fields: tuple[str, ...], filters: DocumentFilters | None = None
+) -> list[tuple[Any, ...]]:
+    """``fields`` of the documents among ``ids`` that ``user`` may see and ``filters`` keep (in no
+    particular order). The id list is padded to one of ID_LENGTHS, each shape compiled once."""
+    if len(ids) > ID_LENGTHS[-1]:
+        step = ID_LENGTHS[-1]
+        return [
+            row
+            for i in range(0, len(ids), step)
+            for row in documents(ids[i : i + step], user=user, fields=fields, filters=filters)
+        ]
+    if not ids:
+        return []
+    f = filters or DocumentFilters()
+    mode, scope = visibility(user)
+    length = next(n for n in ID_LENGTHS if len(ids) <= n)
+    values: dict[str, Any] = {"ids": padded(ids, length)}
+    if mode == "region":
+        values["scope"] = scope
+    for name in ("region_path", "category", "status", "since", "date_from", "date_to"):
+        value = getattr(f, name)
+        if value:
+            values[name] = value
+    return _document_read(mode, length, fields, f).rows(**values)

@@ -7,14 +7,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
 from django.utils.safestring import SafeString
 
 from shangliang.core.errors import ApplicationError
+from shangliang.core.prepared import instance
 from shangliang.text import fulltext, segment
 from shangliang.text.highlight import highlight
 from shangliang.text.models import DocumentKind, SearchDocument
-from shangliang.text.selectors.common import LIST_FIELDS, MAX_QUERY_CHARS, MAX_QUERY_TERMS, visible_to
+from shangliang.text.selectors.common import (
+    LIST_FIELDS,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_TERMS,
+    DocumentFilters,
+    documents,
+)
 from shangliang.text.services import ensure_dictionary
 
 # Search ranks within the newest matches of all query words.
@@ -79,27 +85,28 @@ def search(
     window = fulltext.match_all(terms, SEARCH_WINDOW)
     if not window:
         return SearchPage(query, terms, [], 0, page, per_page)
-    filters = visible_to(user) & Q(id__in=window)
-    if kinds:
-        filters &= Q(kind__in=list(kinds))
-    if region_path:
-        filters &= Q(region_path__startswith=region_path)
-    if category:
-        filters &= Q(category=category)
-    if status:
-        filters &= Q(status=status)
-    if date_from:
-        filters &= Q(source_created_at__date__gte=date_from)
-    if date_to:
-        filters &= Q(source_created_at__date__lte=date_to)
+    filters = DocumentFilters(
+        kinds=tuple(kinds or ()),
+        region_path=region_path,
+        category=category,
+        status=status,
+        date_from=date_from,
+        date_to=date_to,
+    )
     scores = {
         pk: _relevance(doc_terms, terms)
-        for pk, doc_terms in SearchDocument.objects.filter(filters).values_list("id", "terms")
+        for pk, doc_terms in documents(window, user=user, fields=("id", "terms"), filters=filters)
     }
     ids = list(scores)
     ids.sort(key=lambda pk: (-scores[pk], -pk))
     page_ids = ids[(page - 1) * per_page : page * per_page]
-    rows = {row.pk: row for row in SearchDocument.objects.filter(id__in=page_ids).only(*LIST_FIELDS)}
+    rows = {
+        row.pk: row
+        for row in (
+            instance(SearchDocument, LIST_FIELDS, values)
+            for values in documents(page_ids, user=user, fields=LIST_FIELDS)
+        )
+    }
     hits = [
         SearchHit(
             id=row.pk,

@@ -10,14 +10,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
-
 from shangliang.core.errors import ApplicationError
+from shangliang.core.prepared import instance
 from shangliang.text import classifier, fulltext, pairs, segment, similarity
 from shangliang.text.models import DocumentKind, SearchDocument
 from shangliang.text.normalize import has_content, normalize
 from shangliang.text.selectors.categories import active_model, active_pair_model
-from shangliang.text.selectors.common import LIST_FIELDS, MAX_SIMILAR_CHARS, thresholds, visible_to
+from shangliang.text.selectors.common import (
+    LIST_FIELDS,
+    MAX_SIMILAR_CHARS,
+    DocumentFilters,
+    documents,
+    thresholds,
+)
 from shangliang.text.services import ensure_dictionary, scoped_term
 
 # Re-scored candidates; newest postings read per query word; how many of the rarest words select
@@ -166,12 +171,15 @@ def similar(
     if not candidates:
         return []
     chosen = heapq.nlargest(SIMILAR_CANDIDATES, candidates, key=candidates.__getitem__)
-    filters = visible_to(user) & Q(id__in=chosen) & Q(kind__in=list(kinds))
-    if category:
-        filters &= Q(category=category)
-    if since is not None:
-        filters &= Q(source_created_at__gte=since)
-    rows = list(SearchDocument.objects.filter(filters).only(*LIST_FIELDS))
+    rows = [
+        instance(SearchDocument, LIST_FIELDS, values)
+        for values in documents(
+            chosen,
+            user=user,
+            fields=LIST_FIELDS,
+            filters=DocumentFilters(kinds=tuple(kinds), category=category, since=since),
+        )
+    ]
     if exclude is not None:
         rows = [r for r in rows if (r.kind, r.object_id) != (exclude[0], exclude[1])]
     factors = {w: _local_factor(df[w], total) for w in words}
