@@ -5,8 +5,10 @@ whatever else the machine is doing, so a change to a page can be judged before a
 
 runs on the database of an earlier ``make bench`` with the same path. Each endpoint is requested
 through Django's test client in its own process under ``valgrind --tool=callgrind``: warm-up
-requests first, then instrumentation is switched on and the counts are dumped around ``requests``
-further ones (a call of ``getppid`` marks each end). The bare view gives the baseline.
+requests first (one pass over all of the endpoint's paths, as in wrk's steady state;
+BENCH_INSTRUCTION_STEADY=0 measures first visits instead), then instrumentation is switched on
+and the counts are dumped around ``requests`` further ones (a call of ``getppid`` marks each
+end). The bare view gives the baseline.
 """
 
 from __future__ import annotations
@@ -23,10 +25,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = int(os.environ.get("BENCH_INSTRUCTION_REQUESTS", "20"))
 WARM = 15
+# Like wrk, which cycles through an endpoint's paths many times in a run, the measured requests
+# come after one pass over every path (what a page keeps for the same data is then kept).
+STEADY = os.environ.get("BENCH_INSTRUCTION_STEADY", "1") == "1"
 
 
-def _requester(name: str) -> Any:
-    """A function of ``i`` that makes the ``i``-th request of an endpoint (or of the bare view)."""
+def _requester(name: str) -> tuple[Any, int]:
+    """A function of ``i`` that makes the ``i``-th request of an endpoint (or of the bare view), and
+    how many different requests it cycles through."""
     from django.http import QueryDict
     from django.test import Client
 
@@ -42,13 +48,13 @@ def _requester(name: str) -> Any:
     client = Client(HTTP_HOST="127.0.0.1")
     client.cookies["csrftoken"] = BENCH_CSRF
     if name == "bare":
-        return lambda i: client.get("/bench/bare/")
+        return (lambda i: client.get("/bench/bare/")), 1
     endpoint = registry.ENDPOINTS[name]
     if endpoint.authenticated:
         client.cookies["sessionid"] = make_session().split("=", 1)[1]
     paths = endpoint.paths(ctx)
     if endpoint.bodies is None:
-        return lambda i: client.get(paths[i % len(paths)])
+        return (lambda i: client.get(paths[i % len(paths)])), len(paths)
     bodies = endpoint.bodies(ctx)
 
     def post(i: int) -> object:
@@ -56,7 +62,7 @@ def _requester(name: str) -> Any:
         data.update(csrfmiddlewaretoken=BENCH_CSRF, client_token=uuid.uuid4().hex)
         return client.post(paths[i % len(paths)], data)
 
-    return post
+    return post, max(len(paths), len(bodies))
 
 
 def inner(name: str, requests: int) -> None:
@@ -65,8 +71,8 @@ def inner(name: str, requests: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     sys.path.insert(0, str(ROOT))
     django.setup()
-    request = _requester(name)
-    for i in range(WARM):
+    request, distinct = _requester(name)
+    for i in range(max(WARM, distinct if STEADY else 0)):
         request(i)
     subprocess.run(["callgrind_control", "-i", "on", str(os.getpid())], capture_output=True, check=False)
     for i in range(3):  # instrumentation reaches the interpreter's hot code again

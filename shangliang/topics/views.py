@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.concerns.permissions import linked_community_ids
+from shangliang.core import fragments
 from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError
 from shangliang.places.permissions import is_admin
@@ -96,8 +97,9 @@ def _detail_context(request: HttpRequest, topic: Topic, **extra: Any) -> dict[st
         "transitions": transitions,
         "can_cancel": can_cancel,
         "can_edit": permissions.can_edit_topic(user, topic),
-        "document_form": DocumentForm(),
-        "cancel_form": TransitionForm(initial={"new": TopicStatus.CANCELLED, "version": topic.version}),
+        # A form shown again with what was typed and its errors; empty forms need no values.
+        "document_form": None,
+        "cancel_form": None,
         "action_items": selectors.action_items_of(topic),
         # Row links from one reversed prefix: reversing per row costs more than the row.
         "concern_url": reverse("screening:concern", args=[0])[:-2],
@@ -106,10 +108,21 @@ def _detail_context(request: HttpRequest, topic: Topic, **extra: Any) -> dict[st
     return context
 
 
+def _render_detail(request: HttpRequest, topic: Topic, *, status: int = 200, **extra: Any) -> HttpResponse:
+    context = _detail_context(request, topic, **extra)
+    body = fragments.render_fragment(
+        "topics/_staff_detail_body.html",
+        context,
+        request=request,
+        # A form shown again holds what was typed: not worth keeping.
+        keep=context["document_form"] is None and context["cancel_form"] is None,
+    )
+    return render(request, "topics/staff_detail.html", {"topic": topic, "body": body}, status=status)
+
+
 @login_required
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = _topic_or_404(request, pk)
-    return render(request, "topics/staff_detail.html", _detail_context(request, topic))
+    return _render_detail(request, _topic_or_404(request, pk))
 
 
 @login_required
@@ -129,11 +142,8 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as error:
             messages.error(request, error.message)
             topic.refresh_from_db()
-            return render(
-                request,
-                "topics/staff_detail.html",
-                _detail_context(request, topic, cancel_form=form),
-                status=409 if error.code == "concurrent_change" else 400,
+            return _render_detail(
+                request, topic, cancel_form=form, status=409 if error.code == "concurrent_change" else 400
             )
         messages.success(request, f"议题状态已更新为“{TopicStatus(form.cleaned_data['new']).label}”。")
     return redirect("topics:staff-detail", pk=topic.pk)
@@ -195,9 +205,7 @@ def add_document(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "材料已上传。")
             return redirect("topics:staff-detail", pk=topic.pk)
-    return render(
-        request, "topics/staff_detail.html", _detail_context(request, topic, document_form=form), status=400
-    )
+    return _render_detail(request, topic, document_form=form, status=400)
 
 
 @login_required

@@ -1,0 +1,96 @@
+"""A fragment is rendered once per distinct data, never shown stale, and keeps each response's token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.template import engines
+from django.test import RequestFactory
+
+from shangliang.core import fragments
+from shangliang.places.models import Region
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATE = (
+    '<h1>{{ title }}</h1><form method="post">{% csrf_token %}</form>'
+    "{% for region in regions %}<p>{{ region.name }}</p>{% endfor %}"
+)
+
+
+@pytest.fixture
+def template(monkeypatch: Any) -> list[str]:
+    """The fragment's template, counting how often it is rendered."""
+    rendered: list[str] = []
+    compiled = engines["django"].from_string(TEMPLATE)
+
+    class Counting:
+        def render(self, context: dict[str, Any]) -> str:
+            rendered.append(context["title"])
+            return compiled.render(context)
+
+    monkeypatch.setattr(fragments, "get_template", lambda name: Counting())
+    return rendered
+
+
+def _request() -> Any:
+    return RequestFactory().get("/")
+
+
+def test_the_same_data_is_rendered_once_and_each_response_has_its_own_token(
+    template: list[str], district: Any
+) -> None:
+    regions = list(Region.objects.filter(pk__in=[district.street_a.pk, district.street_b.pk]).order_by("pk"))
+    first, second = _request(), _request()
+
+    a = fragments.render_fragment("x.html", {"title": "议题", "regions": regions}, request=first)
+    b = fragments.render_fragment("x.html", {"title": "议题", "regions": regions}, request=second)
+
+    assert template == ["议题"]
+    assert "<p>中街街道</p><p>高德街道</p>" in a
+    assert fragments.CSRF_MARK not in a
+    assert first.META["CSRF_COOKIE"]
+    assert first.META["CSRF_COOKIE"] != second.META["CSRF_COOKIE"]
+    assert a.replace(_token(a), "") == b.replace(_token(b), "")
+
+
+def _token(html: str) -> str:
+    return html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+
+def test_changed_data_is_rendered_again_never_stale(template: list[str], district: Any) -> None:
+    region = Region.objects.get(pk=district.street_a.pk)
+    before = fragments.render_fragment("x.html", {"title": "t", "regions": [region]}, request=_request())
+    Region.objects.filter(pk=region.pk).update(name="新街道")
+
+    after = fragments.render_fragment(
+        "x.html", {"title": "t", "regions": [Region.objects.get(pk=region.pk)]}, request=_request()
+    )
+
+    assert "中街街道" in before
+    assert "新街道" in after
+    assert len(template) == 2
+
+
+def test_a_fragment_that_reads_the_database_is_not_kept(template: list[str], district: Any) -> None:
+    for _ in range(2):
+        lazy = list(
+            Region.objects.only("id").filter(pk=district.street_a.pk)
+        )  # the name loads while rendering
+        html = fragments.render_fragment("x.html", {"title": "t", "regions": lazy}, request=_request())
+
+    assert "中街街道" in html
+    assert len(template) == 2
+    assert not any(":fragment:" in str(key) for key in getattr(cache, "_cache", {}))
+
+
+def test_without_keeping_nothing_is_cached(template: list[str]) -> None:
+    for _ in range(2):
+        html = fragments.render_fragment(
+            "x.html", {"title": "t", "regions": []}, request=_request(), keep=False
+        )
+
+    assert len(template) == 2
+    assert fragments.CSRF_MARK not in html
