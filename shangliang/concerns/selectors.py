@@ -47,7 +47,13 @@ def tracking_code_for_client_token(token: str) -> str | None:
     """The tracking code of the concern a form already created, if any (one indexed lookup)."""
     if not token:
         return None
-    return Concern.objects.filter(client_token=token).values_list("tracking_code", flat=True).first()
+    row = _CODE_OF_TOKEN.first(token=token)
+    return row[0] if row else None
+
+
+_CODE_OF_TOKEN = prepared.PreparedRead(
+    lambda token: Concern.objects.filter(client_token=token).values_list("tracking_code"), token=str
+)
 
 
 def concern_by_client_token(token: str) -> Concern | None:
@@ -131,22 +137,27 @@ class Suggestion:
         return 1 + self.concern.supporters_count
 
 
+SIMILAR_HITS = 10
+# What a suggestion shows: its masked text, place, date, status and supporters.
+_SUGGESTED = prepared.PreparedModelRead(
+    Concern,
+    lambda ids: {"pk__in": ids, "is_public": True, "needs_review": False, "status__in": list(OPEN_STATUSES)},
+    columns=["id", "text", "status", "created_at", "supporters_count", "community_id"],
+    related={"community": ["name"]},
+    ids=(int, SIMILAR_HITS),
+)
+
+
 def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> list[Suggestion]:
     """Public, open concerns of the same community that are likely the same problem."""
     hits = text_selectors.similar(
-        text=text, community_id=community_id, kinds=(DocumentKind.CONCERN,), limit=10, user=None
+        text=text, community_id=community_id, kinds=(DocumentKind.CONCERN,), limit=SIMILAR_HITS, user=None
     )
     likely = [h for h in hits if h.level == "likely"]
     if not likely:
         return []
     concerns = {
-        c.pk: c
-        for c in Concern.objects.filter(
-            pk__in=[h.object_id for h in likely], is_public=True, needs_review=False, status__in=OPEN_STATUSES
-        )
-        .select_related("community")
-        # What a suggestion shows: its masked text, place, date, status and supporters.
-        .only("text", "status", "created_at", "supporters_count", "community__name")
+        c.pk: c for c in _SUGGESTED.all(ids=prepared.padded([h.object_id for h in likely], SIMILAR_HITS))
     }
     result = [
         Suggestion(

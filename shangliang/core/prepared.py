@@ -194,10 +194,12 @@ class PreparedModelRead:
         *,
         related: dict[str, Sequence[str]] | None = None,
         order_by: Sequence[str] = (),
+        columns: Sequence[str] = (),
         **kinds: Kind,
     ) -> None:
         self.model = model
-        self.own = columns(model)
+        # Its own columns: all unless named (the others stay deferred).
+        self.own = list(columns) or [field.attname for field in model._meta.concrete_fields]
         self.related = {path: list(names) for path, names in (related or {}).items()}
         for path in self.related:
             # A nested relation's key is a column of its owner: read it with the owner.

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from shangliang.concerns import rules
 from shangliang.concerns.models import Concern, ConcernSource, ConcernStatus
+from shangliang.core import fragments
 from shangliang.core.audit import events_for
 from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError
@@ -80,11 +81,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     choices = _filter_choices(request.user)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "screening/inbox.html",
+    body = fragments.render_fragment(
+        "screening/_inbox_body.html",
         {
             "page": page,
+            "next": request.get_full_path(),
             "f": filters,
             "query": query.urlencode(),
             "sources": ConcernSource.choices,
@@ -92,13 +93,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "sorts": [("new", "最新提交"), ("old", "最早提交"), ("due", "答复期限"), ("support", "反映人数")],
             # Row links are built from one reversed prefix: reversing per row costs more than the rows.
             "concern_url": reverse("screening:concern", args=[0])[:-2],
-            **choices,
+            **{name: options for name, options in choices.items() if name != "grids_of"},
             # A district has hundreds of grids: offer those of the chosen community (or of the
             # person's own community, when that is their scope).
             "grids": choices["grids_of"].get(filters.community or 0)
             or (next(iter(choices["grids_of"].values())) if len(choices["grids_of"]) == 1 else []),
         },
+        request=request,
     )
+    return render(request, "screening/inbox.html", {"body": body})
 
 
 def _back(request: HttpRequest, fallback: str) -> str:

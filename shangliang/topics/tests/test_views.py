@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from shangliang.concerns.models import Concern
 from shangliang.concerns.tests.factories import ConcernFactory
 from shangliang.core import personal
 from shangliang.core.testing import count_queries
@@ -29,6 +30,24 @@ def test_staff_see_the_topic_with_lineage_and_supporters(client, district, staff
     assert "K7QM3XTP" in page
     assert "5 人（1 条诉求）" in page
     assert "批准立题" in page
+
+
+def test_the_page_shows_each_change_at_once_and_each_visit_its_own_token(client, district, staff):
+    concern = ConcernFactory(community=district.community_a, tracking_code="K7QM3XTP")
+    topic = topic_with(district.community_a, [concern], title="政法路飞线充电整治")
+    client.force_login(staff)
+    url = reverse("topics:staff-detail", args=[topic.pk])
+    first, again = client.get(url).content.decode(), client.get(url).content.decode()
+
+    services.topic_transition(topic_id=topic.pk, new=TopicStatus.APPROVED, reason="", actor=staff)
+    Concern.objects.filter(pk=concern.pk).update(supporters_count=2)
+    changed = client.get(url).content.decode()
+
+    assert "待审批" in first
+    assert "已立题" in changed
+    assert "3 人（1 条诉求）" in changed
+    tokens = [page.split('name="csrfmiddlewaretoken" value="', 1)[1][:64] for page in (first, again)]
+    assert tokens[0] != tokens[1]
 
 
 def test_a_secretary_approves_from_the_page_and_a_stale_page_is_told(client, district, secretary):
