@@ -187,8 +187,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 # An evidence document or photo larger than this is refused with a reason.
 SHANGLIANG_MAX_UPLOAD_MB = int(os.environ.get("SHANGLIANG_MAX_UPLOAD_MB", "10"))
 
-# --- Cache (rate limits, one-time codes) ------------------------------------------------------
+# --- Cache (rate limits, one-time codes, sessions, option lists, rendered page bodies) --------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Room for the page bodies of a district's busy pages (ADR 58; Django's default keeps 300).
+CACHE_MAX_ENTRIES = int(os.environ.get("SHANGLIANG_CACHE_MAX_ENTRIES", "5000"))
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -198,6 +200,7 @@ else:
             if not TESTING
             else "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": str(VAR_DIR / "cache") if not TESTING else "shangliang-tests",
+            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
         }
     }
 
