@@ -191,6 +191,7 @@ SHANGLIANG_MAX_UPLOAD_MB = int(os.environ.get("SHANGLIANG_MAX_UPLOAD_MB", "10"))
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Room for the page bodies of a district's busy pages (ADR 58; Django's default keeps 300).
 CACHE_MAX_ENTRIES = int(os.environ.get("SHANGLIANG_CACHE_MAX_ENTRIES", "5000"))
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

@@ -48,3 +48,22 @@ def staff_nav_links(context: Any) -> SafeString:
             for url, link in links
         )
     )
+
+
+@register.simple_tag
+def layout_url(url_name: str) -> str:
+    """``{% url %}`` for the layouts' argument-less links, reversed once (core.registry)."""
+    return registry.reverse_cached(url_name)
+
+
+@functools.lru_cache(maxsize=64)
+def _static(path: str, static_url: str, storage: str) -> str:
+    from django.templatetags.static import static
+
+    return static(path)
+
+
+@register.simple_tag
+def layout_static(path: str) -> str:
+    """``{% static %}`` for the layouts' assets, looked up once per process and storage."""
+    return _static(path, settings.STATIC_URL, repr(settings.STORAGES.get("staticfiles")))
