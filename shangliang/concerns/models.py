@@ -198,6 +198,8 @@ class Concern(VersionedModel):
         indexes = [
             models.Index(fields=["status", "created_at"], name="concern_status_time_idx"),
             models.Index(fields=["community", "created_at"], name="concern_community_time_idx"),
+            # The desk filtered by source in a community (委员荐题, 网格筛题 are a small share).
+            models.Index(fields=["community", "source", "created_at"], name="concern_community_source_idx"),
             # The screening desk's sorts: by first-response deadline, by residents affected.
             models.Index(fields=["category", "created_at"], name="concern_category_time_idx"),
             models.Index(fields=["first_response_due", "id"], name="concern_due_idx"),
