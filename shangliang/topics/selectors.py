@@ -151,6 +151,26 @@ def link_rows(topic: Topic) -> list[LinkRow]:
     ]
 
 
+_BATCH = 32
+_MERGED_INTO = prepared.PreparedRead(
+    lambda ids: Concern.objects.filter(merged_into_id__in=ids).order_by().values_list("pk"), ids=(int, _BATCH)
+)
+_SUPPORTERS_COUNT = prepared.PreparedRead(
+    lambda ids: Concern.objects.filter(pk__in=ids).order_by().values_list("pk", "supporters_count"),
+    ids=(int, _BATCH),
+)
+
+
+def _in_batches(read: prepared.PreparedRead, ids: set[int]) -> list[tuple[Any, ...]]:
+    """``read`` over ``ids`` in padded batches of ``_BATCH`` (0 matches no concern)."""
+    ordered = sorted(ids)
+    return [
+        row
+        for start in range(0, len(ordered), _BATCH)
+        for row in read.rows(ids=prepared.padded(ordered[start : start + _BATCH], _BATCH))
+    ]
+
+
 def supporters(topic: Topic, *, rows: list[LinkRow] | None = None) -> Supporters:
     """Derived from the topic's concerns and the concerns merged into them: one indexed lookup per
     level of merging (the first level's counts come with ``rows`` from ``link_rows`` when given)."""
@@ -166,14 +186,10 @@ def supporters(topic: Topic, *, rows: list[LinkRow] | None = None) -> Supporters
     while frontier:
         # Two steps: the ids alone come from the covering index on merged_into (asked for another
         # column, SQLite's planner scans the table, most rows having no merged_into).
-        found = set(
-            Concern.objects.filter(merged_into_id__in=frontier).order_by().values_list("pk", flat=True)
-        )
+        found = {pk for (pk,) in _in_batches(_MERGED_INTO, frontier)}
         frontier = found - counts.keys()
         if frontier:
-            counts.update(
-                Concern.objects.filter(pk__in=frontier).order_by().values_list("pk", "supporters_count")
-            )
+            counts.update(_in_batches(_SUPPORTERS_COUNT, frontier))
     return Supporters(concerns=len(counts), residents=len(counts) + sum(counts.values()))
 
 

@@ -192,3 +192,22 @@ def test_supporters_from_the_pages_link_rows_match_the_lookup(district):
     assert selectors.supporters(topic) == expected
     assert selectors.supporters(topic, rows=rows) == expected
     assert selectors.sources_of(topic, rows=rows) == selectors.sources_of(topic)
+
+
+def test_supporters_count_merged_concerns_beyond_one_batch(district):
+    head = ConcernFactory(community=district.community_a, supporters_count=1)
+    merged = [
+        ConcernFactory(
+            community=district.community_a, merged_into=head, status="merged", supporters_count=n % 3
+        )
+        for n in range(40)
+    ]
+    ConcernFactory(
+        community=district.community_a, merged_into=merged[-1], status="merged", supporters_count=5
+    )
+    topic = topic_with(district.community_a, [head])
+
+    # the head, its 40 duplicates (read in two batches) and one duplicate of a duplicate
+    assert selectors.supporters(topic) == selectors.Supporters(
+        concerns=42, residents=42 + 1 + sum(n % 3 for n in range(40)) + 5
+    )
