@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.db import DEFAULT_DB_ALIAS
 
 from shangliang.accounts.models import User
-from shangliang.core.prepared import PreparedRead
+from shangliang.core.prepared import PreparedRead, all_columns, instance
 
-_COLUMNS = [field.attname for field in User._meta.concrete_fields]
+_COLUMNS = all_columns(User)
 _BY_KEY = PreparedRead(lambda pk: User._default_manager.filter(pk=pk).values_list(*_COLUMNS), pk=int)
 
 
@@ -26,5 +25,5 @@ class UserBackend(ModelBackend):
         row = _BY_KEY.first(pk=key)
         if row is None:
             return None
-        user = User.from_db(DEFAULT_DB_ALIAS, _COLUMNS, row)
+        user = instance(User, _COLUMNS, row)
         return user if self.user_can_authenticate(user) else None

@@ -87,14 +87,14 @@ def public_timeline(concern: Concern) -> list[TimelineEntry]:
     return [TimelineEntry(at=at, text=text, kind=kind) for at, text, kind in rows]
 
 
-_PHOTO = prepared.columns(ConcernPhoto)
+_PHOTO = prepared.all_columns(ConcernPhoto)
 _PHOTOS = prepared.PreparedRead(
     lambda concern: (
         ConcernPhoto.objects.filter(concern_id=concern).order_by("created_at", "id").values_list(*_PHOTO)
     ),
     concern=int,
 )
-_FOLLOWUP = prepared.columns(ConcernFollowUp)
+_FOLLOWUP = prepared.all_columns(ConcernFollowUp)
 _FOLLOWUPS = prepared.PreparedRead(
     lambda concern: (
         ConcernFollowUp.objects.filter(concern_id=concern)
@@ -156,9 +156,7 @@ def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> li
     likely = [h for h in hits if h.level == "likely"]
     if not likely:
         return []
-    concerns = {
-        c.pk: c for c in _SUGGESTED.all(ids=prepared.padded([h.object_id for h in likely], SIMILAR_HITS))
-    }
+    concerns = {c.pk: c for c in _SUGGESTED.all(ids=[h.object_id for h in likely])}
     result = [
         Suggestion(
             concern=concerns[h.object_id],

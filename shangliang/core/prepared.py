@@ -10,7 +10,8 @@ cursor (query counting and logging still see it) and apply the same conversions 
 (datetimes, booleans, decimals).
 
 Placeholders are integers and strings compared with ``exact`` or listed in ``in`` (a list of
-fixed length; pad it with a value that matches nothing), strings compared with ``startswith``,
+fixed length, padded with 0, which no key has; ``in_batches`` runs longer lists), strings
+compared with ``startswith``,
 and dates and datetimes: each reaches the SQL as the ORM adapts it, and a new value is adapted
 the same way. Compiling refuses anything else (a value used twice, transformed otherwise, or a
 column read twice), so a read that does not fit fails in tests rather than giving wrong rows.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -77,11 +78,12 @@ class PreparedRead:
 
     ``kinds`` names each value with its kind: ``int``, ``str``, ``datetime.datetime``,
     ``datetime.date``, ``PREFIX`` (a string compared with ``__startswith``), or ``(int, n)`` for a
-    list of exactly ``n`` integers (an ``__in`` lookup)."""
+    list of up to ``n`` integers (an ``__in`` lookup; padded to ``n`` with 0)."""
 
     def __init__(self, build: Callable[..., QuerySet[Any]], **kinds: Kind) -> None:
         self.build = build
         self.kinds = kinds
+        self._lists = [(name, kind[1]) for name, kind in kinds.items() if isinstance(kind, tuple)]
         self._local = threading.local()
 
     @staticmethod
@@ -140,6 +142,10 @@ class PreparedRead:
         compiled = self._compiled(using)
         connection = connections[using]
         params = list(compiled.params)
+        for name, length in self._lists:
+            if len(values[name]) > length:
+                raise ValueError(f"{name}: more than {length} values (use in_batches)")
+            values[name] = padded(values[name], length)
         for index, name, position, base in compiled.slots:
             value = values[name]
             params[index] = _adapt(base, value[position] if position >= 0 else value, connection)
@@ -163,9 +169,23 @@ def padded(values: Sequence[int], length: int, filler: int = 0) -> list[int]:
     return items + [filler] * (length - len(items))
 
 
-def columns(model: type[Model], *names: str) -> list[str]:
-    """The column attributes of ``model`` to read: ``names``, or all of its concrete fields."""
-    return list(names) if names else [field.attname for field in model._meta.concrete_fields]
+def in_batches(read: PreparedRead, name: str, ids: Iterable[int], **values: Any) -> list[tuple[Any, ...]]:
+    """The rows of ``read`` for all of ``ids`` (its list value ``name``), run over as many batches
+    of the list's length as they need: for reads whose rows do not depend on one another (no
+    ordering or limit across the list)."""
+    kind = read.kinds[name]
+    if not isinstance(kind, tuple):
+        raise ImproperlyConfigured(f"{name} is not a list value")
+    listed = list(ids)
+    batches: list[dict[str, Any]] = [
+        {**values, name: listed[start : start + kind[1]]} for start in range(0, len(listed), kind[1])
+    ]
+    return [row for batch in batches for row in read.rows(**batch)]
+
+
+def all_columns(model: type[Model]) -> list[str]:
+    """The column attributes of all of ``model``'s concrete fields."""
+    return [field.attname for field in model._meta.concrete_fields]
 
 
 def instance(model: type[M], names: Sequence[str], values: Sequence[Any]) -> M:
@@ -199,18 +219,19 @@ class PreparedModelRead:
     ) -> None:
         self.model = model
         # Its own columns: all unless named (the others stay deferred).
-        self.own = list(columns) or [field.attname for field in model._meta.concrete_fields]
+        self.own = list(columns) or all_columns(model)
         self.related = {path: list(names) for path, names in (related or {}).items()}
+        # Each relation as (path, owner's path, its field on the owner's model), owners first.
+        self.steps: list[tuple[str, str, Any]] = []
+        models: dict[str, Any] = {"": model}
         for path in self.related:
-            # A nested relation's key is a column of its owner: read it with the owner.
             owner_path, _, name = path.rpartition("__")
-            if owner_path:
-                owner_model: Any = model
-                for step in owner_path.split("__"):
-                    owner_model = owner_model._meta.get_field(step).related_model
-                key = owner_model._meta.get_field(name).attname
-                if key not in self.related[owner_path]:
-                    self.related[owner_path].append(key)
+            field = models[owner_path]._meta.get_field(name)
+            models[path] = field.related_model
+            self.steps.append((path, owner_path, field))
+            if owner_path and field.attname not in self.related[owner_path]:
+                # A nested relation's key is a column of its owner: read it with the owner.
+                self.related[owner_path].append(field.attname)
         wanted = [*self.own, *(f"{path}__{c}" for path, names in self.related.items() for c in names)]
         self.read = PreparedRead(
             lambda **values: (
@@ -222,18 +243,16 @@ class PreparedModelRead:
     def _make(self, row: Sequence[Any]) -> Model:
         values = iter(row)
         made = instance(self.model, self.own, [next(values) for _ in self.own])
+        taken = {path: [next(values) for _ in names] for path, names in self.related.items()}
         attached: dict[str, Model | None] = {"": made}
-        for path, names in self.related.items():
-            own = [next(values) for _ in names]
-            owner_path, _, name = path.rpartition("__")
-            owner = attached.get(owner_path)
-            field = self.model._meta.get_field(name) if owner is None else owner._meta.get_field(name)
-            key = None if owner is None else getattr(owner, field.attname)  # type: ignore[union-attr]
-            if key is None or owner is None:
+        for path, owner_path, field in self.steps:
+            owner = attached[owner_path]
+            key = None if owner is None else getattr(owner, field.attname)
+            if owner is None or key is None:
                 attached[path] = None
                 continue
-            related = instance(field.related_model, ["id", *names], [key, *own])  # type: ignore[arg-type]
-            setattr(owner, name, related)
+            related = instance(field.related_model, ["id", *self.related[path]], [key, *taken[path]])
+            setattr(owner, field.name, related)
             attached[path] = related
         return made
 

@@ -28,7 +28,7 @@ def messages_about(obj: models.Model, *, channel: str | None = None) -> QuerySet
     return messages.select_related("recipient_user").defer("phone_encrypted").order_by("created_at", "pk")
 
 
-_SMS = [c for c in prepared.columns(OutboxMessage) if c != "phone_encrypted"]
+_SMS = [c for c in prepared.all_columns(OutboxMessage) if c != "phone_encrypted"]
 _SMS_ABOUT = prepared.PreparedRead(
     lambda about_type, about_id: (
         OutboxMessage.objects.filter(about_type_id=about_type, about_id=about_id, channel=Channel.SMS)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from shangliang.concerns import permissions as concern_permissions
 from shangliang.concerns import selectors as concern_selectors
 from shangliang.concerns.models import AWAITING_DECISION, Concern, ConcernPhoto, ConcernSource, ConcernStatus
-from shangliang.core.prepared import PREFIX, Kind, PreparedRead, padded
+from shangliang.core.prepared import PREFIX, Kind, PreparedRead
 from shangliang.places.models import Region, RegionLevel
 from shangliang.places.permissions import is_admin
 from shangliang.text import selectors as text_selectors
@@ -130,14 +130,12 @@ _STREET_PATH = PreparedRead(
 )
 
 
-def _region_path(pk: int | None, level: str) -> str | None:
+def _street_path(pk: int | None) -> str | None:
+    """The path of a street (None when none is given, empty when there is no such street)."""
     if pk is None:
         return None
-    if level == RegionLevel.STREET:
-        row = _STREET_PATH.first(pk=pk)
-        return row[0] if row else ""
-    region = Region.objects.filter(pk=pk, level=level).only("path").first()
-    return region.path if region else ""
+    row = _STREET_PATH.first(pk=pk)
+    return row[0] if row else ""
 
 
 @dataclass(frozen=True)
@@ -165,7 +163,7 @@ def _values_of(filters: InboxFilters) -> _Values:
         # The narrowest place given is the one compared (as in ``_filtered``).
         grid=filters.grid,
         community=filters.community if not filters.grid else None,
-        street_path=_region_path(filters.street, RegionLevel.STREET)
+        street_path=_street_path(filters.street)
         if filters.street and not (filters.grid or filters.community)
         else None,
         created_from=dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=tz)
@@ -294,7 +292,7 @@ def _photo_counts(ids: list[int], page_size: int) -> dict[int, int]:
             ),
             ids=(int, page_size),
         )
-    return dict(read.rows(ids=padded(ids, page_size)))
+    return dict(read.rows(ids=ids))
 
 
 @dataclass
@@ -487,7 +485,7 @@ def hot_issues(user: Any, *, days: int = 30, street: int | None = None) -> list[
     """The text engine's clusters of undecided concerns in the person's area."""
     path = scope_path(user)
     if street:
-        street_path = _region_path(street, RegionLevel.STREET)
+        street_path = _street_path(street)
         if street_path and street_path.startswith(path):
             path = street_path
     return text_selectors.hot_clusters(region_path=path, days=days, user=_ScopeOf(user))

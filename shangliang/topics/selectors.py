@@ -161,16 +161,6 @@ _SUPPORTERS_COUNT = prepared.PreparedRead(
 )
 
 
-def _in_batches(read: prepared.PreparedRead, ids: set[int]) -> list[tuple[Any, ...]]:
-    """``read`` over ``ids`` in padded batches of ``_BATCH`` (0 matches no concern)."""
-    ordered = sorted(ids)
-    return [
-        row
-        for start in range(0, len(ordered), _BATCH)
-        for row in read.rows(ids=prepared.padded(ordered[start : start + _BATCH], _BATCH))
-    ]
-
-
 def supporters(topic: Topic, *, rows: list[LinkRow] | None = None) -> Supporters:
     """Derived from the topic's concerns and the concerns merged into them: one indexed lookup per
     level of merging (the first level's counts come with ``rows`` from ``link_rows`` when given)."""
@@ -186,10 +176,10 @@ def supporters(topic: Topic, *, rows: list[LinkRow] | None = None) -> Supporters
     while frontier:
         # Two steps: the ids alone come from the covering index on merged_into (asked for another
         # column, SQLite's planner scans the table, most rows having no merged_into).
-        found = {pk for (pk,) in _in_batches(_MERGED_INTO, frontier)}
+        found = {pk for (pk,) in prepared.in_batches(_MERGED_INTO, "ids", frontier)}
         frontier = found - counts.keys()
         if frontier:
-            counts.update(_in_batches(_SUPPORTERS_COUNT, frontier))
+            counts.update(prepared.in_batches(_SUPPORTERS_COUNT, "ids", frontier))
     return Supporters(concerns=len(counts), residents=len(counts) + sum(counts.values()))
 
 

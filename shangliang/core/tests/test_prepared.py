@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shangliang.core.models import AuditEvent
-from shangliang.core.prepared import PREFIX, PreparedModelRead, PreparedRead, instance, padded
+from shangliang.core.prepared import PREFIX, PreparedModelRead, PreparedRead, in_batches, instance, padded
 from shangliang.places.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,21 @@ def test_a_list_of_fixed_length_padded_with_a_value_that_matches_nothing(distric
     rows = read.rows(ids=padded([district.community_a.pk, district.community_b.pk], 4))
 
     assert rows == [("政法路社区",), ("赤西村",)]
+    assert read.rows(ids=[district.community_a.pk, district.community_b.pk]) == rows  # padded by rows
     assert padded([1, 2, 3, 4, 5], 4) == [1, 2, 3, 4]
+    with pytest.raises(ValueError, match="in_batches"):
+        read.rows(ids=[1, 2, 3, 4, 5])
+
+
+def test_in_batches_reads_a_list_longer_than_the_read_takes(district: Any) -> None:
+    read = PreparedRead(lambda ids: Region.objects.filter(pk__in=ids).values_list("pk"), ids=(int, 3))
+    everything = sorted(Region.objects.values_list("pk", flat=True))
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = in_batches(read, "ids", everything)
+
+    assert sorted(pk for (pk,) in rows) == everything
+    assert len(queries) == -(-len(everything) // 3)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
-from shangliang.core.prepared import PREFIX, PreparedRead, padded
+from shangliang.core.prepared import PREFIX, PreparedRead, in_batches
 from shangliang.core.roles import BACK_OFFICE_ROLES, Role
 from shangliang.text import similarity
 from shangliang.text.models import SearchDocument
@@ -147,24 +147,18 @@ def documents(
     ids: list[int], *, user: Any, fields: tuple[str, ...], filters: DocumentFilters | None = None
 ) -> list[tuple[Any, ...]]:
     """``fields`` of the documents among ``ids`` that ``user`` may see and ``filters`` keep (in no
-    particular order). The id list is padded to one of ID_LENGTHS, each shape compiled once."""
-    if len(ids) > ID_LENGTHS[-1]:
-        step = ID_LENGTHS[-1]
-        return [
-            row
-            for i in range(0, len(ids), step)
-            for row in documents(ids[i : i + step], user=user, fields=fields, filters=filters)
-        ]
+    particular order). The id list is padded to one of ID_LENGTHS (longer lists are read in
+    batches of the longest), each shape compiled once."""
     if not ids:
         return []
     f = filters or DocumentFilters()
     mode, scope = visibility(user)
-    length = next(n for n in ID_LENGTHS if len(ids) <= n)
-    values: dict[str, Any] = {"ids": padded(ids, length)}
+    length = next((n for n in ID_LENGTHS if len(ids) <= n), ID_LENGTHS[-1])
+    values: dict[str, Any] = {}
     if mode == "region":
         values["scope"] = scope
     for name in ("region_path", "category", "status", "since", "date_from", "date_to"):
         value = getattr(f, name)
         if value:
             values[name] = value
-    return _document_read(mode, length, fields, f).rows(**values)
+    return in_batches(_document_read(mode, length, fields, f), "ids", ids, **values)
