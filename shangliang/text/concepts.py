@@ -18,7 +18,7 @@ Keep concepts narrow: one problem or one kind of place each. A word that belongs
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from shangliang.text.normalize import normalize
 
@@ -371,6 +371,11 @@ def words() -> tuple[str, ...]:
 def concept(word: str) -> str | None:
     """The concept key (``~停电``) of a word, or None."""
     return _table.get(word)
+
+
+def lookup() -> Callable[[str], str | None]:
+    """``concept`` as the live table's own lookup, for loops over many words."""
+    return _table.get
 
 
 def key(word: str) -> str:

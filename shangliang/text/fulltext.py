@@ -10,13 +10,16 @@ syntax typed by a user (quotes, ``AND``, ``*``, ``:``, parentheses) is always li
   (recency-bounded, so a very common word never costs a scan of its whole posting list).
 - ``postings(term, limit)``: ids of the newest ``limit`` documents holding one term (candidate
   retrieval for similar concerns, one short community-scoped list per word).
+- ``weighted_newest(weights, per_term, limit)``: ids of the ``limit`` documents whose words weigh
+  most among the newest ``per_term`` postings of each weighted term (one statement on SQLite).
 - ``doc_counts(terms)``: how many documents hold each term (capped on PostgreSQL).
 """
 
 from __future__ import annotations
 
+import heapq
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection
@@ -123,6 +126,46 @@ def postings(term: str, limit: int, *, scoped: bool = False) -> list[int]:
         else:
             return _pg_newest(cursor, "scoped_tsv" if scoped else "terms_tsv", ts_quote(term), limit)
         return [int(row[0]) for row in cursor.fetchall()]
+
+
+_SQLITE_NEWEST_WEIGHTED = (
+    "SELECT * FROM (SELECT rowid AS id, %s AS w FROM text_fts WHERE text_fts MATCH %s "
+    "ORDER BY rowid DESC LIMIT %s)"
+)
+
+
+def weighted_newest(
+    weights: Sequence[tuple[str, float]],
+    per_term: int,
+    limit: int,
+    *,
+    scoped: bool = False,
+    known: Mapping[str, list[int]] | None = None,
+) -> list[int]:
+    """Ids of the ``limit`` documents with the largest sum of the weights of the (term, weight)
+    pairs they hold, counting only each term's newest ``per_term`` postings; ties newest first.
+
+    SQLite answers in one statement (the postings never reach Python); elsewhere each term's
+    postings are read (``known`` gives those already read) and summed here."""
+    if not weights:
+        return []
+    if vendor() == "sqlite":
+        union = " UNION ALL ".join([_SQLITE_NEWEST_WEIGHTED] * len(weights))
+        params: list[Any] = []
+        for term, weight in weights:
+            params.extend((weight, fts_quote(term), per_term))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM ({union}) GROUP BY id ORDER BY sum(w) DESC, id DESC LIMIT %s",
+                [*params, limit],
+            )
+            return [int(row[0]) for row in cursor.fetchall()]
+    totals: dict[int, float] = {}
+    for term, weight in weights:
+        ids = known.get(term) if known else None
+        for pk in postings(term, per_term, scoped=scoped) if ids is None else ids:
+            totals[pk] = totals.get(pk, 0.0) + weight
+    return heapq.nsmallest(limit, totals, key=lambda pk: (-totals[pk], -pk))
 
 
 def cheap_counts() -> bool:

@@ -45,6 +45,28 @@ _TRADITIONAL = _traditional_characters()
 # private use, unassigned. Modifier symbols (skin tones) are in Sk.
 _DROP_CATEGORIES = frozenset({"So", "Sk", "Cc", "Cf", "Cs", "Co", "Cn"})
 
+
+class _CharTable(dict[int, int]):
+    """``str.translate`` table applied before anything else: a character whose NFKC form is one
+    character becomes that character (full-width letters, digits and punctuation, the ideographic
+    space), and a dropped one a space. Filled as characters are met (a text uses a few thousand
+    at most), so each character's forms are computed once per process. After it a typical text is
+    already NFKC-normalised and the costly ``unicodedata.normalize`` is skipped; mapping single
+    characters to their own NFKC form first does not change the NFKC form of the whole text."""
+
+    def __missing__(self, codepoint: int) -> int:
+        char = chr(codepoint)
+        folded = unicodedata.normalize("NFKC", char)
+        if len(folded) != 1:  # expands (㈱ → (株), ㌼ → ベータ): the full NFKC pass handles it
+            value = codepoint
+        else:
+            value = 32 if unicodedata.category(folded) in _DROP_CATEGORIES else ord(folded)
+        self[codepoint] = value
+        return value
+
+
+_CHAR_TABLE = _CharTable()
+
 _SPACE_RE = re.compile(r"\s+")
 _NUMERALS = {
     "零": 0,
@@ -105,10 +127,11 @@ def normalize(text: str | None) -> str:
     """The canonical form of ``text`` for indexing and comparison ("" for empty input)."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text[: MAX_INDEX_CHARS * 2])
+    text = text[: MAX_INDEX_CHARS * 2].translate(_CHAR_TABLE)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text).translate(_CHAR_TABLE)
     if not _TRADITIONAL.isdisjoint(text):
         text = _converter.convert(text)
-    text = "".join(" " if unicodedata.category(ch) in _DROP_CATEGORIES else ch for ch in text)
     text = text.replace("幢", "栋")
     text = _NUMERAL_UNIT_RE.sub(_numeral_to_digits, text)
     text = _SPACE_RE.sub(" ", text).strip().lower()

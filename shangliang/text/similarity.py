@@ -13,6 +13,7 @@ them with ``settings.SHANGLIANG_TEXT["LIKELY_SAME"]`` and ``["POSSIBLY_RELATED"]
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -61,25 +62,36 @@ def profile(normalized_text: str, word_list: list[str] | None = None) -> Profile
 
 
 def profile_weighted(
-    normalized_text: str, word_list: Iterable[str], weigh: Callable[[str], float]
+    normalized_text: str,
+    word_list: Iterable[str],
+    weigh: Callable[[str], float],
+    memo: dict[str, float] | None = None,
 ) -> Profile:
     """Like ``profile`` with a caller-supplied word weight (e.g. with the community's frequencies).
-    Words of one concept share one entry, weighted as the heaviest of them."""
+    Words of one concept share one entry, weighted as the heaviest of them. ``memo`` keeps each
+    word's weight across calls (one lookup scores many candidates sharing most of their words)."""
+    if memo is None:
+        memo = {}
     weights: dict[str, float] = {}
     labels: dict[str, str] = {}
-    concept = concepts.concept
+    concept = concepts.lookup()
+    stopwords = segment.STOPWORDS
+    remembered = memo.get
     for word in word_list:
-        if word in segment.STOPWORDS:
+        if word in stopwords:
             continue
+        value = remembered(word)
+        if value is None:
+            value = memo[word] = weigh(word)
         key = concept(word)
         if key is None:
-            weights[word] = weigh(word)
+            weights[word] = value
             continue
-        value = weigh(word)
         if value > weights.get(key, 0.0):
             weights[key] = value
         labels.setdefault(key, word)
-    norm = math.sqrt(sum(w * w for w in weights.values()))
+    values = weights.values()
+    norm = math.sqrt(sum(map(operator.mul, values, values)))
     return Profile(weights=weights, norm=norm, bigrams=frozenset(bigrams(normalized_text)), labels=labels)
 
 

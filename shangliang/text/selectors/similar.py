@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import math
 import time
 from collections.abc import Sequence
@@ -11,15 +10,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shangliang.core.errors import ApplicationError
-from shangliang.core.prepared import instance
 from shangliang.text import classifier, fulltext, pairs, segment, similarity
-from shangliang.text.models import DocumentKind, SearchDocument
+from shangliang.text.models import DocumentKind
 from shangliang.text.normalize import has_content, normalize
 from shangliang.text.selectors.categories import active_model, active_pair_model
 from shangliang.text.selectors.common import (
     LIST_FIELDS,
     MAX_SIMILAR_CHARS,
     DocumentFilters,
+    DocumentRow,
     documents,
     thresholds,
 )
@@ -129,7 +128,8 @@ def similar(
     norm = normalize(text)
     if not has_content(norm):
         return []
-    words = [w for w in dict.fromkeys(segment.words(norm)) if w not in segment.STOPWORDS]
+    all_words = segment.words(norm)
+    words = [w for w in dict.fromkeys(all_words) if w not in segment.STOPWORDS]
     if not words:
         return []
     fetched: dict[str, list[int]] = {}
@@ -140,8 +140,8 @@ def similar(
         keys = {w: scoped_term(community_id, w) for w in words}
         total = _cached_community_size(community_id)
         for word in sorted(words, key=lambda w: -similarity.word_weight(w))[:MAX_COUNTED_WORDS]:
-            fetched[word] = fulltext.postings(keys[word], POSTINGS_PER_WORD, scoped=True)
-        df = {w: len(fetched.get(w, ())) for w in words}
+            fetched[keys[word]] = fulltext.postings(keys[word], POSTINGS_PER_WORD, scoped=True)
+        df = {w: len(fetched.get(keys[w], ())) for w in words}
     elif community_id is not None:
         keys = {w: scoped_term(community_id, w) for w in words}
         counts = _cached_doc_counts(list(keys.values()), scoped=True)
@@ -160,19 +160,20 @@ def similar(
     selective = sorted((w for w in present if df[w] <= max(COMMON_SHARE * total, 50)), key=lambda w: df[w])
     if len(selective) < 3:
         selective = sorted(present, key=lambda w: df[w])[:3]
-    candidates: dict[int, float] = {}
-    for word in selective[:MAX_CANDIDATE_WORDS]:
-        weight = _local_factor(df[word], total) * similarity.word_weight(word)
-        ids = fetched.get(word)
-        if ids is None:
-            ids = fulltext.postings(keys[word], POSTINGS_PER_WORD, scoped=community_id is not None)
-        for pk in ids:
-            candidates[pk] = candidates.get(pk, 0.0) + weight
-    if not candidates:
+    chosen = fulltext.weighted_newest(
+        [
+            (keys[w], _local_factor(df[w], total) * similarity.word_weight(w))
+            for w in selective[:MAX_CANDIDATE_WORDS]
+        ],
+        POSTINGS_PER_WORD,
+        SIMILAR_CANDIDATES,
+        scoped=community_id is not None,
+        known=fetched,
+    )
+    if not chosen:
         return []
-    chosen = heapq.nlargest(SIMILAR_CANDIDATES, candidates, key=candidates.__getitem__)
     rows = [
-        instance(SearchDocument, LIST_FIELDS, values)
+        DocumentRow._make(values)
         for values in documents(
             chosen,
             user=user,
@@ -188,14 +189,15 @@ def similar(
     def weigh(word: str) -> float:
         return similarity.word_weight(word) * factors.get(word, default_factor)
 
-    query_profile = similarity.profile_weighted(norm, words, weigh)
+    memo: dict[str, float] = {}
+    query_profile = similarity.profile_weighted(norm, words, weigh, memo)
     category_model = category_model or active_model()
     pair_model = pair_model or active_pair_model()
     limits = thresholds(similarity.SimilarityThresholds(pair_model.likely, pair_model.possible))
     query_categories = dict(
         classifier.predict_features(
             category_model,
-            classifier.features_normalized(norm, segment.words(norm), category_model.keywords),
+            classifier.features_normalized(norm, all_words, category_model.keywords),
             len(category_model.categories),
         )
     )
@@ -205,13 +207,13 @@ def similar(
     for row in rows:
         candidate_norm = normalize(f"{row.title} {row.body}" if row.title else row.body)
         candidate_words = [w for w in dict.fromkeys(row.terms.split(" ")) if w and w not in segment.STOPWORDS]
-        candidate = similarity.profile_weighted(candidate_norm, candidate_words, weigh)
+        candidate = similarity.profile_weighted(candidate_norm, candidate_words, weigh, memo)
         word_part, gram_part, shared = similarity.score_parts(query_profile, candidate)
         value = similarity.WORD_WEIGHT * word_part + (1 - similarity.WORD_WEIGHT) * gram_part
         scored.append(
             (round(value, 4), row, word_part, gram_part, shared, candidate_norm, candidate.concepts())
         )
-    scored.sort(key=lambda item: (-item[0], -item[1].pk))
+    scored.sort(key=lambda item: (-item[0], -item[1].id))
     scored = scored[:limit]
     top_score = scored[0][0] if scored else 0.0
     hits: list[SimilarHit] = []
@@ -244,7 +246,7 @@ def similar(
         )
         hits.append(
             SimilarHit(
-                id=row.pk,
+                id=row.id,
                 kind=row.kind,
                 object_id=row.object_id,
                 title=row.title,
