@@ -91,8 +91,8 @@ def features_normalized(
             feats["w:" + word] += 1
     for key in concepts.of(word_list):
         feats["c:" + key] += CONCEPT_WEIGHT
-    for gram in bigrams(norm):
-        if not any(ch.isdigit() for ch in gram):
+    for gram in bigrams(norm):  # two characters, neither a digit
+        if not (gram[0].isdigit() or gram[1].isdigit()):
             feats["b:" + gram] += 1
     return feats
 

@@ -22,6 +22,7 @@ the development set (docs/adr/0012); ``fit`` learns new weights from labelled pa
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -101,7 +102,9 @@ class PairModel:
     pairs: int = 0
 
     def probability(self, x: Sequence[float]) -> float:
-        z = self.bias + sum(c * v for c, v in zip(self.coef, x, strict=True))
+        if len(x) != len(self.coef):
+            raise ValueError(f"{len(x)} features given, the model has {len(self.coef)}")
+        z = self.bias + sum(map(operator.mul, self.coef, x))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def level(self, probability: float) -> str:
