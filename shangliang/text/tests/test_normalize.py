@@ -68,3 +68,13 @@ def test_has_content():
     assert has_content("噪音") is True
     assert has_content("!!! ？？") is False
     assert has_content("") is False
+
+
+def test_normalize_expands_and_composes_what_one_character_cannot_map():
+    # given: a squared word (one symbol, several letters), a letter with a combining accent,
+    # full-width letters and an emoji between words
+    text = "㌔５Ａ\u0301栋 电梯😀坏了"
+    # when
+    result = normalize(text)
+    # then
+    assert result == "キロ5á栋 电梯 坏了"

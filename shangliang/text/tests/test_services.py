@@ -110,3 +110,30 @@ def test_match_all_widens_past_the_newest_ids(db, monkeypatch):
     # then
     assert found == [old.pk]
     assert postings == [old.pk]
+
+
+def test_weighted_newest_ranks_by_summed_weight_with_ties_newest_first(db):
+    # given: a document holding both words, two holding one each, one holding neither
+    both = index("井盖缺失 路灯不亮", object_id=1)
+    lid = index("井盖缺失", object_id=2)
+    lamp = index("路灯不亮", object_id=3)
+    index("电梯坏了", object_id=4)
+    lid_again = index("又是井盖缺失", object_id=5)
+    # when
+    ranked = fulltext.weighted_newest([("井盖", 2.0), ("路灯", 1.5)], 10, 10)
+    # then: 3.5 first, then the 2.0 pair newest first, then 1.5
+    assert ranked == [both.pk, lid_again.pk, lid.pk, lamp.pk]
+
+
+def test_weighted_newest_counts_only_each_words_newest_postings(db):
+    # given
+    oldest = index("井盖缺失", object_id=1)
+    newer = [index("井盖缺失", object_id=n) for n in (2, 3)]
+    # when
+    ranked = fulltext.weighted_newest([("井盖", 1.0)], 2, 10)
+    limited = fulltext.weighted_newest([("井盖", 1.0)], 10, 1)
+    # then
+    assert oldest.pk not in ranked
+    assert ranked == [newer[1].pk, newer[0].pk]
+    assert limited == [newer[1].pk]
+    assert fulltext.weighted_newest([], 10, 10) == []
