@@ -8,6 +8,10 @@ HTML, and changed data gives another key, so nothing is ever stale and nothing n
 forgotten. A fragment whose rendering reads the database (a value that was not given) is not
 kept, since the digest would not cover it. Forms keep their CSRF token: the fragment is
 rendered with a marker where the token goes, and each response puts its own token there.
+
+``render_page`` does the same for the layout around such a body (``base.html`` and
+``staff_base.html``): it is rendered with the values it shows of the request (the person's name
+and role, the current page's path, the text size, the messages) and the body put in afterwards.
 """
 
 from __future__ import annotations
@@ -16,20 +20,37 @@ import hashlib
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import connections
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from shangliang.core.context_processors import site
 
 # What the rendered fragment holds where a form's CSRF token goes.
 CSRF_MARK = "csrf-token-of-this-response"
+# What a rendered layout holds where the page's body and the page's full path go.
+BODY_MARK = "\ue000body-of-this-page\ue000"
+PATH_MARK = "\ue000full-path-of-this-request\ue000"
 TTL_SECONDS = 24 * 3600
+# The masked CSRF token of a request: one per response, as the template engine gives one per page.
+_TOKEN_ATTRIBUTE = "_fragments_csrf_token"
+
+
+def _token(request: HttpRequest) -> str:
+    token = request.__dict__.get(_TOKEN_ATTRIBUTE)
+    if token is None:
+        token = request.__dict__[_TOKEN_ATTRIBUTE] = get_token(request)
+    return str(token)
 
 
 @contextmanager
@@ -51,7 +72,7 @@ def render_fragment(
     data was rendered before. ``keep=False`` renders without the cache (data that holds what a
     person typed, or that cannot be pickled)."""
     if not keep:
-        html = get_template(template_name).render({**data, "csrf_token": get_token(request)})
+        html = get_template(template_name).render({**data, "csrf_token": _token(request)})
         return mark_safe(html)  # rendered by the template engine, which escaped every value
     # What else a rendering depends on: the language of labels, the time zone of dates, the URL prefix.
     setting = (translation.get_language(), timezone.get_current_timezone_name(), get_script_prefix())
@@ -66,5 +87,88 @@ def render_fragment(
         if reads[0] == 0:
             cache.set(key, html, TTL_SECONDS)
     if CSRF_MARK in html:
-        html = html.replace(CSRF_MARK, get_token(request))
+        html = html.replace(CSRF_MARK, _token(request))
     return mark_safe(html)  # rendered by the template engine, which escaped every value
+
+
+@dataclass(frozen=True)
+class LayoutUser:
+    """What the layouts read of the signed-in person (``staff_base.html``, ``{% staff_nav_links %}``)."""
+
+    label: str
+    role: str
+    role_label: str
+    is_superuser: bool
+    is_staff: bool
+    is_admin_role: bool
+    is_authenticated: bool
+
+    def __str__(self) -> str:
+        return self.label
+
+    @classmethod
+    def of(cls, user: Any) -> LayoutUser:
+        authenticated = bool(getattr(user, "is_authenticated", False))
+        return cls(
+            label=str(user) if authenticated else "",
+            role=str(getattr(user, "role", "")),
+            role_label=str(getattr(user, "role_label", "")) if authenticated else "",
+            is_superuser=bool(getattr(user, "is_superuser", False)),
+            is_staff=bool(getattr(user, "is_staff", False)),
+            is_admin_role=bool(getattr(user, "is_admin_role", False)),
+            is_authenticated=authenticated,
+        )
+
+
+@dataclass(frozen=True)
+class LayoutRequest:
+    """What the layouts read of the request: the path (the current navigation entry) and the full
+    path (where the text-size switch returns), the latter put in after rendering."""
+
+    path: str
+
+    def get_full_path(self) -> str:
+        return PATH_MARK
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message shown once (``django.contrib.messages``) as the layout shows it."""
+
+    tags: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def render_page(
+    request: HttpRequest,
+    template_name: str,
+    body: SafeString,
+    data: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """The response of a page template that extends the layouts and shows ``{{ body }}`` (a
+    rendered fragment). The layout is a fragment too: rendered with ``data`` (the page's own
+    values, its title's) and what the layouts read of the request, instead of the context
+    processors; the body, the full path and the CSRF token are put in for each response. The
+    messages are read (and so marked as shown) as the template would read them."""
+    notices = tuple(Notice(m.tags, str(m)) for m in messages.get_messages(request))
+    layout = render_fragment(
+        template_name,
+        {
+            **site(request),
+            **(data or {}),
+            "user": LayoutUser.of(request.user),
+            "request": LayoutRequest(request.path),
+            "messages": notices,
+            "body": BODY_MARK,
+        },
+        request=request,
+    )
+    head, _, tail = layout.partition(BODY_MARK)
+    path = escape(request.get_full_path())
+    html = f"{head.replace(PATH_MARK, path)}{body}{tail.replace(PATH_MARK, path)}"
+    return HttpResponse(html, status=status)

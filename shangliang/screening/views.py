@@ -101,7 +101,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         },
         request=request,
     )
-    return render(request, "screening/inbox.html", {"body": body})
+    return fragments.render_page(request, "screening/inbox.html", body)
 
 
 def _back(request: HttpRequest, fallback: str) -> str:

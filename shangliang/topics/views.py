@@ -117,7 +117,9 @@ def _render_detail(request: HttpRequest, topic: Topic, *, status: int = 200, **e
         # A form shown again holds what was typed: not worth keeping.
         keep=context["document_form"] is None and context["cancel_form"] is None,
     )
-    return render(request, "topics/staff_detail.html", {"topic": topic, "body": body}, status=status)
+    return fragments.render_page(
+        request, "topics/staff_detail.html", body, {"title": topic.title}, status=status
+    )
 
 
 @login_required

@@ -94,3 +94,43 @@ def test_without_keeping_nothing_is_cached(template: list[str]) -> None:
 
     assert len(template) == 2
     assert fragments.CSRF_MARK not in html
+
+
+def test_a_page_layout_rendered_as_a_fragment_is_the_layout_render_gives(staff: Any) -> None:
+    # given: a signed-in person with a message waiting, on a page with a query string
+    from django.contrib import messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.shortcuts import render
+
+    def request() -> Any:
+        made = RequestFactory().get("/screening/?community=3&sort=due")
+        made.user = staff
+        made.session = {}
+        made._messages = FallbackStorage(made)
+        messages.success(made, "已保存 <草稿>")
+        return made
+
+    body = fragments.mark_safe("<h1>正文</h1>")
+    cache.clear()
+
+    # when: the page is rendered through the layout fragment (twice: rendered, then kept) and by render
+    first = fragments.render_page(request(), "screening/inbox.html", body).content.decode()
+    kept_request = request()
+    kept = fragments.render_page(kept_request, "screening/inbox.html", body).content.decode()
+    plain = render(request(), "screening/inbox.html", {"body": body}).content.decode()
+
+    # then: the same HTML but for each response's own CSRF token, the body and the path in place
+    assert _tokens(first) == _tokens(plain) == _tokens(kept)
+    assert "<h1>正文</h1>" in kept
+    assert 'name="next" value="/screening/?community=3&amp;sort=due"' in kept
+    assert "已保存 &lt;草稿&gt;" in kept
+    assert f"{staff}（{staff.role_label}）" in kept
+    assert kept_request._messages.used is True  # shown: not kept for the next page
+
+
+def _tokens(html: str) -> str:
+    """``html`` with its CSRF tokens (which every response masks anew) taken out."""
+    import re
+
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r'name="csrf-token" content="[^"]+"', "", html)
