@@ -8,9 +8,9 @@ a simplified, half-width query and the marks land on the original characters.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from shangliang.text.normalize import display_mask
 
@@ -54,4 +54,4 @@ def highlight(text: str, terms: Iterable[str], *, max_chars: int = 160) -> SafeS
     parts.append(escape(text[cursor:end]))
     if end < len(text):
         parts.append("…")
-    return mark_safe("".join(parts))
+    return SafeString("".join(parts))

@@ -138,9 +138,20 @@ def normalize(text: str | None) -> str:
     return text[:MAX_INDEX_CHARS]
 
 
+class _MaskTable(dict[int, str]):
+    """``str.translate`` table of ``normalize_char``, filled as characters are met."""
+
+    def __missing__(self, codepoint: int) -> str:
+        value = self[codepoint] = normalize_char(chr(codepoint))
+        return value
+
+
+_MASK_TABLE = _MaskTable()
+
+
 def display_mask(text: str) -> str:
     """``text`` normalised character by character, keeping its length (for highlighting)."""
-    return "".join(normalize_char(ch) for ch in text)
+    return text.translate(_MASK_TABLE)
 
 
 def has_content(text: str) -> bool:

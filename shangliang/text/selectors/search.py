@@ -10,15 +10,16 @@ from typing import Any
 from django.utils.safestring import SafeString
 
 from shangliang.core.errors import ApplicationError
-from shangliang.core.prepared import instance
 from shangliang.text import fulltext, segment
 from shangliang.text.highlight import highlight
-from shangliang.text.models import DocumentKind, SearchDocument
+from shangliang.text.models import DocumentKind
 from shangliang.text.selectors.common import (
     LIST_FIELDS,
     MAX_QUERY_CHARS,
     MAX_QUERY_TERMS,
     DocumentFilters,
+    DocumentRow,
+    document_conditions,
     documents,
 )
 from shangliang.text.services import ensure_dictionary
@@ -82,9 +83,6 @@ def search(
     terms = segment.query_terms(query)[:MAX_QUERY_TERMS]
     if not terms:
         return SearchPage(query, [], [], 0, page, per_page)
-    window = fulltext.match_all(terms, SEARCH_WINDOW)
-    if not window:
-        return SearchPage(query, terms, [], 0, page, per_page)
     filters = DocumentFilters(
         kinds=tuple(kinds or ()),
         region_path=region_path,
@@ -93,40 +91,69 @@ def search(
         date_from=date_from,
         date_to=date_to,
     )
-    scores = {
-        pk: _relevance(doc_terms, terms)
-        for pk, doc_terms in documents(window, user=user, fields=("id", "terms"), filters=filters)
-    }
-    ids = list(scores)
-    ids.sort(key=lambda pk: (-scores[pk], -pk))
+    conditions, params = document_conditions(user, filters)
+    matched, window = fulltext.match_rows(terms, SEARCH_WINDOW, conditions, params)
+    scores = _relevance(matched, [f" {t} " for t in terms])
+    ids = sorted(scores, key=lambda pk: (-scores[pk], -pk))
     page_ids = ids[(page - 1) * per_page : page * per_page]
     rows = {
-        row.pk: row
-        for row in (
-            instance(SearchDocument, LIST_FIELDS, values)
-            for values in documents(page_ids, user=user, fields=LIST_FIELDS)
-        )
+        values[0]: DocumentRow._make(values) for values in documents(page_ids, user=user, fields=LIST_FIELDS)
     }
     hits = [
         SearchHit(
-            id=row.pk,
+            id=row.id,
             kind=row.kind,
-            kind_label=DocumentKind(row.kind).label,
+            kind_label=_kind_label(row.kind),
             object_id=row.object_id,
             title=row.title,
             snippet=highlight(f"{row.title} {row.body}" if row.title else row.body, terms),
             category=row.category,
             status=row.status,
             created_at=row.source_created_at,
-            score=round(scores[row.pk], 4),
+            score=scores[row.id],
         )
         for row in (rows[pk] for pk in page_ids if pk in rows)
     ]
-    return SearchPage(query, terms, hits, len(ids), page, per_page, truncated=len(window) >= SEARCH_WINDOW)
+    return SearchPage(query, terms, hits, len(ids), page, per_page, truncated=window >= SEARCH_WINDOW)
 
 
-def _relevance(doc_terms: str, query_terms: list[str]) -> float:
+_KIND_LABELS: dict[str, str] = {}
+
+
+def _kind_label(kind: str) -> str:
+    label = _KIND_LABELS.get(kind)
+    if label is None:
+        label = _KIND_LABELS[kind] = str(DocumentKind(kind).label)
+    return label
+
+
+# Scores by (occurrences, words): a document's score depends on nothing else, and the pairs met
+# are few (a few hundred words at most, a handful of occurrences).
+_SCORES: dict[tuple[int, int], float] = {}
+
+
+def _score(occurrences: int, words: int) -> float:
     """Occurrences of the query words, damped by document length (a BM25-like term weight)."""
-    words = doc_terms.split(" ")
-    counts = sum(words.count(t) for t in query_terms)
-    return round(counts / (1 + 0.1 * len(words)) ** 0.5, 4)
+    key = (occurrences, words)
+    score = _SCORES.get(key)
+    if score is None:
+        score = _SCORES[key] = round(occurrences / (1 + 0.1 * words) ** 0.5, 4)
+    return score
+
+
+def _relevance(rows: list[tuple[int, str]], needles: list[str]) -> dict[int, float]:
+    """The score of each (id, terms) row for the query words (``needles``: each word between two
+    spaces).
+
+    Counted with C string methods: with every separator doubled and the text padded, each word
+    has spaces of its own on both sides, so ``count(" word ")`` counts whole words and misses
+    none of two in a row."""
+    scores: dict[int, float] = {}
+    single = needles[0] if len(needles) == 1 else None
+    for pk, doc_terms in rows:
+        padded = " " + doc_terms.replace(" ", "  ") + " "
+        occurrences = padded.count(single) if single else sum([padded.count(n) for n in needles])
+        key = (occurrences, doc_terms.count(" ") + 1)
+        score = _SCORES.get(key)
+        scores[pk] = _score(*key) if score is None else score
+    return scores
