@@ -196,12 +196,30 @@ class Concern(VersionedModel):
         verbose_name_plural = "群众诉求"
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["status", "created_at"], name="concern_status_time_idx"),
+            # By status, newest first; the columns after the time are every filter the desk
+            # applies, so its capped count (ADR 34) reads index entries, never rows.
+            models.Index(
+                fields=[
+                    "status",
+                    "created_at",
+                    "community",
+                    "source",
+                    "category",
+                    "likely_duplicates",
+                    "needs_review",
+                    "first_response_due",
+                    "region_path",
+                ],
+                name="concern_status_desk_idx",
+            ),
             models.Index(fields=["community", "created_at"], name="concern_community_time_idx"),
-            # The desk filtered by source in a community (委员荐题, 网格筛题 are a small share).
-            models.Index(fields=["community", "source", "created_at"], name="concern_community_source_idx"),
+            # The desk filtered by source in a community (委员荐题, 网格筛题 are a small share); with
+            # the status, a count in a community reads the index alone.
+            models.Index(
+                fields=["community", "source", "created_at", "status"], name="concern_community_source_idx"
+            ),
             # The screening desk's sorts: by first-response deadline, by residents affected.
-            models.Index(fields=["category", "created_at"], name="concern_category_time_idx"),
+            models.Index(fields=["category", "created_at", "status"], name="concern_category_time_idx"),
             models.Index(fields=["first_response_due", "id"], name="concern_due_idx"),
             models.Index(fields=["supporters_count", "id"], name="concern_supporters_idx"),
         ]

@@ -138,9 +138,7 @@ class PreparedRead:
             compiled = cache[alias] = self._compile(alias)
         return compiled
 
-    def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:
-        compiled = self._compiled(using)
-        connection = connections[using]
+    def _params(self, compiled: _Compiled, connection: Any, values: dict[str, Any]) -> list[Any]:
         params = list(compiled.params)
         for name, length in self._lists:
             if len(values[name]) > length:
@@ -149,6 +147,23 @@ class PreparedRead:
         for index, name, position, base in compiled.slots:
             value = values[name]
             params[index] = _adapt(base, value[position] if position >= 0 else value, connection)
+        return params
+
+    def count(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> int:
+        """How many rows ``rows(**values)`` would return, counted by the database (a sliced read
+        is counted up to its limit)."""
+        compiled = self._compiled(using)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM ({compiled.sql}) counted", self._params(compiled, connection, values)
+            )
+            return int(cursor.fetchone()[0])
+
+    def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:
+        compiled = self._compiled(using)
+        connection = connections[using]
+        params = self._params(compiled, connection, values)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched: Sequence[Any] = cursor.fetchall()

@@ -379,7 +379,7 @@ def inbox(user: Any, filters: InboxFilters, *, page_size: int = PAGE_SIZE) -> In
     if not desk_concerns(user).query.is_empty() and not (filters.street and v.street_path == ""):
         count_read, page_read = _inbox_reads(user, filters, v, page_size)
         given = {name: getattr(v, name) for name in count_read.kinds}
-        count = len(count_read.rows(**given))
+        count = count_read.count(**given)
         values = [dict(zip(ROW_FIELDS, row, strict=True)) for row in page_read.rows(**given)]
     else:
         count, values = 0, []

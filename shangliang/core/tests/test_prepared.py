@@ -83,6 +83,21 @@ def test_a_list_of_fixed_length_padded_with_a_value_that_matches_nothing(distric
         read.rows(ids=[1, 2, 3, 4, 5])
 
 
+def test_count_is_the_number_of_rows_up_to_the_slice(district: Any) -> None:
+    read = PreparedRead(
+        lambda prefix: Region.objects.filter(path__startswith=prefix).order_by("pk").values_list("pk")[:3],
+        prefix=PREFIX,
+    )
+    under_street = Region.objects.filter(path__startswith=district.street_a.path).count()
+
+    with CaptureQueriesContext(connection) as queries:
+        counts = [read.count(prefix=district.street_a.path), read.count(prefix=district.grid_a.path)]
+
+    assert under_street > 3
+    assert counts == [3, 1]
+    assert len(queries) == 2
+
+
 def test_in_batches_reads_a_list_longer_than_the_read_takes(district: Any) -> None:
     read = PreparedRead(lambda ids: Region.objects.filter(pk__in=ids).values_list("pk"), ids=(int, 3))
     everything = sorted(Region.objects.values_list("pk", flat=True))
