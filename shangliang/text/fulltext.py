@@ -14,6 +14,8 @@ syntax typed by a user (quotes, ``AND``, ``*``, ``:``, parentheses) is always li
   retrieval for similar concerns, one short community-scoped list per word).
 - ``weighted_newest(weights, per_term, limit)``: ids of the ``limit`` documents whose words weigh
   most among the newest ``per_term`` postings of each weighted term (one statement on SQLite).
+- ``weighted_rows(weights, per_term, limit, columns, conditions, params)``: the columns of those
+  documents that pass the conditions (one statement on SQLite).
 - ``doc_counts(terms)``: how many documents hold each term (capped on PostgreSQL).
 """
 
@@ -200,6 +202,45 @@ def weighted_newest(
         for pk in postings(term, per_term, scoped=scoped) if ids is None else ids:
             totals[pk] = totals.get(pk, 0.0) + weight
     return heapq.nsmallest(limit, totals, key=lambda pk: (-totals[pk], -pk))
+
+
+def weighted_rows(
+    weights: Sequence[tuple[str, float]],
+    per_term: int,
+    limit: int,
+    columns: Sequence[str],
+    conditions: Sequence[str],
+    params: Sequence[Any],
+    *,
+    scoped: bool = False,
+    known: Mapping[str, list[int]] | None = None,
+) -> list[tuple[Any, ...]]:
+    """``columns`` of the documents ``weighted_newest`` picks that pass ``conditions`` (SQL on the
+    alias ``d``, joined by AND, with ``params``), as the database returns them, in no particular
+    order. SQLite picks and reads them in one statement."""
+    if not weights:
+        return []
+    selected = ", ".join(f"d.{c}" for c in columns)
+    where = "".join(f" AND {c}" for c in conditions)
+    with connection.cursor() as cursor:
+        if vendor() == "sqlite":
+            union = " UNION ALL ".join([_SQLITE_NEWEST_WEIGHTED] * len(weights))
+            picked: list[Any] = []
+            for term, weight in weights:
+                picked.extend((weight, fts_quote(term), per_term))
+            cursor.execute(
+                f"SELECT {selected} FROM (SELECT id FROM ({union}) GROUP BY id ORDER BY sum(w) DESC, "
+                f"id DESC LIMIT %s) c JOIN text_searchdocument d ON d.id = c.id WHERE 1 = 1{where}",
+                [*picked, limit, *params],
+            )
+        else:
+            ids = weighted_newest(weights, per_term, limit, scoped=scoped, known=known)
+            if not ids:
+                return []
+            cursor.execute(
+                f"SELECT {selected} FROM text_searchdocument d WHERE d.id = ANY(%s){where}", [ids, *params]
+            )
+        return list(cursor.fetchall())
 
 
 def cheap_counts() -> bool:

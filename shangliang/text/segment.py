@@ -323,6 +323,7 @@ def load_terms(terms: Iterable[str]) -> bool:
             _original_freq.setdefault(term, tok.FREQ.get(term) or 0)
             tok.add_word(term, freq=max(tok.suggest_freq(term, tune=False), 1000))
         _extra_terms = wanted
+        _words_cache.clear()
     _idf_cache.clear()
     return True
 
@@ -331,11 +332,28 @@ def load_terms(terms: Iterable[str]) -> bool:
 _original_freq: dict[str, int] = {}
 
 
+# Segmentations of recent texts, per process: one resident's text is segmented when it is
+# checked for similar problems while typing, again when the form is posted, when the concern is
+# filed and when it is indexed. Only texts of a concern's usual length are kept; the whole cache
+# is dropped when the dictionary changes or it is full.
+WORDS_CACHE_SIZE = 2048
+WORDS_CACHE_MAX_CHARS = 500
+_words_cache: dict[str, tuple[str, ...]] = {}
+
+
 def words(text: str) -> list[str]:
     """The words of normalised ``text`` (no punctuation, no spaces)."""
     if not text:
         return []
-    return [w for w in tokenizer().lcut(text, HMM=False) if _is_word(w)]
+    found = _words_cache.get(text)
+    if found is not None:
+        return list(found)
+    result = [w for w in tokenizer().lcut(text, HMM=False) if _is_word(w)]
+    if len(text) <= WORDS_CACHE_MAX_CHARS:
+        if len(_words_cache) >= WORDS_CACHE_SIZE:
+            _words_cache.clear()
+        _words_cache[text] = tuple(result)
+    return result
 
 
 def _is_word(token: str) -> bool:

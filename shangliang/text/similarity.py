@@ -66,10 +66,12 @@ def profile_weighted(
     word_list: Iterable[str],
     weigh: Callable[[str], float],
     memo: dict[str, float] | None = None,
+    grams: frozenset[str] | None = None,
 ) -> Profile:
     """Like ``profile`` with a caller-supplied word weight (e.g. with the community's frequencies).
     Words of one concept share one entry, weighted as the heaviest of them. ``memo`` keeps each
-    word's weight across calls (one lookup scores many candidates sharing most of their words)."""
+    word's weight across calls (one lookup scores many candidates sharing most of their words);
+    ``grams`` are the text's bigrams when the caller has them."""
     if memo is None:
         memo = {}
     weights: dict[str, float] = {}
@@ -92,7 +94,9 @@ def profile_weighted(
         labels.setdefault(key, word)
     values = weights.values()
     norm = math.sqrt(sum(map(operator.mul, values, values)))
-    return Profile(weights=weights, norm=norm, bigrams=frozenset(bigrams(normalized_text)), labels=labels)
+    if grams is None:
+        grams = frozenset(bigrams(normalized_text))
+    return Profile(weights=weights, norm=norm, bigrams=grams, labels=labels)
 
 
 def bigrams(text: str) -> set[str]:

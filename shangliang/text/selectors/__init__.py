@@ -32,8 +32,10 @@ from shangliang.text.selectors.similar import SimilarHit, similar
 
 
 def clear_caches() -> None:
-    """Forget cached document counts and the category model (tests, after bulk changes)."""
+    """Forget cached document counts, derived candidates and the category model (tests, after
+    bulk changes)."""
     _similar.clear_doc_counts()
+    _similar.clear_candidates()
     _categories.clear_model()
 
 

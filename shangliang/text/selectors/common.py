@@ -126,6 +126,22 @@ def document_conditions(user: Any, f: DocumentFilters) -> tuple[list[str], list[
     return conditions, params
 
 
+def document_rows(fetched: list[tuple[Any, ...]]) -> list[DocumentRow]:
+    """Rows of ``LIST_FIELDS`` read with plain SQL, with the values the ORM would give (SQLite
+    keeps times in UTC without a zone)."""
+    if connection.vendor != "sqlite":
+        return [DocumentRow._make(values) for values in fetched]
+    rows = []
+    for values in fetched:
+        moment = values[11]
+        if isinstance(moment, str):
+            moment = dt.datetime.fromisoformat(moment)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        rows.append(DocumentRow._make((*values[:10], bool(values[10]), moment)))
+    return rows
+
+
 _READS: dict[tuple[Any, ...], PreparedRead] = {}
 ID_LENGTHS = (32, 128, 512)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from shangliang.text.selectors.common import (
     MAX_SIMILAR_CHARS,
     DocumentFilters,
     DocumentRow,
-    documents,
+    document_conditions,
+    document_rows,
     thresholds,
 )
 from shangliang.text.services import ensure_dictionary, scoped_term
@@ -160,27 +162,26 @@ def similar(
     selective = sorted((w for w in present if df[w] <= max(COMMON_SHARE * total, 50)), key=lambda w: df[w])
     if len(selective) < 3:
         selective = sorted(present, key=lambda w: df[w])[:3]
-    chosen = fulltext.weighted_newest(
-        [
-            (keys[w], _local_factor(df[w], total) * similarity.word_weight(w))
-            for w in selective[:MAX_CANDIDATE_WORDS]
-        ],
-        POSTINGS_PER_WORD,
-        SIMILAR_CANDIDATES,
-        scoped=community_id is not None,
-        known=fetched,
+    conditions, params = document_conditions(
+        user, DocumentFilters(kinds=tuple(kinds), category=category, since=since)
     )
-    if not chosen:
-        return []
-    rows = [
-        DocumentRow._make(values)
-        for values in documents(
-            chosen,
-            user=user,
-            fields=LIST_FIELDS,
-            filters=DocumentFilters(kinds=tuple(kinds), category=category, since=since),
+    rows = document_rows(
+        fulltext.weighted_rows(
+            [
+                (keys[w], _local_factor(df[w], total) * similarity.word_weight(w))
+                for w in selective[:MAX_CANDIDATE_WORDS]
+            ],
+            POSTINGS_PER_WORD,
+            SIMILAR_CANDIDATES,
+            LIST_FIELDS,
+            conditions,
+            params,
+            scoped=community_id is not None,
+            known=fetched,
         )
-    ]
+    )
+    if not rows:
+        return []
     if exclude is not None:
         rows = [r for r in rows if (r.kind, r.object_id) != (exclude[0], exclude[1])]
     factors = {w: _local_factor(df[w], total) for w in words}
@@ -205,21 +206,17 @@ def similar(
     query_concepts = query_profile.concepts()
     scored = []
     for row in rows:
-        candidate_norm = normalize(f"{row.title} {row.body}" if row.title else row.body)
-        candidate_words = [w for w in dict.fromkeys(row.terms.split(" ")) if w and w not in segment.STOPWORDS]
-        candidate = similarity.profile_weighted(candidate_norm, candidate_words, weigh, memo)
+        known = _candidate(row)
+        candidate = similarity.profile_weighted(known.norm, known.words, weigh, memo, known.bigrams)
         word_part, gram_part, shared = similarity.score_parts(query_profile, candidate)
         value = similarity.WORD_WEIGHT * word_part + (1 - similarity.WORD_WEIGHT) * gram_part
-        scored.append(
-            (round(value, 4), row, word_part, gram_part, shared, candidate_norm, candidate.concepts())
-        )
+        scored.append((round(value, 4), row, word_part, gram_part, shared, known, candidate.concepts()))
     scored.sort(key=lambda item: (-item[0], -item[1].id))
     scored = scored[:limit]
     top_score = scored[0][0] if scored else 0.0
     hits: list[SimilarHit] = []
-    for rank, (value, row, word_part, gram_part, shared, candidate_norm, candidate_concepts) in enumerate(
-        scored
-    ):
+    for rank, (value, row, word_part, gram_part, shared, known, candidate_concepts) in enumerate(scored):
+        candidate_norm = known.norm
         category = row.category or _predicted_category(category_model, candidate_norm)
         x = pairs.features(
             score=value,
@@ -227,7 +224,7 @@ def similar(
             bigram_dice=gram_part,
             category_agreement=query_categories.get(category, 0.0),
             query_marks=query_marks,
-            candidate_marks=pairs.place_marks(candidate_norm),
+            candidate_marks=known.marks,
             rank=rank,
             best=top_score,
             next_score=scored[rank + 1][0] if rank + 1 < len(scored) else 0.0,
@@ -263,6 +260,46 @@ def similar(
             )
         )
     return hits
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """What scoring a candidate derives from its own text alone."""
+
+    norm: str
+    words: tuple[str, ...]
+    bigrams: frozenset[str]
+    marks: frozenset[str]
+
+
+# Candidates as last derived, per process: a community's newest records are candidates for most
+# lookups in it (and a resident's text is looked up again at each pause in typing and at submit).
+# Keyed by the row's text itself, so an edited record is derived again; cleared when full. The
+# bigrams are interned, so entries share the strings (a few kilobytes each).
+CANDIDATE_CACHE_SIZE = 10_000
+_candidates: dict[tuple[int, str, str, str], _Candidate] = {}
+
+
+def _candidate(row: DocumentRow) -> _Candidate:
+    key = (row.id, row.title, row.body, row.terms)
+    found = _candidates.get(key)
+    if found is None:
+        norm = normalize(f"{row.title} {row.body}" if row.title else row.body)
+        stopwords = segment.STOPWORDS
+        found = _Candidate(
+            norm=norm,
+            words=tuple(w for w in dict.fromkeys(row.terms.split(" ")) if w and w not in stopwords),
+            bigrams=frozenset(map(sys.intern, similarity.bigrams(norm))),
+            marks=pairs.place_marks(norm),
+        )
+        if len(_candidates) >= CANDIDATE_CACHE_SIZE:
+            _candidates.clear()
+        _candidates[key] = found
+    return found
+
+
+def clear_candidates() -> None:
+    _candidates.clear()
 
 
 def _predicted_category(model: classifier.Model, normalized_text: str) -> str:

@@ -67,3 +67,24 @@ def test_load_terms_removal_restores_general_words():
     # then
     assert segment.words("停电了") == ["停电", "了"]
     assert segment.words("电梯坏了")[0] == "电梯"
+
+
+def test_words_of_a_text_seen_before_are_a_fresh_list():
+    # given
+    first = segment.words("楼道灯坏了好几天")
+    # when
+    first.append("改动")
+    again = segment.words("楼道灯坏了好几天")
+    # then
+    assert "改动" not in again
+    assert again == first[:-1]
+
+
+def test_only_texts_of_usual_length_are_kept():
+    # given
+    long_text = "电梯" * (segment.WORDS_CACHE_MAX_CHARS // 2 + 1)
+    # when
+    words = segment.words(long_text)
+    # then
+    assert words[:2] == ["电梯", "电梯"]
+    assert long_text not in segment._words_cache
