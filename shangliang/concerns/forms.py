@@ -10,7 +10,7 @@ from django import forms
 from shangliang.concerns import rules
 from shangliang.concerns.models import ASSISTED_CHANNELS, ConcernSource, EntryChannel
 from shangliang.concerns.services import ConcernInput
-from shangliang.core.forms import Form
+from shangliang.core.forms import Form, PreparedModelChoiceField
 from shangliang.places.models import Region, RegionLevel
 from shangliang.text.models import Category
 
@@ -32,24 +32,27 @@ class MultiplePhotoField(forms.FileField):
 class PlaceMixin(Form):
     """街道 → 村/社区 → 网格. The street only narrows the community list; the grid is optional."""
 
-    street = forms.ModelChoiceField(
+    street = PreparedModelChoiceField(
         label="街道",
         queryset=Region.objects.filter(level=RegionLevel.STREET).order_by("path"),
+        where={"level": RegionLevel.STREET},
         required=False,
         empty_label="全部街道",
     )
-    community = forms.ModelChoiceField(
+    community = PreparedModelChoiceField(
         label="村(社区)",
         queryset=Region.objects.filter(level=RegionLevel.COMMUNITY),
+        where={"level": RegionLevel.COMMUNITY},
         empty_label="请选择村(社区)",
         error_messages={
             "required": "请选择问题所在的村(社区)。",
             "invalid_choice": "所选村(社区)不存在，请重新选择。",
         },
     )
-    grid = forms.ModelChoiceField(
+    grid = PreparedModelChoiceField(
         label="网格",
         queryset=Region.objects.filter(level=RegionLevel.GRID),
+        where={"level": RegionLevel.GRID},
         required=False,
         empty_label="不清楚网格",
         error_messages={"invalid_choice": "所选网格不存在，请重新选择。"},
@@ -86,9 +89,10 @@ class ConcernForm(PlaceMixin):
         help_text="例如：5栋2单元楼下、南珠市场东门。",
         error_messages={"max_length": f"具体位置不能超过 {rules.MAX_PLACE} 字。"},
     )
-    category = forms.ModelChoiceField(
+    category = PreparedModelChoiceField(
         label="问题类别",
         queryset=Category.objects.filter(active=True),
+        where={"active": True},
         required=False,
         empty_label="由系统根据描述推荐",
     )

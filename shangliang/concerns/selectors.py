@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from shangliang.concerns import permissions
-from shangliang.concerns.models import OPEN_STATUSES, Concern, ConcernFollowUp, ConcernPhoto
+from shangliang.concerns.models import OPEN_STATUSES, Concern, ConcernFollowUp, ConcernPhoto, ConcernStatus
 from shangliang.concerns.rules import clean_tracking_code, mask_personal_text
 from shangliang.core import prepared
 from shangliang.core.models import AuditEvent
@@ -125,27 +125,32 @@ def concerns_for_phone(phone: str) -> QuerySet[Concern]:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """An earlier public concern that is likely the same problem, for "我也遇到"."""
+    """An earlier public concern that is likely the same problem, for "我也遇到": what the intake
+    page shows of it (plain values, so a page showing it can be kept, ADR 58)."""
 
-    concern: Concern
-    score: float
-    shared_words: list[str]
+    pk: int
     public_text: str
+    community: str
+    created_at: dt.datetime
+    status: str
+    supporters: int
+    score: float
+    shared_words: tuple[str, ...]
 
     @property
     def residents(self) -> int:
-        return 1 + self.concern.supporters_count
+        return 1 + self.supporters
 
 
 SIMILAR_HITS = 10
-# What a suggestion shows: its masked text, place, date, status and supporters.
-_SUGGESTED = prepared.PreparedModelRead(
-    Concern,
-    lambda ids: {"pk__in": ids, "is_public": True, "needs_review": False, "status__in": list(OPEN_STATUSES)},
-    columns=["id", "text", "status", "created_at", "supporters_count", "community_id"],
-    related={"community": ["name"]},
+# What a suggestion shows: its text (masked when shown), place, date, status and supporters.
+_SUGGESTED = prepared.PreparedRead(
+    lambda ids: Concern.objects.filter(
+        pk__in=ids, is_public=True, needs_review=False, status__in=list(OPEN_STATUSES)
+    ).values_list("id", "text", "status", "created_at", "supporters_count", "community__name"),
     ids=(int, SIMILAR_HITS),
 )
+_STATUS_LABELS = {value: str(label) for value, label in ConcernStatus.choices}
 
 
 def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> list[Suggestion]:
@@ -156,18 +161,21 @@ def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> li
     likely = [h for h in hits if h.level == "likely"]
     if not likely:
         return []
-    concerns = {c.pk: c for c in _SUGGESTED.all(ids=[h.object_id for h in likely])}
-    result = [
+    rows = {row[0]: row for row in _SUGGESTED.rows(ids=[h.object_id for h in likely])}
+    shown = [(h, rows[h.object_id]) for h in likely if h.object_id in rows][:limit]
+    return [
         Suggestion(
-            concern=concerns[h.object_id],
-            score=h.score,
-            shared_words=h.shared_words,
-            public_text=mask_personal_text(concerns[h.object_id].text),
+            pk=pk,
+            public_text=mask_personal_text(text),
+            community=community,
+            created_at=created_at,
+            status=_STATUS_LABELS.get(status, status),
+            supporters=supporters,
+            score=hit.score,
+            shared_words=tuple(hit.shared_words),
         )
-        for h in likely
-        if h.object_id in concerns
+        for hit, (pk, text, status, created_at, supporters, community) in shown
     ]
-    return result[:limit]
 
 
 PLACE_CHOICES_KEY = "concerns:place-choices"

@@ -6,20 +6,24 @@ they hold a phone. Every form keeps what was typed when it is refused.
 
 from __future__ import annotations
 
+import re
 import secrets
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shangliang.concerns import rules, selectors, services
 from shangliang.concerns.forms import CodeLookupForm, ConcernForm, FollowUpForm, OtpForm, PhoneForm
 from shangliang.concerns.models import Concern
-from shangliang.core import otp, personal
+from shangliang.core import fragments, otp, personal
 from shangliang.core.errors import ApplicationError
 from shangliang.core.forms import add_service_error
 from shangliang.core.qr import qr_svg
@@ -63,17 +67,87 @@ def submit(request: HttpRequest) -> HttpResponse:
                 else:
                     request.session[f"receipt:{concern.tracking_code}"] = True
                     return redirect("concerns:track", code=concern.tracking_code)
-    return render(
-        request,
-        "concerns/submit.html",
-        {
-            "form": form,
-            **place_context(form),
-            "suggestions": suggestions,
-            "residents": sum(s.residents for s in suggestions),
-        },
-        status=200 if request.method == "GET" or not form.errors else 400,
+    return _submit_page(
+        request, form, suggestions, status=200 if request.method == "GET" or not form.errors else 400
     )
+
+
+# What the resident typed reaches the intake page's HTML only after the page is rendered: the
+# rendered page is kept (``core.fragments``) with these marks in its place, and each response puts
+# its own escaped values there, so a kept page never holds anyone's text or phone number.
+_TYPED_FIELDS = ("text", "place_description", "phone", "website", "client_token")
+_TYPED_MARK = "\ue001{}\ue001"
+_TYPED_RE = re.compile("\ue001(" + "|".join(_TYPED_FIELDS) + ")\ue001")
+
+
+@lru_cache(maxsize=1)
+def _form_texts() -> dict[str, Any]:
+    fields = ConcernForm.base_fields
+    return {
+        "labels": {
+            "text": fields["text"].label,
+            "category": fields["category"].label,
+            "category_empty": fields["category"].empty_label,  # type: ignore[attr-defined]
+            "photos": fields["photos"].label,
+            "contact": fields["contact"].label,
+            "phone": fields["phone"].label,
+            "consent": fields["consent"].label,
+        },
+        "help": {
+            "text": fields["text"].help_text,
+            "place_description": fields["place_description"].help_text,
+        },
+        "contact_choices": tuple(fields["contact"].choices),  # type: ignore[attr-defined]
+        "max_text": rules.MAX_TEXT,
+        "max_place": rules.MAX_PLACE,
+    }
+
+
+def _value(form: ConcernForm, name: str) -> str:
+    value = form[name].value()
+    return "" if value is None else str(value)
+
+
+def _submit_page(
+    request: HttpRequest, form: ConcernForm, suggestions: list[selectors.Suggestion], *, status: int
+) -> HttpResponse:
+    """The intake page: the form as the resident left it, with the similar problems found."""
+    place = selectors.place_choices()
+    community = form["community"].value()
+    errors = {name: [str(e) for e in errs] for name, errs in form.errors.items() if name != NON_FIELD_ERRORS}
+    data = {
+        **_form_texts(),
+        "typed": {name: _TYPED_MARK.format(name) for name in _TYPED_FIELDS},
+        "values": {
+            "street": _value(form, "street"),
+            "community": _value(form, "community"),
+            "grid": _value(form, "grid"),
+            "category": _value(form, "category"),
+            "contact": _value(form, "contact"),
+            "consent": bool(form["consent"].value()),
+        },
+        "confirm_new": bool(form.fields["confirm_new"].to_python(form["confirm_new"].value())),
+        "errors": errors,
+        "non_field_errors": [str(e) for e in form.non_field_errors()],
+        "has_errors": bool(form.errors),
+        "streets": place.streets,
+        "communities": place.communities,
+        "grids": place.grids(community),
+        "category_options": place.categories,
+        "suggestions": tuple(suggestions),
+        "residents": sum(s.residents for s in suggestions),
+    }
+    typed = {
+        "text": escape(_value(form, "text")),
+        **{
+            name: f' value="{escape(value)}"' if (value := _value(form, name)) else ""
+            for name in _TYPED_FIELDS
+            if name != "text"
+        },
+    }
+    kept = fragments.render_fragment("concerns/_submit_body.html", data, request=request)
+    body = mark_safe(_TYPED_RE.sub(lambda m: typed[m.group(1)], kept))  # values escaped above
+    return fragments.render_page(request, "concerns/submit.html", body, status=status)
 
 
 def place_context(form: Any) -> dict[str, Any]:

@@ -1,0 +1,83 @@
+"""The intake page is kept rendered without what anyone typed, and its place and category fields
+look posted keys up among the rows they offer."""
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from shangliang.concerns.forms import ConcernForm
+from shangliang.core import fragments
+from shangliang.places.models import RegionLevel
+
+pytestmark = pytest.mark.django_db
+
+TYPED = '政法路5栋<script>alert("x")</script>楼道灯坏了'
+
+
+def test_a_kept_page_holds_marks_not_what_was_typed(client, district, monkeypatch):
+    # given: what the page fragments put in the cache is recorded
+    cache.clear()
+    kept: list[str] = []
+    keep = fragments.cache.set
+    monkeypatch.setattr(
+        fragments.cache,
+        "set",
+        lambda key, value, *a, **kw: (kept.append(str(value)), keep(key, value, *a, **kw)),
+    )
+    data = {
+        "text": TYPED,
+        "community": district.community_a.pk,
+        "place_description": "椰林路口东侧",
+        "contact": "phone",
+        "phone": "1390007",
+        "consent": "on",
+        "client_token": "tok-typed",
+    }
+    # when: the form comes back with the phone refused, twice (rendered, then kept)
+    first = client.post(reverse("concerns:submit"), data).content.decode()
+    second = client.post(reverse("concerns:submit"), {**data, "text": "另一段文字"}).content.decode()
+    # then each page shows its own text, escaped, and the kept page holds none of it
+    assert "政法路5栋&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;楼道灯坏了" in first
+    assert "<script>alert" not in first
+    assert "另一段文字" in second
+    assert "政法路5栋" not in second
+    assert 'value="椰林路口东侧"' in second
+    assert 'value="1390007"' in second
+    assert any("concern-form" in page for page in kept)
+    typed = ("政法路5栋", "另一段文字", "椰林路口东侧", "1390007", "tok-typed")
+    assert not [value for value in typed for page in kept if value in page]
+
+
+def test_an_empty_field_has_no_value_attribute(client, district):
+    # when
+    html = client.get(reverse("concerns:submit")).content.decode()
+    # then
+    assert '<input type="text" name="place_description" maxlength="200"' in html
+    assert '<input type="tel" name="phone" inputmode="numeric"' in html
+    assert 'name="client_token" value="' in html  # a fresh token for each blank form
+
+
+@pytest.mark.parametrize("posted", ["abc", "-1", "99999999999999999999999", "1.5", " "])
+def test_a_place_that_is_not_a_key_is_refused_with_the_fields_message(district, posted):
+    # given
+    form = ConcernForm()
+    # when / then
+    with pytest.raises(ValidationError) as refused:
+        form.fields["community"].clean(posted)
+    assert refused.value.messages == ["所选村(社区)不存在，请重新选择。"]
+
+
+def test_a_place_of_another_level_is_not_a_choice(district):
+    # given
+    form = ConcernForm()
+    # when
+    community = form.fields["community"].clean(str(district.community_a.pk))
+    # then
+    assert community == district.community_a
+    assert community.level == RegionLevel.COMMUNITY
+    with pytest.raises(ValidationError):
+        form.fields["community"].clean(str(district.street_a.pk))
+    with pytest.raises(ValidationError):
+        form.fields["grid"].clean(str(district.community_a.pk))
+    assert form.fields["grid"].clean(str(district.grid_a.pk)) == district.grid_a
