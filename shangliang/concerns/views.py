@@ -113,14 +113,14 @@ def _submit_page(
 ) -> HttpResponse:
     """The intake page: the form as the resident left it, with the similar problems found."""
     place = selectors.place_choices()
-    community = form["community"].value()
+    community = _value(form, "community")
     errors = {name: [str(e) for e in errs] for name, errs in form.errors.items() if name != NON_FIELD_ERRORS}
     data = {
         **_form_texts(),
         "typed": {name: _TYPED_MARK.format(name) for name in _TYPED_FIELDS},
         "values": {
             "street": _value(form, "street"),
-            "community": _value(form, "community"),
+            "community": community,
             "grid": _value(form, "grid"),
             "category": _value(form, "category"),
             "contact": _value(form, "contact"),

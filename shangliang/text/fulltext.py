@@ -170,6 +170,20 @@ _SQLITE_NEWEST_WEIGHTED = (
 )
 
 
+def _sqlite_weighted_pick(
+    weights: Sequence[tuple[str, float]], per_term: int, limit: int
+) -> tuple[str, list[Any]]:
+    """The SQLite statement (and its parameters) of ``weighted_newest``'s ids."""
+    union = " UNION ALL ".join([_SQLITE_NEWEST_WEIGHTED] * len(weights))
+    params: list[Any] = []
+    for term, weight in weights:
+        params.extend((weight, fts_quote(term), per_term))
+    return (
+        f"SELECT id FROM ({union}) GROUP BY id ORDER BY sum(w) DESC, id DESC LIMIT %s",
+        [*params, limit],
+    )
+
+
 def weighted_newest(
     weights: Sequence[tuple[str, float]],
     per_term: int,
@@ -186,15 +200,8 @@ def weighted_newest(
     if not weights:
         return []
     if vendor() == "sqlite":
-        union = " UNION ALL ".join([_SQLITE_NEWEST_WEIGHTED] * len(weights))
-        params: list[Any] = []
-        for term, weight in weights:
-            params.extend((weight, fts_quote(term), per_term))
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id FROM ({union}) GROUP BY id ORDER BY sum(w) DESC, id DESC LIMIT %s",
-                [*params, limit],
-            )
+            cursor.execute(*_sqlite_weighted_pick(weights, per_term, limit))
             return [int(row[0]) for row in cursor.fetchall()]
     totals: dict[int, float] = {}
     for term, weight in weights:
@@ -224,14 +231,11 @@ def weighted_rows(
     where = "".join(f" AND {c}" for c in conditions)
     with connection.cursor() as cursor:
         if vendor() == "sqlite":
-            union = " UNION ALL ".join([_SQLITE_NEWEST_WEIGHTED] * len(weights))
-            picked: list[Any] = []
-            for term, weight in weights:
-                picked.extend((weight, fts_quote(term), per_term))
+            pick, picked = _sqlite_weighted_pick(weights, per_term, limit)
             cursor.execute(
-                f"SELECT {selected} FROM (SELECT id FROM ({union}) GROUP BY id ORDER BY sum(w) DESC, "
-                f"id DESC LIMIT %s) c JOIN text_searchdocument d ON d.id = c.id WHERE 1 = 1{where}",
-                [*picked, limit, *params],
+                f"SELECT {selected} FROM ({pick}) c JOIN text_searchdocument d ON d.id = c.id "
+                f"WHERE 1 = 1{where}",
+                [*picked, *params],
             )
         else:
             ids = weighted_newest(weights, per_term, limit, scoped=scoped, known=known)

@@ -153,7 +153,5 @@ def _relevance(rows: list[tuple[int, str]], needles: list[str]) -> dict[int, flo
     for pk, doc_terms in rows:
         padded = " " + doc_terms.replace(" ", "  ") + " "
         occurrences = padded.count(single) if single else sum([padded.count(n) for n in needles])
-        key = (occurrences, doc_terms.count(" ") + 1)
-        score = _SCORES.get(key)
-        scores[pk] = _score(*key) if score is None else score
+        scores[pk] = _score(occurrences, doc_terms.count(" ") + 1)
     return scores
