@@ -85,6 +85,7 @@ def load(ctx: Context) -> None:
     from django.utils import timezone
 
     from bench import generator
+    from shangliang.concerns.models import OPEN_STATUSES
     from shangliang.text import services
     from shangliang.text.models import DocumentKind
 
@@ -109,6 +110,7 @@ def load(ctx: Context) -> None:
                     category=concern.category,
                     status=statuses[produced % len(statuses)],
                     is_public=produced % 3 == 0,
+                    is_open=statuses[produced % len(statuses)] in OPEN_STATUSES,
                 )
             )
             produced += 1

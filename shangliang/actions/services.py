@@ -29,6 +29,7 @@ from shangliang.actions.models import (
 )
 from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import CONCERN_TRANSITIONS, Concern, ConcernStatus
+from shangliang.concerns.models import OPEN_STATUSES as CONCERN_OPEN_STATUSES
 from shangliang.core import audit, images
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.transitions import apply_transition, check_version
@@ -232,7 +233,9 @@ def _concern_follows(item: ActionItem, new: str, actor: Any) -> None:
         event_type=f"concern.{new}",
         reason=f"交办单“{item.title}”",
     ):
-        text_services.set_document_status(kind="concern", object_id=concern.pk, status=new)
+        text_services.set_document_status(
+            kind="concern", object_id=concern.pk, status=new, is_open=new in CONCERN_OPEN_STATUSES
+        )
 
 
 @transaction.atomic

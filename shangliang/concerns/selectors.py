@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import pickle
 from dataclasses import dataclass
-from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -156,7 +157,12 @@ _STATUS_LABELS = {value: str(label) for value, label in ConcernStatus.choices}
 def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> list[Suggestion]:
     """Public, open concerns of the same community that are likely the same problem."""
     hits = text_selectors.similar(
-        text=text, community_id=community_id, kinds=(DocumentKind.CONCERN,), limit=SIMILAR_HITS, user=None
+        text=text,
+        community_id=community_id,
+        kinds=(DocumentKind.CONCERN,),
+        limit=SIMILAR_HITS,
+        user=None,
+        open_only=True,
     )
     likely = [h for h in hits if h.level == "likely"]
     if not likely:
@@ -178,20 +184,24 @@ def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> li
     ]
 
 
-PLACE_CHOICES_KEY = "concerns:place-choices"
+PLACE_CHOICES_KEY = "concerns:place-choices-version"
 PLACE_CHOICES_SECONDS = 300
+PLACE_CHOICES_KEPT = 4
 
 
 @dataclass(frozen=True)
 class PlaceChoices:
     """The intake form's lists (streets, communities grouped by street, grids per community,
     categories) rendered as ``<option>`` elements. They are the same for everyone and read on every
-    view of the form, so they are cached; editing a region or a category forgets them."""
+    view of the form: each process keeps them, under ``version`` (a digest of their content); the
+    shared cache holds only the current version, so that editing a region or a category (which
+    forgets it) reaches every process, and a kept page fragment digests the version, not the lists."""
 
     streets: RenderedOptions
     communities: RenderedOptions
     grids_of: dict[int, RenderedOptions]
     categories: RenderedOptions
+    version: str = ""
 
     def grids(self, community: object) -> RenderedOptions:
         """The grids of a community given as a form value (none for an empty or forged value)."""
@@ -208,22 +218,38 @@ def _load_place_choices() -> PlaceChoices:
     ):
         grids.setdefault(parent, []).append((pk, name))
     streets = communities_by_street()
-    return PlaceChoices(
-        streets=render_options((street.pk, street.name) for street, _ in streets),
-        communities=render_grouped_options(
+    lists = (
+        render_options((street.pk, street.name) for street, _ in streets),
+        render_grouped_options(
             (street.name, [(c.pk, c.name) for c in communities]) for street, communities in streets
         ),
-        grids_of={community: render_options(pairs) for community, pairs in grids.items()},
-        categories=render_options(Category.objects.filter(active=True).values_list("pk", "name")),
+        {community: render_options(pairs) for community, pairs in grids.items()},
+        render_options(Category.objects.filter(active=True).values_list("pk", "name")),
     )
+    version = hashlib.blake2b(
+        pickle.dumps(lists, protocol=pickle.HIGHEST_PROTOCOL), digest_size=12
+    ).hexdigest()
+    return PlaceChoices(*lists, version=version)
+
+
+_kept_place_choices: dict[str, PlaceChoices] = {}
 
 
 def place_choices() -> PlaceChoices:
-    return cast(PlaceChoices, cache.get_or_set(PLACE_CHOICES_KEY, _load_place_choices, PLACE_CHOICES_SECONDS))
+    version = cache.get(PLACE_CHOICES_KEY)
+    found = _kept_place_choices.get(version) if isinstance(version, str) else None
+    if found is None:
+        found = _load_place_choices()
+        if len(_kept_place_choices) >= PLACE_CHOICES_KEPT:
+            _kept_place_choices.clear()
+        _kept_place_choices[found.version] = found
+        if version != found.version:
+            cache.set(PLACE_CHOICES_KEY, found.version, PLACE_CHOICES_SECONDS)
+    return found
 
 
 def forget_place_choices(**_: object) -> None:
-    """Signal receiver: a region or category changed."""
+    """Signal receiver: a region or category changed (every process reads them again)."""
     cache.delete(PLACE_CHOICES_KEY)
 
 

@@ -172,6 +172,7 @@ def index_concern(concern: Concern) -> None:
         category=concern.category.name if concern.category else "",
         status=concern.status,
         is_public=concern.is_public and not concern.needs_review,
+        is_open=concern.is_open,
     )
 
 

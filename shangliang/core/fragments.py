@@ -17,6 +17,7 @@ and role, the current page's path, the text size, the messages) and the body put
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +28,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
@@ -46,11 +47,54 @@ TTL_SECONDS = 24 * 3600
 _TOKEN_ATTRIBUTE = "_fragments_csrf_token"
 
 
+_CHAR_COUNT = len(CSRF_ALLOWED_CHARS)
+_CHAR_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
+# The largest multiple of the alphabet's size in a byte: random bytes below it map evenly onto it.
+_EVEN_BYTES = 256 // _CHAR_COUNT * _CHAR_COUNT
+
+
+def masked_token(request: HttpRequest) -> str:
+    """``django.middleware.csrf.get_token``: the request's CSRF secret under a new random mask, in
+    Django's format (mask + cipher, checked by its middleware), with the mask drawn from one read
+    of the system's random source instead of one per character. A request without a well-formed
+    secret gets one from Django."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not isinstance(secret, str) or len(secret) != CSRF_SECRET_LENGTH or secret.strip(CSRF_ALLOWED_CHARS):
+        return str(get_token(request))
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token: the cookie's expiry is renewed
+    mask: list[int] = []
+    while len(mask) < CSRF_SECRET_LENGTH:
+        mask.extend(b % _CHAR_COUNT for b in os.urandom(2 * CSRF_SECRET_LENGTH) if b < _EVEN_BYTES)
+    mask = mask[:CSRF_SECRET_LENGTH]
+    chars = CSRF_ALLOWED_CHARS
+    index = _CHAR_INDEX
+    return "".join([chars[m] for m in mask]) + "".join(
+        [chars[(index[c] + m) % _CHAR_COUNT] for c, m in zip(secret, mask, strict=True)]
+    )
+
+
 def _token(request: HttpRequest) -> str:
     token = request.__dict__.get(_TOKEN_ATTRIBUTE)
     if token is None:
-        token = request.__dict__[_TOKEN_ATTRIBUTE] = get_token(request)
+        token = request.__dict__[_TOKEN_ATTRIBUTE] = masked_token(request)
     return str(token)
+
+
+@dataclass(frozen=True)
+class Versioned:
+    """A value given to ``render_fragment`` with a version that changes whenever it does (a digest
+    of it, kept with it): the fragment's digest covers the version instead of the whole value."""
+
+    value: Any
+    version: str
+
+
+def _digested(value: Any) -> Any:
+    return (Versioned, value.version) if isinstance(value, Versioned) else value
+
+
+def _rendered(value: Any) -> Any:
+    return value.value if isinstance(value, Versioned) else value
 
 
 @contextmanager
@@ -69,21 +113,23 @@ def render_fragment(
     template_name: str, data: dict[str, Any], *, request: HttpRequest, keep: bool = True
 ) -> SafeString:
     """``template_name`` rendered with ``data`` (plus ``csrf_token``), from the cache when the same
-    data was rendered before. ``keep=False`` renders without the cache (data that holds what a
-    person typed, or that cannot be pickled)."""
+    data was rendered before (a ``Versioned`` value counts by its version). ``keep=False`` renders
+    without the cache (data that holds what a person typed, or that cannot be pickled)."""
+    context = {name: _rendered(value) for name, value in data.items()}
     if not keep:
-        html = get_template(template_name).render({**data, "csrf_token": _token(request)})
+        html = get_template(template_name).render({**context, "csrf_token": _token(request)})
         return mark_safe(html)  # rendered by the template engine, which escaped every value
     # What else a rendering depends on: the language of labels, the time zone of dates, the URL prefix.
     setting = (translation.get_language(), timezone.get_current_timezone_name(), get_script_prefix())
+    digested = {name: _digested(value) for name, value in data.items()}
     digest = hashlib.blake2b(
-        pickle.dumps((setting, data), protocol=pickle.HIGHEST_PROTOCOL), digest_size=20
+        pickle.dumps((setting, digested), protocol=pickle.HIGHEST_PROTOCOL), digest_size=20
     ).hexdigest()
     key = f"fragment:{template_name}:{digest}"
     html = cache.get(key)
     if html is None:
         with _counting_reads() as reads:
-            html = get_template(template_name).render({**data, "csrf_token": CSRF_MARK})
+            html = get_template(template_name).render({**context, "csrf_token": CSRF_MARK})
         if reads[0] == 0:
             cache.set(key, html, TTL_SECONDS)
     if CSRF_MARK in html:

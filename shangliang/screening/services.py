@@ -20,6 +20,7 @@ from django.utils import timezone
 from shangliang.actions import services as action_services
 from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import AWAITING_DECISION, CONCERN_TRANSITIONS, Concern, ConcernStatus
+from shangliang.concerns.models import OPEN_STATUSES as CONCERN_OPEN_STATUSES
 from shangliang.concerns.permissions import can_act_in_region
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
@@ -96,7 +97,9 @@ def _move(
         reason=reason,
         extra_fields=extra,
     )
-    text_services.set_document_status(kind="concern", object_id=concern.pk, status=new)
+    text_services.set_document_status(
+        kind="concern", object_id=concern.pk, status=new, is_open=new in CONCERN_OPEN_STATUSES
+    )
 
 
 def _root(concern: Concern) -> Concern:

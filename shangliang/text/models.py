@@ -26,7 +26,10 @@ class DocumentKind(models.TextChoices):
 class SearchDocument(models.Model):
     """One searchable record of another app. ``terms`` holds the segmented text (space separated);
     ``scoped_terms`` the same words prefixed with the community ("c27x电梯"), so that a lookup
-    restricted to one community is a match on small posting lists instead of a filter afterwards."""
+    restricted to one community is a match on small posting lists instead of a filter afterwards.
+    A public record that is still open (``is_open``: a resident's new report may join it) has its
+    words a third time, prefixed "o27x电梯": the residents' lookup of likely-same problems reads
+    only those postings, so closed and unpublished records never take its candidates' places."""
 
     kind = models.CharField("类型", max_length=12, choices=DocumentKind.choices)
     object_id = models.PositiveBigIntegerField("对象编号")
@@ -44,6 +47,7 @@ class SearchDocument(models.Model):
     category = models.CharField("类别", max_length=30, blank=True, default="")
     status = models.CharField("状态", max_length=30, blank=True, default="")
     is_public = models.BooleanField("公开", default=False)
+    is_open = models.BooleanField("未办结", default=False)
     source_created_at = models.DateTimeField("提交时间")
     title = models.CharField("标题", max_length=200, blank=True, default="")
     body = models.TextField("正文", blank=True, default="")

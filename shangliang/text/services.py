@@ -8,13 +8,14 @@ Index a record whenever its text, place, category, status or visibility changes:
         kind="concern", object_id=concern.pk, text=concern.text, title=concern.title,
         region=concern.grid or concern.community, community_id=concern.community_id,
         category=concern.category, status=concern.status, is_public=concern.is_public,
-        created_at=concern.created_at,
+        is_open=concern.is_open, created_at=concern.created_at,
     )
 
 and ``remove_document(kind=..., object_id=...)`` when it is deleted. Both only touch the text
 engine's tables, so they are safe inside the caller's ``transaction.atomic`` block: a rollback
 takes the index change with it. ``index_documents`` is the bulk form (imports, re-indexing);
-``set_document_status`` changes the status filter without re-segmenting.
+``set_document_status`` changes the status filter (and whether the record is open) without
+re-segmenting.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ class DocumentInput:
     category: str = ""
     status: str = ""
     is_public: bool = False
+    # Still open: a new report of the same problem may join it (whatever "open" means for the kind).
+    is_open: bool = False
 
 
 def community_token(community_id: int) -> str:
@@ -74,15 +77,28 @@ def scoped_term(community_id: int, term: str) -> str:
     return f"c{community_id}x{term}"
 
 
-def analyse(title: str, text: str, community_id: int | None) -> tuple[str, str]:
+def open_term(community_id: int, term: str) -> str:
+    """A word of an open public record of the community (what the residents' lookup reads)."""
+    return f"o{community_id}x{term}"
+
+
+def scoped_terms(terms: Iterable[str], community_id: int | None, *, open_public: bool) -> str:
+    """The ``scoped_terms`` column: the community's marker and its scoped words, and the words of
+    the open family too for an open public record."""
+    if community_id is None:
+        return ""
+    distinct = list(dict.fromkeys(t for t in terms if t))
+    scoped = [community_token(community_id), *(scoped_term(community_id, t) for t in distinct)]
+    if open_public:
+        scoped.extend(open_term(community_id, t) for t in distinct)
+    return " ".join(scoped)
+
+
+def analyse(title: str, text: str, community_id: int | None, *, open_public: bool = False) -> tuple[str, str]:
     """(terms, scoped_terms) for the index columns."""
     words = segment.words(normalize(f"{title} {text}" if title else text))
     terms = segment.index_terms(words)
-    scoped = ""
-    if community_id is not None:
-        distinct = dict.fromkeys(terms)
-        scoped = " ".join([community_token(community_id), *(scoped_term(community_id, t) for t in distinct)])
-    return " ".join(terms), scoped
+    return " ".join(terms), scoped_terms(terms, community_id, open_public=open_public)
 
 
 def _validate(doc: DocumentInput) -> None:
@@ -93,7 +109,7 @@ def _validate(doc: DocumentInput) -> None:
 
 
 def _row(doc: DocumentInput) -> SearchDocument:
-    terms, scoped = analyse(doc.title, doc.text, doc.community_id)
+    terms, scoped = analyse(doc.title, doc.text, doc.community_id, open_public=doc.is_public and doc.is_open)
     return SearchDocument(
         kind=doc.kind,
         object_id=doc.object_id,
@@ -103,6 +119,7 @@ def _row(doc: DocumentInput) -> SearchDocument:
         category=doc.category,
         status=doc.status,
         is_public=doc.is_public,
+        is_open=doc.is_open,
         source_created_at=doc.created_at,
         title=doc.title[:200],
         body=doc.text,
@@ -124,6 +141,7 @@ def index_document(
     category: str = "",
     status: str = "",
     is_public: bool = False,
+    is_open: bool = False,
 ) -> SearchDocument:
     """Create or replace the index row of one record. ``region`` is a places.Region (or None)."""
     ensure_dictionary()
@@ -139,6 +157,7 @@ def index_document(
         category=category or "",
         status=status or "",
         is_public=is_public,
+        is_open=is_open,
     )
     _validate(doc)
     row = _row(doc)
@@ -170,9 +189,21 @@ def index_documents(docs: Iterable[DocumentInput], *, batch_size: int = 2000) ->
     return written
 
 
-def set_document_status(*, kind: str, object_id: int, status: str) -> bool:
-    """Change the status filter of an indexed record; False when it is not indexed."""
-    return bool(SearchDocument.objects.filter(kind=kind, object_id=object_id).update(status=status))
+def set_document_status(*, kind: str, object_id: int, status: str, is_open: bool | None = None) -> bool:
+    """Change the status filter of an indexed record (and, given ``is_open``, whether it is open:
+    its open family of words is added or dropped); False when it is not indexed."""
+    if is_open is None:
+        return bool(SearchDocument.objects.filter(kind=kind, object_id=object_id).update(status=status))
+    with transaction.atomic():
+        row = SearchDocument.objects.select_for_update().filter(kind=kind, object_id=object_id).first()
+        if row is None:
+            return False
+        scoped = scoped_terms(row.terms.split(" "), row.community_id, open_public=row.is_public and is_open)
+        if scoped != row.scoped_terms:
+            fulltext.delete([(row.pk, row.terms, row.scoped_terms)])
+            fulltext.write([(row.pk, row.terms, scoped)])
+        SearchDocument.objects.filter(pk=row.pk).update(status=status, is_open=is_open, scoped_terms=scoped)
+    return True
 
 
 def remove_document(*, kind: str, object_id: int) -> bool:
@@ -198,7 +229,9 @@ def reindex_all(*, batch_size: int = 2000) -> int:
         with transaction.atomic():
             fulltext.delete([(r.pk, r.terms, r.scoped_terms) for r in rows])
             for row in rows:
-                row.terms, row.scoped_terms = analyse(row.title, row.body, row.community_id)
+                row.terms, row.scoped_terms = analyse(
+                    row.title, row.body, row.community_id, open_public=row.is_public and row.is_open
+                )
             SearchDocument.objects.bulk_update(rows, ["terms", "scoped_terms"])
             fulltext.write([(r.pk, r.terms, r.scoped_terms) for r in rows])
         done += len(rows)

@@ -74,6 +74,26 @@ def test_changed_data_is_rendered_again_never_stale(template: list[str], distric
     assert len(template) == 2
 
 
+def test_a_versioned_value_counts_by_its_version(template: list[str], district: Any) -> None:
+    # given a value rendered under a version
+    street = Region.objects.get(pk=district.street_a.pk)
+    other = Region.objects.get(pk=district.street_b.pk)
+
+    def render(regions: list[Region], version: str) -> str:
+        data = {"title": version, "regions": fragments.Versioned(regions, version)}
+        return fragments.render_fragment("x.html", data, request=_request())
+
+    first = render([street], "v1")
+    # when the same version comes again, and then a new one
+    again = render([street], "v1")
+    changed = render([other], "v2")
+    # then the value was rendered (not its wrapper) and only a new version renders anew
+    assert "<p>中街街道</p>" in first
+    assert again.replace(_token(again), "") == first.replace(_token(first), "")
+    assert "<p>高德街道</p>" in changed
+    assert template == ["v1", "v2"]
+
+
 def test_a_fragment_that_reads_the_database_is_not_kept(template: list[str], district: Any) -> None:
     for _ in range(2):
         lazy = list(
@@ -134,3 +154,48 @@ def _tokens(html: str) -> str:
 
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
     return re.sub(r'name="csrf-token" content="[^"]+"', "", html)
+
+
+def test_the_masked_token_is_djangos_format_with_a_new_mask_each_time():
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token
+
+    # given a request carrying a CSRF secret
+    request = RequestFactory().get("/")
+    secret = "a" * 16 + "Z9" * 8
+    request.META["CSRF_COOKIE"] = secret
+    # when
+    tokens = {fragments.masked_token(request) for _ in range(50)}
+    # then each unmasks to the secret, the masks differ, and the cookie's expiry is renewed
+    assert len(tokens) == 50
+    for token in tokens:
+        assert len(token) == 64
+        assert set(token) <= set(CSRF_ALLOWED_CHARS)
+        assert _unmask_cipher_token(token) == secret
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+
+
+def test_a_request_without_a_secret_gets_one_from_django():
+    from django.middleware.csrf import _unmask_cipher_token
+
+    request = RequestFactory().get("/")
+    token = fragments.masked_token(request)
+    assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
+    assert len(request.META["CSRF_COOKIE"]) == 32
+
+
+def test_a_form_rendered_as_a_fragment_posts_past_the_csrf_check():
+    import re
+
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(reverse("concerns:lookup")).content.decode()
+    client.get(reverse("concerns:submit"))
+    html = client.get(reverse("concerns:submit")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert token is not None, page[:200]
+    refused = client.post(reverse("concerns:submit"), {"text": ""})
+    accepted = client.post(reverse("concerns:submit"), {"text": "", "csrfmiddlewaretoken": token.group(1)})
+    assert refused.status_code == 403
+    assert accepted.status_code == 400  # past the check: the form's own errors

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from shangliang.actions.models import ActionItem, ActionStatus, CategoryPolicy
 from shangliang.concerns import selectors as concern_selectors
+from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import Concern, ConcernStatus
 from shangliang.concerns.tests.factories import ConcernFactory
 from shangliang.core.errors import ApplicationError, ConcurrentChange, PermissionDenied
@@ -21,7 +22,7 @@ from shangliang.places.tests.factories import OrganisationFactory
 from shangliang.screening import services
 from shangliang.screening.models import Decision, DecisionKind, DeclineReason
 from shangliang.screening.services import DecisionInput
-from shangliang.text.models import Category
+from shangliang.text.models import Category, SearchDocument
 from shangliang.topics.models import Topic, TopicConcern, TopicStatus
 from shangliang.topics.services import TopicDraft
 from shangliang.topics.tests.factories import TopicFactory, topic_with, waiting_concern
@@ -401,3 +402,25 @@ def test_bulk_merge_reports_each_refused_row(district, staff):
     result = services.bulk_merge(concern_ids=[second.pk, declined.pk], into_concern_id=first.pk, actor=staff)
     assert result.done == [second.pk]
     assert [pk for pk, _ in result.refused] == [declined.pk]
+
+
+def test_a_declined_concern_is_no_longer_offered_to_residents_as_the_same_problem(district, staff):
+    # given a public concern that residents are offered while it is open
+    text = "政法路5栋楼道里有人私拉电线给电动车充电，晚上很危险"
+    concern, _ = concern_services.concern_submit(
+        data=concern_services.ConcernInput(text=text, region_id=district.community_a.pk)
+    )
+    similar = "政法路5栋楼道有人私拉电线给电动车充电"
+    offered = concern_selectors.similar_public(similar, community_id=district.community_a.pk)
+    assert [s.pk for s in offered] == [concern.pk]
+    # when it is declined
+    reason = DeclineReason.objects.create(text="属于个人私事，不属于公共事务")
+    services.concern_decide(
+        concern_id=concern.pk,
+        decision=DecisionInput(kind=DecisionKind.DECLINE, decline_reason_id=reason.pk),
+        actor=staff,
+    )
+    # then its index entry is closed and it is offered no more
+    document = SearchDocument.objects.get(kind="concern", object_id=concern.pk)
+    assert (document.status, document.is_open) == (ConcernStatus.DECLINED, False)
+    assert concern_selectors.similar_public(similar, community_id=district.community_a.pk) == []

@@ -24,7 +24,7 @@ from shangliang.text.selectors.common import (
     document_rows,
     thresholds,
 )
-from shangliang.text.services import ensure_dictionary, scoped_term
+from shangliang.text.services import ensure_dictionary, open_term, scoped_term
 
 # Re-scored candidates; newest postings read per query word; how many of the rarest words select
 # candidates; a word in more than COMMON_SHARE of a community's documents does not select.
@@ -35,6 +35,11 @@ COMMON_SHARE = 0.2
 # Where counts are not cheap (PostgreSQL), the postings of this many of the generally rarest
 # words are read to count them.
 MAX_COUNTED_WORDS = 10
+# A lookup of open public records only (``open_only``) reads their own family of postings, where
+# every posting is a record it may show: fewer postings per word cover at least the same records
+# as the community's newest POSTINGS_PER_WORD did, and fewer candidates are read and scored.
+OPEN_POSTINGS_PER_WORD = 60
+OPEN_CANDIDATES = 10
 
 
 @dataclass(frozen=True)
@@ -119,9 +124,11 @@ def similar(
     user: Any = None,
     pair_model: pairs.PairModel | None = None,
     category_model: classifier.Model | None = None,
+    open_only: bool = False,
 ) -> list[SimilarHit]:
     """Earlier records that may be the same problem as ``text``, best first. ``pair_model`` and
-    ``category_model`` default to the active ones (the evaluation passes its own)."""
+    ``category_model`` default to the active ones (the evaluation passes its own). ``open_only``
+    (with a community) finds only public records that are still open, from their own postings."""
     text = text or ""
     if len(text) > MAX_SIMILAR_CHARS:
         raise ApplicationError(f"文本过长，请不超过{MAX_SIMILAR_CHARS}个字。", field="text")
@@ -165,19 +172,27 @@ def similar(
     conditions, params = document_conditions(
         user, DocumentFilters(kinds=tuple(kinds), category=category, since=since)
     )
+    # The words weigh by their counts in the whole community; an open-only lookup picks from the
+    # open family's postings of the same words.
+    opened = open_only and community_id is not None
+    picked = keys
+    if open_only and community_id is not None:
+        picked = {w: open_term(community_id, w) for w in selective}
+        conditions = [*conditions, "d.is_open = %s"]
+        params = [*params, True]
     rows = document_rows(
         fulltext.weighted_rows(
             [
-                (keys[w], _local_factor(df[w], total) * similarity.word_weight(w))
+                (picked[w], _local_factor(df[w], total) * similarity.word_weight(w))
                 for w in selective[:MAX_CANDIDATE_WORDS]
             ],
-            POSTINGS_PER_WORD,
-            SIMILAR_CANDIDATES,
+            OPEN_POSTINGS_PER_WORD if opened else POSTINGS_PER_WORD,
+            OPEN_CANDIDATES if opened else SIMILAR_CANDIDATES,
             LIST_FIELDS,
             conditions,
             params,
             scoped=community_id is not None,
-            known=fetched,
+            known=None if opened else fetched,
         )
     )
     if not rows:

@@ -1,4 +1,5 @@
 import datetime as dt
+import importlib
 
 import pytest
 
@@ -6,6 +7,9 @@ from shangliang.core.errors import ApplicationError
 from shangliang.text import selectors
 from shangliang.text.models import Category
 from shangliang.text.tests.factories import BASE_TIME, index
+
+# The module (the package exports its function under the same name).
+similar_module = importlib.import_module("shangliang.text.selectors.similar")
 
 FTS_TRAPS = [
     '"',
@@ -133,6 +137,23 @@ def test_similar_ranks_same_problem_first_with_reason(db, admin_user):
     assert hits[0].score > hits[1].score
     assert "电动车" in hits[0].shared_words
     assert hits[0].level in ("likely", "possible")
+
+
+def test_similar_open_only_finds_open_public_records_among_many_closed_ones(db, monkeypatch):
+    # given: an open public record older than many closed and unpublished ones of the same words
+    monkeypatch.setattr(similar_module, "POSTINGS_PER_WORD", 3)
+    monkeypatch.setattr(similar_module, "SIMILAR_CANDIDATES", 3)
+    opened = index("北湾新村7栋电动车充电私拉电线", community_id=5, object_id=1, is_public=True, is_open=True)
+    for n in range(2, 8):
+        index(
+            "北湾新村7栋电动车充电私拉电线", community_id=5, object_id=n, is_public=n % 2 == 0, is_open=False
+        )
+    # when
+    everything = selectors.similar(text="北湾新村七栋私拉电线给电动车充电", community_id=5)
+    open_only = selectors.similar(text="北湾新村七栋私拉电线给电动车充电", community_id=5, open_only=True)
+    # then: the newest postings of all records hold only closed ones; the open family finds it
+    assert opened.object_id not in [h.object_id for h in everything]
+    assert [h.object_id for h in open_only] == [opened.object_id]
 
 
 def test_similar_without_community_searches_everywhere(db):

@@ -137,3 +137,46 @@ def test_weighted_newest_counts_only_each_words_newest_postings(db):
     assert ranked == [newer[1].pk, newer[0].pk]
     assert limited == [newer[1].pk]
     assert fulltext.weighted_newest([], 10, 10) == []
+
+
+def test_an_open_public_record_has_its_open_family_of_words(db):
+    # given / when
+    opened = index("井盖缺失", community_id=27, is_public=True, is_open=True)
+    unpublished = index("井盖缺失", community_id=27, is_public=False, is_open=True)
+    closed = index("井盖缺失", community_id=27, is_public=True, is_open=False)
+    # then
+    assert "o27x井盖" in opened.scoped_terms.split(" ")
+    assert "o27x" not in unpublished.scoped_terms
+    assert "o27x" not in closed.scoped_terms
+    assert fulltext.postings("o27x井盖", 10, scoped=True) == [opened.pk]
+    assert sorted(fulltext.postings("c27x井盖", 10, scoped=True)) == [opened.pk, unpublished.pk, closed.pk]
+
+
+def test_a_status_change_adds_or_drops_the_open_family(db):
+    # given
+    doc = index("井盖缺失", community_id=27, is_public=True, is_open=True, status="submitted")
+    # when: closed
+    assert services.set_document_status(
+        kind="concern", object_id=doc.object_id, status="closed", is_open=False
+    )
+    # then
+    closed = SearchDocument.objects.get(pk=doc.pk)
+    assert (closed.status, closed.is_open) == ("closed", False)
+    assert fulltext.postings("o27x井盖", 10, scoped=True) == []
+    assert fulltext.postings("c27x井盖", 10, scoped=True) == [doc.pk]
+    # when: opened again
+    services.set_document_status(kind="concern", object_id=doc.object_id, status="accepted", is_open=True)
+    # then
+    assert fulltext.postings("o27x井盖", 10, scoped=True) == [doc.pk]
+    assert SearchDocument.objects.get(pk=doc.pk).scoped_terms == doc.scoped_terms
+    assert not services.set_document_status(kind="concern", object_id=999, status="closed", is_open=False)
+
+
+def test_re_indexing_everything_keeps_the_open_family(db):
+    # given
+    doc = index("井盖缺失", community_id=27, is_public=True, is_open=True)
+    # when
+    services.reindex_all()
+    # then
+    assert SearchDocument.objects.get(pk=doc.pk).scoped_terms == doc.scoped_terms
+    assert fulltext.postings("o27x井盖", 10, scoped=True) == [doc.pk]
