@@ -36,6 +36,8 @@ QUERIES = int(os.environ.get("BENCH_QUERIES", "400"))
 # threads in one process share its interpreter lock, and a request waits for the other's slices).
 # BENCH_THREADS > 1 measures gthread workers instead.
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
+# BENCH_ONLY=submit,track measures only the named measurements (and the bare view).
+ONLY = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
 # wrk connections: four per worker keep every worker busy and queue a little.
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", str(WORKERS * 4)))
 
@@ -156,7 +158,7 @@ def similar_samples(ctx: Context) -> list[tuple[str, int]]:
 def measure_inprocess(ctx: Context) -> None:
     from bench import registry
 
-    for name, measure in registry.IN_PROCESS.items():
+    for name, measure in selected(registry.IN_PROCESS).items():
         calls = measure.calls(ctx)
         # One pass over every call first, as a running server has seen its queries' shapes and
         # pages before (the first call of a shape compiles it, ADR 57); then each is timed.
@@ -251,9 +253,14 @@ def rss_mb(pids: list[int]) -> float:
     return round(worst, 1)
 
 
+def selected(measurements: dict[str, Any]) -> dict[str, Any]:
+    return {name: m for name, m in measurements.items() if not ONLY or name in ONLY}
+
+
 def measure_http(ctx: Context) -> None:
     from bench import registry
 
+    endpoints = selected(registry.ENDPOINTS)
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(
@@ -284,13 +291,13 @@ def measure_http(ctx: Context) -> None:
             except OSError:
                 time.sleep(0.1)
         # Warm every worker (jieba, the model) before timing.
-        for endpoint in registry.ENDPOINTS.values():
+        for endpoint in endpoints.values():
             warm = endpoint.bodies(ctx)[:50] if endpoint.bodies else None
             wrk(base, endpoint.paths(ctx)[:50], ctx.cookie, warm)
         bare_runs = [wrk(base, ["/bench/bare/"], ctx.cookie)]
-        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in registry.ENDPOINTS}
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in endpoints}
         for _ in range(RUNS):
-            for name, endpoint in registry.ENDPOINTS.items():
+            for name, endpoint in endpoints.items():
                 bodies = endpoint.bodies(ctx) if endpoint.bodies else None
                 paths = endpoint.paths(ctx)
                 runs[name].append(wrk(base, paths, ctx.cookie if endpoint.authenticated else "", bodies))

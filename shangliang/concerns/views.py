@@ -74,10 +74,12 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 # What the resident typed reaches the intake page's HTML only after the page is rendered: the
 # rendered page is kept (``core.fragments``) with these marks in its place, and each response puts
-# its own escaped values there, so a kept page never holds anyone's text or phone number.
+# its own escaped values there, so a kept page never holds anyone's text or phone number. The
+# similar problems found are a fragment of their own put in the same way: the rest of the page is
+# the same whichever were found.
 _TYPED_FIELDS = ("text", "place_description", "phone", "website", "client_token")
 _TYPED_MARK = "\ue001{}\ue001"
-_TYPED_RE = re.compile("\ue001(" + "|".join(_TYPED_FIELDS) + ")\ue001")
+_TYPED_RE = re.compile("\ue001(" + "|".join((*_TYPED_FIELDS, "similar")) + ")\ue001")
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +119,7 @@ def _submit_page(
     errors = {name: [str(e) for e in errs] for name, errs in form.errors.items() if name != NON_FIELD_ERRORS}
     data = {
         **_form_texts(),
-        "typed": {name: _TYPED_MARK.format(name) for name in _TYPED_FIELDS},
+        "typed": {name: _TYPED_MARK.format(name) for name in (*_TYPED_FIELDS, "similar")},
         "values": {
             "street": _value(form, "street"),
             "community": community,
@@ -134,8 +136,7 @@ def _submit_page(
         "communities": fragments.Versioned(place.communities, place.version),
         "grids": fragments.Versioned(place.grids(community), f"{place.version}:{community}"),
         "category_options": fragments.Versioned(place.categories, place.version),
-        "suggestions": tuple(suggestions),
-        "residents": sum(s.residents for s in suggestions),
+        "has_suggestions": bool(suggestions),
     }
     typed = {
         "text": escape(_value(form, "text")),
@@ -145,6 +146,15 @@ def _submit_page(
             if name != "text"
         },
     }
+    typed["similar"] = (
+        fragments.render_fragment(
+            "concerns/_similar.html",
+            {"suggestions": tuple(suggestions), "residents": sum(s.residents for s in suggestions)},
+            request=request,
+        )
+        if suggestions
+        else ""
+    )
     kept = fragments.render_fragment("concerns/_submit_body.html", data, request=request)
     body = mark_safe(_TYPED_RE.sub(lambda m: typed[m.group(1)], kept))  # values escaped above
     return fragments.render_page(request, "concerns/submit.html", body, status=status)
