@@ -47,6 +47,11 @@ class Model:
         """Every feature some category has seen (the others cannot tell categories apart)."""
         return frozenset(f for table in self.log_likelihood.values() for f in table)
 
+    @cached_property
+    def kept_rankings(self) -> dict[tuple[str, tuple[str, ...]], list[tuple[str, float]]]:
+        """``rank_normalized``'s recent results, per model (a new model starts empty)."""
+        return {}
+
     def to_payload(self) -> dict[str, object]:
         return {
             "categories": list(self.categories),
@@ -143,6 +148,31 @@ def train(samples: Iterable[tuple[str, str]], keywords: Mapping[str, str]) -> Mo
 def predict(model: Model, text: str, k: int = 3) -> list[tuple[str, float]]:
     """Top ``k`` (category, confidence) for a raw text; [] when the text has nothing to go on."""
     return predict_features(model, features(text, model.keywords), k)
+
+
+# A resident's text is ranked at each pause in typing twice (the suggested category and the
+# similar problems' category agreement) and again when the form is posted: recent rankings are
+# kept per model, keyed by the normalised text and its words (so a changed dictionary, which
+# segments it otherwise, ranks it anew). Only texts of a concern's usual length; dropped when full.
+KEPT_RANKINGS = 2048
+KEPT_RANKING_MAX_CHARS = 500
+
+
+def rank_normalized(model: Model, norm: str, word_list: list[str]) -> list[tuple[str, float]]:
+    """Every category of ``model`` with its confidence for a normalised text and its words, best
+    first (``predict`` of the text with ``k`` all categories)."""
+    key = (norm, tuple(word_list))
+    kept = model.kept_rankings
+    found = kept.get(key)
+    if found is None:
+        found = predict_features(
+            model, features_normalized(norm, word_list, model.keywords), len(model.categories)
+        )
+        if len(norm) <= KEPT_RANKING_MAX_CHARS:
+            if len(kept) >= KEPT_RANKINGS:
+                kept.clear()
+            kept[key] = found
+    return list(found)
 
 
 def predict_features(model: Model, feats: Mapping[str, float], k: int = 3) -> list[tuple[str, float]]:

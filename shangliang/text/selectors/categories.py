@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from shangliang.core.errors import ApplicationError
-from shangliang.text import classifier, pairs
+from shangliang.text import classifier, pairs, segment
 from shangliang.text.models import Category, ClassifierModel
+from shangliang.text.normalize import normalize
 from shangliang.text.selectors.common import MAX_SIMILAR_CHARS
 from shangliang.text.services import ensure_dictionary
 
@@ -75,6 +76,6 @@ def suggest_category(text: str, k: int = 3) -> list[CategorySuggestion]:
     if len(text or "") > MAX_SIMILAR_CHARS:
         raise ApplicationError(f"文本过长，请不超过{MAX_SIMILAR_CHARS}个字。", field="text")
     ensure_dictionary()
-    return [
-        CategorySuggestion(name, conf) for name, conf in classifier.predict(active_model(), text or "", k)
-    ]
+    norm = normalize(text or "")
+    ranked = classifier.rank_normalized(active_model(), norm, segment.words(norm))
+    return [CategorySuggestion(name, conf) for name, conf in ranked[:k]]

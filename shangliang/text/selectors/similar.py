@@ -210,13 +210,7 @@ def similar(
     category_model = category_model or active_model()
     pair_model = pair_model or active_pair_model()
     limits = thresholds(similarity.SimilarityThresholds(pair_model.likely, pair_model.possible))
-    query_categories = dict(
-        classifier.predict_features(
-            category_model,
-            classifier.features_normalized(norm, all_words, category_model.keywords),
-            len(category_model.categories),
-        )
-    )
+    query_categories = dict(classifier.rank_normalized(category_model, norm, all_words))
     query_marks = pairs.place_marks(norm)
     query_concepts = query_profile.concepts()
     scored = []

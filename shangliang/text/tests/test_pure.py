@@ -103,6 +103,23 @@ def test_trained_model_learns_from_history_and_round_trips():
     assert top[0][0] == "其他"
 
 
+def test_a_ranking_is_what_predict_gives_and_is_kept_per_model(monkeypatch):
+    # given
+    from shangliang.text import segment
+
+    model = classifier.train([], KEYWORDS)
+    norm = normalize("楼下广场舞太吵了，晚上睡不着")
+    words = segment.words(norm)
+    # when
+    ranked = classifier.rank_normalized(model, norm, words)
+    # then: the whole ranking of predict, kept for the same text and words of the same model
+    assert ranked == classifier.predict(model, "楼下广场舞太吵了，晚上睡不着", k=len(model.categories))
+    monkeypatch.setattr(classifier, "predict_features", lambda *a, **k: [("不应重新计算", 1.0)])
+    assert classifier.rank_normalized(model, norm, words) == ranked
+    assert classifier.rank_normalized(model, norm, [*words, "另"]) == [("不应重新计算", 1.0)]
+    assert classifier.rank_normalized(classifier.train([], KEYWORDS), norm, words) == [("不应重新计算", 1.0)]
+
+
 def test_predict_on_text_without_features_is_empty():
     # given
     model = classifier.train([], KEYWORDS)
