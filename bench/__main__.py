@@ -101,6 +101,7 @@ def load(ctx: Context) -> None:
     while produced < ctx.n:
         batch = []
         for concern in source:
+            status = statuses[produced % len(statuses)]
             batch.append(
                 services.DocumentInput(
                     kind=DocumentKind.CONCERN,
@@ -110,9 +111,9 @@ def load(ctx: Context) -> None:
                     region_path=concern.community.path,
                     community_id=concern.community.id,
                     category=concern.category,
-                    status=statuses[produced % len(statuses)],
+                    status=status,
                     is_public=produced % 3 == 0,
-                    is_open=statuses[produced % len(statuses)] in OPEN_STATUSES,
+                    is_open=status in OPEN_STATUSES,
                 )
             )
             produced += 1

@@ -29,14 +29,12 @@ from shangliang.actions.models import (
 )
 from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import CONCERN_TRANSITIONS, Concern, ConcernStatus
-from shangliang.concerns.models import OPEN_STATUSES as CONCERN_OPEN_STATUSES
 from shangliang.core import audit, images
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.transitions import apply_transition, check_version
 from shangliang.core.workdays import add_working_days_db
 from shangliang.places.models import Organisation, OrganisationKind, Region
 from shangliang.places.permissions import is_admin
-from shangliang.text import services as text_services
 from shangliang.topics.models import Topic
 from shangliang.topics.services import active_concerns
 
@@ -233,9 +231,7 @@ def _concern_follows(item: ActionItem, new: str, actor: Any) -> None:
         event_type=f"concern.{new}",
         reason=f"交办单“{item.title}”",
     ):
-        text_services.set_document_status(
-            kind="concern", object_id=concern.pk, status=new, is_open=new in CONCERN_OPEN_STATUSES
-        )
+        concern_services.index_concern_status(concern.pk, new)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from django.utils import timezone
 from shangliang.concerns import permissions, rules, selectors
 from shangliang.concerns.models import (
     ASSISTED_CHANNELS,
+    OPEN_STATUSES,
     Concern,
     ConcernFollowUp,
     ConcernPhoto,
@@ -173,6 +174,13 @@ def index_concern(concern: Concern) -> None:
         status=concern.status,
         is_public=concern.is_public and not concern.needs_review,
         is_open=concern.is_open,
+    )
+
+
+def index_concern_status(concern_id: int, status: str) -> None:
+    """A concern's index entry after a transition: its status, and whether it is still open."""
+    text_services.set_document_status(
+        kind="concern", object_id=concern_id, status=status, is_open=status in OPEN_STATUSES
     )
 
 

@@ -79,7 +79,8 @@ def submit(request: HttpRequest) -> HttpResponse:
 # the same whichever were found.
 _TYPED_FIELDS = ("text", "place_description", "phone", "website", "client_token")
 _TYPED_MARK = "\ue001{}\ue001"
-_TYPED_RE = re.compile("\ue001(" + "|".join((*_TYPED_FIELDS, "similar")) + ")\ue001")
+_MARKED = (*_TYPED_FIELDS, "similar")
+_TYPED_RE = re.compile("\ue001(" + "|".join(_MARKED) + ")\ue001")
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +120,7 @@ def _submit_page(
     errors = {name: [str(e) for e in errs] for name, errs in form.errors.items() if name != NON_FIELD_ERRORS}
     data = {
         **_form_texts(),
-        "typed": {name: _TYPED_MARK.format(name) for name in (*_TYPED_FIELDS, "similar")},
+        "typed": {name: _TYPED_MARK.format(name) for name in _MARKED},
         "values": {
             "street": _value(form, "street"),
             "community": community,

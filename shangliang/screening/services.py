@@ -20,7 +20,6 @@ from django.utils import timezone
 from shangliang.actions import services as action_services
 from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import AWAITING_DECISION, CONCERN_TRANSITIONS, Concern, ConcernStatus
-from shangliang.concerns.models import OPEN_STATUSES as CONCERN_OPEN_STATUSES
 from shangliang.concerns.permissions import can_act_in_region
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
@@ -31,7 +30,6 @@ from shangliang.places.models import Organisation, OrganisationKind
 from shangliang.places.permissions import is_admin
 from shangliang.screening import permissions
 from shangliang.screening.models import Decision, DecisionKind, DecisionLevel, DeclineReason
-from shangliang.text import services as text_services
 from shangliang.topics import services as topic_services
 from shangliang.topics.models import JoinedVia, Topic, TopicConcern, TopicSource, TopicStatus
 
@@ -97,9 +95,7 @@ def _move(
         reason=reason,
         extra_fields=extra,
     )
-    text_services.set_document_status(
-        kind="concern", object_id=concern.pk, status=new, is_open=new in CONCERN_OPEN_STATUSES
-    )
+    concern_services.index_concern_status(concern.pk, new)
 
 
 def _root(concern: Concern) -> Concern:

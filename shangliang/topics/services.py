@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import CONCERN_TRANSITIONS, Concern, ConcernSource, ConcernStatus
-from shangliang.concerns.models import OPEN_STATUSES as CONCERN_OPEN_STATUSES
 from shangliang.core import audit, uploads
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.transitions import apply_transition, check_version
@@ -300,9 +299,7 @@ def _follow_up_concerns(topic: Topic, new: str, reason: str, actor: Any) -> None
             event_type=f"concern.{target}",
             reason=f"议题“{topic.title}”{TopicStatus(new).label}",
         ):
-            text_services.set_document_status(
-                kind="concern", object_id=locked.pk, status=target, is_open=target in CONCERN_OPEN_STATUSES
-            )
+            concern_services.index_concern_status(locked.pk, target)
 
 
 def topic_update(
@@ -461,6 +458,4 @@ def _accept(concern: Concern, actor: Any, reason: str) -> None:
         reason=reason,
         extra_fields={"decided_at": timezone.now()},
     )
-    text_services.set_document_status(
-        kind="concern", object_id=concern.pk, status=ConcernStatus.ACCEPTED, is_open=True
-    )
+    concern_services.index_concern_status(concern.pk, ConcernStatus.ACCEPTED)

@@ -174,10 +174,10 @@ def similar(
     )
     # The words weigh by their counts in the whole community; an open-only lookup picks from the
     # open family's postings of the same words.
-    opened = open_only and community_id is not None
-    picked = keys
+    picked, per_word, candidates, read = keys, POSTINGS_PER_WORD, SIMILAR_CANDIDATES, fetched
     if open_only and community_id is not None:
         picked = {w: open_term(community_id, w) for w in selective}
+        per_word, candidates, read = OPEN_POSTINGS_PER_WORD, OPEN_CANDIDATES, {}
         conditions = [*conditions, "d.is_open = %s"]
         params = [*params, True]
     rows = document_rows(
@@ -186,13 +186,13 @@ def similar(
                 (picked[w], _local_factor(df[w], total) * similarity.word_weight(w))
                 for w in selective[:MAX_CANDIDATE_WORDS]
             ],
-            OPEN_POSTINGS_PER_WORD if opened else POSTINGS_PER_WORD,
-            OPEN_CANDIDATES if opened else SIMILAR_CANDIDATES,
+            per_word,
+            candidates,
             LIST_FIELDS,
             conditions,
             params,
             scoped=community_id is not None,
-            known=None if opened else fetched,
+            known=read,
         )
     )
     if not rows:
