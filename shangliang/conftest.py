@@ -25,12 +25,17 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    """Rate-limit counters and one-time codes live in the cache; no test sees another's."""
+    """Rate-limit counters and one-time codes live in the cache; no test sees another's (nor the
+    page fragments a process keeps in front of it)."""
     from django.core.cache import cache
 
+    from shangliang.core import fragments
+
     cache.clear()
+    fragments.forget_kept()
     yield
     cache.clear()
+    fragments.forget_kept()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -144,11 +144,13 @@ class Suggestion:
 
 
 SIMILAR_HITS = 10
-# What a suggestion shows: its text (masked when shown), place, date, status and supporters.
+# Which of the likely concerns may be suggested (public, reviewed, still open: the index says so
+# too, this read is the record's own word) and their supporters. The text, date and place come
+# with the index row the lookup already read.
 _SUGGESTED = prepared.PreparedRead(
     lambda ids: Concern.objects.filter(
         pk__in=ids, is_public=True, needs_review=False, status__in=list(OPEN_STATUSES)
-    ).values_list("id", "text", "status", "created_at", "supporters_count", "community__name"),
+    ).values_list("id", "status", "supporters_count"),
     ids=(int, SIMILAR_HITS),
 )
 _STATUS_LABELS = {value: str(label) for value, label in ConcernStatus.choices}
@@ -167,20 +169,24 @@ def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> li
     likely = [h for h in hits if h.level == "likely"]
     if not likely:
         return []
-    rows = {row[0]: row for row in _SUGGESTED.rows(ids=[h.object_id for h in likely])}
+    rows = {
+        pk: (status, supporters)
+        for pk, status, supporters in _SUGGESTED.rows(ids=[h.object_id for h in likely])
+    }
     shown = [(h, rows[h.object_id]) for h in likely if h.object_id in rows][:limit]
+    names = place_choices().community_names
     return [
         Suggestion(
-            pk=pk,
-            public_text=mask_personal_text(text),
-            community=community,
-            created_at=created_at,
+            pk=hit.object_id,
+            public_text=mask_personal_text(hit.text),
+            community=names.get(hit.community_id or 0, ""),
+            created_at=hit.created_at,
             status=_STATUS_LABELS.get(status, status),
             supporters=supporters,
             score=hit.score,
             shared_words=tuple(hit.shared_words),
         )
-        for hit, (pk, text, status, created_at, supporters, community) in shown
+        for hit, (status, supporters) in shown
     ]
 
 
@@ -201,6 +207,8 @@ class PlaceChoices:
     communities: RenderedOptions
     grids_of: dict[int, RenderedOptions]
     categories: RenderedOptions
+    # Every village/community by id: its name (what a suggestion shows of its place).
+    community_names: dict[int, str] = field(default_factory=dict)
     version: str = ""
 
     def grids(self, community: object) -> RenderedOptions:
@@ -225,6 +233,7 @@ def _load_place_choices() -> PlaceChoices:
         ),
         {community: render_options(pairs) for community, pairs in grids.items()},
         render_options(Category.objects.filter(active=True).values_list("pk", "name")),
+        {c.pk: c.name for _, communities in streets for c in communities},
     )
     version = hashlib.blake2b(
         pickle.dumps(lists, protocol=pickle.HIGHEST_PROTOCOL), digest_size=12

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -97,6 +98,30 @@ def _rendered(value: Any) -> Any:
     return value.value if isinstance(value, Versioned) else value
 
 
+# Each process also keeps the fragments it used last in its own memory, in front of the shared
+# cache (a round trip to Redis in production, a copy out of the local cache in development): the
+# HTML under a digest never changes, so nothing kept here is ever stale. Bounded by characters.
+KEPT_CHARACTERS = 8_000_000
+_kept: OrderedDict[str, str] = OrderedDict()
+_kept_size = [0]
+
+
+def _keep(key: str, html: str) -> None:
+    if len(html) > KEPT_CHARACTERS // 8:
+        return
+    _kept[key] = html
+    _kept_size[0] += len(html)
+    while _kept_size[0] > KEPT_CHARACTERS:
+        _, dropped = _kept.popitem(last=False)
+        _kept_size[0] -= len(dropped)
+
+
+def forget_kept() -> None:
+    """Empty this process's fragments (tests that change templates or their settings)."""
+    _kept.clear()
+    _kept_size[0] = 0
+
+
 @contextmanager
 def _counting_reads() -> Iterator[list[int]]:
     count = [0]
@@ -126,15 +151,24 @@ def render_fragment(
         pickle.dumps((setting, digested), protocol=pickle.HIGHEST_PROTOCOL), digest_size=20
     ).hexdigest()
     key = f"fragment:{template_name}:{digest}"
+    html = _kept.get(key) or _shared(key, template_name, context)
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, _token(request))
+    return mark_safe(html)  # rendered by the template engine, which escaped every value
+
+
+def _shared(key: str, template_name: str, context: dict[str, Any]) -> str:
+    """The fragment under ``key`` from the shared cache, or rendered (and kept there unless the
+    rendering read the database); kept in this process's memory either way it was kept."""
     html = cache.get(key)
     if html is None:
         with _counting_reads() as reads:
             html = get_template(template_name).render({**context, "csrf_token": CSRF_MARK})
-        if reads[0] == 0:
-            cache.set(key, html, TTL_SECONDS)
-    if CSRF_MARK in html:
-        html = html.replace(CSRF_MARK, _token(request))
-    return mark_safe(html)  # rendered by the template engine, which escaped every value
+        if reads[0]:
+            return str(html)
+        cache.set(key, html, TTL_SECONDS)
+    _keep(key, html)
+    return str(html)
 
 
 @dataclass(frozen=True)

@@ -355,12 +355,22 @@ def merged(
 
 def load(concepts: Mapping[str, Iterable[str]]) -> bool:
     """Use ``concepts`` (name → words) as the table; returns True when it changed."""
-    global _table
+    global _table, _generation
     table = _build(concepts)
     if table == _table:
         return False
     _table = table
+    _generation += 1
     return True
+
+
+# How many times the table has changed in this process: what was derived from it is stale when
+# this differs from the generation it was derived under.
+_generation = 0
+
+
+def generation() -> int:
+    return _generation
 
 
 def words() -> tuple[str, ...]:

@@ -306,7 +306,7 @@ def load_terms(terms: Iterable[str]) -> bool:
 
     Words are added to and removed from the live tokenizer (no rebuild); a removed word that
     jieba's own dictionary knows gets its original frequency back."""
-    global _extra_terms
+    global _extra_terms, _generation
     wanted = tuple(sorted({t.strip() for t in terms if t and t.strip()}))
     if wanted == _extra_terms:
         tokenizer()
@@ -325,7 +325,17 @@ def load_terms(terms: Iterable[str]) -> bool:
         _extra_terms = wanted
         _words_cache.clear()
     _idf_cache.clear()
+    _generation += 1
     return True
+
+
+# How many times the district dictionary has changed in this process (word weights derived under
+# an older generation are stale).
+_generation = 0
+
+
+def generation() -> int:
+    return _generation
 
 
 # Frequencies the general dictionary had for district terms, restored when a term is removed.

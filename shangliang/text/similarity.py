@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from shangliang.text import concepts, segment
@@ -110,6 +110,107 @@ def bigrams(text: str) -> set[str]:
             grams.add(prev + ch)
         prev = ch
     return grams
+
+
+@dataclass(frozen=True, slots=True)
+class KeptWords:
+    """A candidate's words as a lookup weighs them, kept between lookups: grouped by key (the
+    concept key of a concept's words, else the word itself), each with its general weight
+    (``word_weight``). A lookup multiplies the weight of each word by a factor from the word's
+    count in the community, known for the query's words and one default factor for every other
+    word; so only the keys holding a query word need weighing anew (``kept_score_parts``), and
+    the rest of the norm is ``base`` times the default factor squared."""
+
+    key_of: dict[str, str]
+    words_of: dict[str, tuple[tuple[str, float], ...]]
+    best: dict[str, float]
+    concepts: frozenset[str]
+    base: float
+
+
+def kept_words(word_list: Iterable[str]) -> KeptWords:
+    """``KeptWords`` of a candidate's distinct non-stop words, with the live concept table."""
+    concept = concepts.lookup()
+    key_of: dict[str, str] = {}
+    grouped: dict[str, list[tuple[str, float]]] = {}
+    found: set[str] = set()
+    for word in word_list:
+        key = concept(word)
+        if key is not None:
+            found.add(key)
+        else:
+            key = word
+        key_of[word] = key
+        grouped.setdefault(key, []).append((word, word_weight(word)))
+    best = {key: max(weight for _, weight in words) for key, words in grouped.items()}
+    # As in ``profile_weighted``, a key weighs only when one of its words weighs something.
+    best = {key: value for key, value in best.items() if value > 0.0}
+    return KeptWords(
+        key_of=key_of,
+        words_of={key: tuple(words) for key, words in grouped.items()},
+        best=best,
+        concepts=frozenset(found),
+        base=sum(value * value for value in best.values()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Weighing:
+    """A lookup's query as ``kept_score_parts`` compares candidates with it: its profile, the
+    factors of its words and the default factor of every other word, and its keys heaviest first
+    with the word each is shown as."""
+
+    query: Profile
+    factors: Mapping[str, float]
+    default: float
+    ranked: tuple[tuple[str, float, str], ...]
+
+    @classmethod
+    def of(cls, query: Profile, factors: Mapping[str, float], default: float) -> Weighing:
+        weights, labels = query.weights, query.labels
+        # A stable sort of the profile's keys: ties keep the text's order, as in ``score_parts``.
+        ordered = sorted(weights, key=lambda key: -weights[key])
+        return cls(query, factors, default, tuple((k, weights[k], labels.get(k, k)) for k in ordered))
+
+
+def kept_score_parts(
+    weighing: Weighing, kept: KeptWords, grams: frozenset[str]
+) -> tuple[float, float, list[str]]:
+    """``score_parts(query, profile_weighted(candidate, weigh))`` where ``weigh(word)`` is
+    ``word_weight(word) * factors.get(word, default)``, from the candidate's ``KeptWords`` and
+    bigrams: the keys that hold a word of ``factors`` are weighed, the others scale by ``default``."""
+    factors, default = weighing.factors, weighing.default
+    key_of, best = kept.key_of, kept.best
+    exact: dict[str, float] = {}
+    untouched = kept.base
+    for word in factors.keys() & key_of.keys():
+        key = key_of[word]
+        if key in exact or key not in best:
+            continue
+        heaviest = 0.0
+        for other, weight in kept.words_of[key]:
+            value = weight * factors.get(other, default)
+            if value > heaviest:
+                heaviest = value
+        exact[key] = heaviest
+        untouched -= best[key] * best[key]
+    squares = max(untouched, 0.0) * default * default
+    for value in exact.values():
+        squares += value * value
+    candidate_norm = math.sqrt(squares)
+    query = weighing.query
+    dot = 0.0
+    shared: list[str] = []
+    for key, weight, label in weighing.ranked:
+        if key in best:
+            weighed = exact.get(key)
+            dot += weight * (best[key] * default if weighed is None else weighed)
+            shared.append(label)
+    word_part = dot / (query.norm * candidate_norm) if shared and query.norm and candidate_norm else 0.0
+    gram_part = 0.0
+    if query.bigrams and grams:
+        gram_part = 2 * len(query.bigrams & grams) / (len(query.bigrams) + len(grams))
+    return word_part, gram_part, shared
 
 
 def score(query: Profile, candidate: Profile) -> tuple[float, list[str]]:

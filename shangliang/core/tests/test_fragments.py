@@ -132,6 +132,7 @@ def test_a_page_layout_rendered_as_a_fragment_is_the_layout_render_gives(staff: 
 
     body = fragments.mark_safe("<h1>正文</h1>")
     cache.clear()
+    fragments.forget_kept()
 
     # when: the page is rendered through the layout fragment (twice: rendered, then kept) and by render
     first = fragments.render_page(request(), "screening/inbox.html", body).content.decode()
@@ -199,3 +200,31 @@ def test_a_form_rendered_as_a_fragment_posts_past_the_csrf_check():
     accepted = client.post(reverse("concerns:submit"), {"text": "", "csrfmiddlewaretoken": token.group(1)})
     assert refused.status_code == 403
     assert accepted.status_code == 400  # past the check: the form's own errors
+
+
+def test_a_process_keeps_what_it_rendered_in_front_of_the_shared_cache(
+    template: list[str], district: Any, monkeypatch: Any
+) -> None:
+    # given: a fragment rendered once, its shared cache entry then read nowhere
+    regions = [Region.objects.get(pk=district.street_a.pk)]
+    first = fragments.render_fragment("x.html", {"title": "t", "regions": regions}, request=_request())
+    monkeypatch.setattr(fragments.cache, "get", lambda *a, **kw: pytest.fail("read the shared cache"))
+
+    # when: the same data is rendered again in this process
+    again = fragments.render_fragment("x.html", {"title": "t", "regions": regions}, request=_request())
+
+    # then: it comes from the process's own memory, with its own token
+    assert template == ["t"]
+    assert again.replace(_token(again), "") == first.replace(_token(first), "")
+
+
+def test_what_a_process_keeps_is_bounded_oldest_out_first(monkeypatch: Any) -> None:
+    monkeypatch.setattr(fragments, "KEPT_CHARACTERS", 100)
+    fragments.forget_kept()
+    for n in range(12):
+        fragments._keep(f"k{n}", "x" * 10)
+    fragments._keep("huge", "y" * 50)  # larger than an eighth of the room: never kept
+
+    assert list(fragments._kept) == [f"k{n}" for n in range(2, 12)]
+    assert fragments._kept_size[0] == 100
+    fragments.forget_kept()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shangliang.core.errors import ApplicationError
-from shangliang.text import classifier, fulltext, pairs, segment, similarity
+from shangliang.text import classifier, concepts, fulltext, pairs, segment, similarity
 from shangliang.text.models import DocumentKind
 from shangliang.text.normalize import has_content, normalize
 from shangliang.text.selectors.categories import active_model, active_pair_model
@@ -205,21 +205,20 @@ def similar(
     def weigh(word: str) -> float:
         return similarity.word_weight(word) * factors.get(word, default_factor)
 
-    memo: dict[str, float] = {}
-    query_profile = similarity.profile_weighted(norm, words, weigh, memo)
+    query_profile = similarity.profile_weighted(norm, words, weigh)
     category_model = category_model or active_model()
     pair_model = pair_model or active_pair_model()
     limits = thresholds(similarity.SimilarityThresholds(pair_model.likely, pair_model.possible))
     query_categories = dict(classifier.rank_normalized(category_model, norm, all_words))
     query_marks = pairs.place_marks(norm)
     query_concepts = query_profile.concepts()
+    weighing = similarity.Weighing.of(query_profile, factors, default_factor)
     scored = []
     for row in rows:
         known = _candidate(row)
-        candidate = similarity.profile_weighted(known.norm, known.words, weigh, memo, known.bigrams)
-        word_part, gram_part, shared = similarity.score_parts(query_profile, candidate)
+        word_part, gram_part, shared = similarity.kept_score_parts(weighing, known.kept, known.bigrams)
         value = similarity.WORD_WEIGHT * word_part + (1 - similarity.WORD_WEIGHT) * gram_part
-        scored.append((round(value, 4), row, word_part, gram_part, shared, known, candidate.concepts()))
+        scored.append((round(value, 4), row, word_part, gram_part, shared, known, known.kept.concepts))
     scored.sort(key=lambda item: (-item[0], -item[1].id))
     scored = scored[:limit]
     top_score = scored[0][0] if scored else 0.0
@@ -276,33 +275,41 @@ class _Candidate:
     """What scoring a candidate derives from its own text alone."""
 
     norm: str
-    words: tuple[str, ...]
+    kept: similarity.KeptWords
     bigrams: frozenset[str]
     marks: frozenset[str]
 
 
 # Candidates as last derived, per process: a community's newest records are candidates for most
 # lookups in it (and a resident's text is looked up again at each pause in typing and at submit).
-# Keyed by the row's text itself, so an edited record is derived again; cleared when full. The
-# bigrams are interned, so entries share the strings (a few kilobytes each).
+# Keyed by the row's text itself, so an edited record is derived again; cleared when full, and
+# when the concept table or the district dictionary (which the word weights come from) changes.
+# The bigrams are interned, so entries share the strings (a few kilobytes each).
 CANDIDATE_CACHE_SIZE = 10_000
 _candidates: dict[tuple[int, str, str, str], _Candidate] = {}
+_derived_under: list[tuple[int, int]] = [(-1, -1)]
 
 
 def _candidate(row: DocumentRow) -> _Candidate:
+    basis = (concepts.generation(), segment.generation())
+    if basis != _derived_under[0]:
+        _candidates.clear()
+        _derived_under[0] = basis
     key = (row.id, row.title, row.body, row.terms)
     found = _candidates.get(key)
     if found is None:
+        if len(_candidates) >= CANDIDATE_CACHE_SIZE:
+            _candidates.clear()
         norm = normalize(f"{row.title} {row.body}" if row.title else row.body)
         stopwords = segment.STOPWORDS
         found = _Candidate(
             norm=norm,
-            words=tuple(w for w in dict.fromkeys(row.terms.split(" ")) if w and w not in stopwords),
+            kept=similarity.kept_words(
+                w for w in dict.fromkeys(row.terms.split(" ")) if w and w not in stopwords
+            ),
             bigrams=frozenset(map(sys.intern, similarity.bigrams(norm))),
             marks=pairs.place_marks(norm),
         )
-        if len(_candidates) >= CANDIDATE_CACHE_SIZE:
-            _candidates.clear()
         _candidates[key] = found
     return found
 

@@ -1,5 +1,7 @@
 """Similarity, highlighting, clustering and the category model on fixed samples."""
 
+import pytest
+
 from shangliang.text import classifier, clusters, similarity
 from shangliang.text.highlight import highlight, match_spans
 from shangliang.text.normalize import normalize
@@ -125,3 +127,44 @@ def test_predict_on_text_without_features_is_empty():
     model = classifier.train([], KEYWORDS)
     # when / then
     assert classifier.predict(model, "😀😀！！", k=3) == []
+
+
+KEPT_SAMPLES = [
+    "海景花园5栋电梯又坏了，老人下不了楼",
+    "海景花园五栋电梯天天坏，物业修了又坏",
+    "北湾新村又停电了，冰箱里的东西都坏了",
+    "北湾新村断电一整天，没人来修",
+    "椰林路路灯不亮，晚上走路看不见",
+    "南港市场后巷垃圾堆成小山，老鼠很多",
+    "电",
+    "",
+]
+
+
+def test_kept_words_score_as_the_whole_profile_does():
+    # given: texts with concept words (停电/断电), single characters and none, and factors for
+    # some of the query's words, one default for the rest
+    from shangliang.text import segment
+
+    for query_text in KEPT_SAMPLES:
+        query_norm = normalize(query_text)
+        query_words = [w for w in dict.fromkeys(segment.words(query_norm)) if w not in segment.STOPWORDS]
+        factors = {w: 1.0 + (i % 3) * 0.7 for i, w in enumerate(query_words)}
+        default = 1.3
+
+        def weigh(word: str, factors: dict[str, float] = factors) -> float:
+            return similarity.word_weight(word) * factors.get(word, default)
+
+        query = similarity.profile_weighted(query_norm, query_words, weigh)
+        weighing = similarity.Weighing.of(query, factors, default)
+        for candidate_text in KEPT_SAMPLES:
+            norm = normalize(candidate_text)
+            words = [w for w in dict.fromkeys(segment.words(norm)) if w not in segment.STOPWORDS]
+            grams = frozenset(similarity.bigrams(norm))
+            # when
+            whole = similarity.score_parts(query, similarity.profile_weighted(norm, words, weigh))
+            kept = similarity.kept_score_parts(weighing, similarity.kept_words(words), grams)
+            # then
+            assert kept[0] == pytest.approx(whole[0], abs=1e-12)
+            assert kept[1] == whole[1]
+            assert kept[2] == whole[2]

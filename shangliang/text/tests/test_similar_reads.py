@@ -38,3 +38,22 @@ def test_an_edited_record_is_scored_on_its_new_text(db):
     assert [h.text for h in before] == ["椰林路路灯不亮"]
     assert [h.text for h in after] == ["椰林路井盖丢失"]
     assert "井盖" in after[0].shared_words
+
+
+def test_a_new_concept_table_weighs_kept_candidates_anew(db):
+    # given: a candidate scored (and kept) while 鸡蛋 and 鸭蛋 are two unrelated words
+    from shangliang.text import concepts
+
+    index("锦绣小区鸡蛋摊占道", community_id=5, object_id=9, is_public=True)
+    before = selectors.similar(text="锦绣小区鸭蛋摊占道", community_id=5)
+    table = dict(concepts.BUILTIN_CONCEPTS)
+    try:
+        # when: the district's concepts make them one thing
+        concepts.load({**table, "蛋": ("鸡蛋", "鸭蛋")})
+        after = selectors.similar(text="锦绣小区鸭蛋摊占道", community_id=5)
+    finally:
+        concepts.load(table)
+    # then: the kept candidate is weighed with the new table
+    assert "鸭蛋" not in before[0].shared_words
+    assert "鸭蛋" in after[0].shared_words
+    assert after[0].score > before[0].score
