@@ -6,9 +6,11 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from shangliang.concerns import rules
 from shangliang.concerns.models import ASSISTED_CHANNELS, ConcernSource, EntryChannel
+from shangliang.concerns.selectors import place_choices
 from shangliang.concerns.services import ConcernInput
 from shangliang.core.forms import Form, PreparedModelChoiceField
 from shangliang.places.models import Region, RegionLevel
@@ -29,6 +31,25 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(f, initial) for f in files if f]
 
 
+class OfferedCommunityField(PreparedModelChoiceField):
+    """The village/community field: a posted key is looked up among the communities the intake
+    offers (``place_choices``, kept per process under the version of their content, which any
+    change to a region forgets), not in the database on every post."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Region):
+            value = value.pk
+        text = str(value).strip()
+        found = place_choices().community(int(text)) if text.isdigit() else None
+        if found is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return found
+
+
 class PlaceMixin(Form):
     """街道 → 村/社区 → 网格. The street only narrows the community list; the grid is optional."""
 
@@ -39,7 +60,7 @@ class PlaceMixin(Form):
         required=False,
         empty_label="全部街道",
     )
-    community = PreparedModelChoiceField(
+    community = OfferedCommunityField(
         label="村(社区)",
         queryset=Region.objects.filter(level=RegionLevel.COMMUNITY),
         where={"level": RegionLevel.COMMUNITY},

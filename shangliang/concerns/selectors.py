@@ -6,9 +6,11 @@ import datetime as dt
 import hashlib
 import pickle
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 
 from shangliang.concerns import permissions
@@ -207,14 +209,24 @@ class PlaceChoices:
     communities: RenderedOptions
     grids_of: dict[int, RenderedOptions]
     categories: RenderedOptions
-    # Every village/community by id: its name (what a suggestion shows of its place).
+    # Every village/community by id: its name (what a suggestion shows of its place), and the
+    # values of its row's columns (``_REGION_COLUMNS``), so that a posted choice is checked here.
     community_names: dict[int, str] = field(default_factory=dict)
+    community_rows: dict[int, tuple[Any, ...]] = field(default_factory=dict)
     version: str = ""
 
     def grids(self, community: object) -> RenderedOptions:
         """The grids of a community given as a form value (none for an empty or forged value)."""
         value = str(community or "")
         return self.grids_of.get(int(value), RenderedOptions()) if value.isdigit() else RenderedOptions()
+
+    def community(self, pk: int) -> Region | None:
+        """The village/community with this key, as a region of its own (None for any other key)."""
+        row = self.community_rows.get(pk)
+        return None if row is None else Region.from_db(DEFAULT_DB_ALIAS, _REGION_COLUMNS, row)
+
+
+_REGION_COLUMNS = [f.attname for f in Region._meta.concrete_fields]
 
 
 def _load_place_choices() -> PlaceChoices:
@@ -234,6 +246,11 @@ def _load_place_choices() -> PlaceChoices:
         {community: render_options(pairs) for community, pairs in grids.items()},
         render_options(Category.objects.filter(active=True).values_list("pk", "name")),
         {c.pk: c.name for _, communities in streets for c in communities},
+        {
+            c.pk: tuple(getattr(c, name) for name in _REGION_COLUMNS)
+            for _, communities in streets
+            for c in communities
+        },
     )
     version = hashlib.blake2b(
         pickle.dumps(lists, protocol=pickle.HIGHEST_PROTOCOL), digest_size=12

@@ -81,3 +81,39 @@ def test_a_place_of_another_level_is_not_a_choice(district):
     with pytest.raises(ValidationError):
         form.fields["grid"].clean(str(district.community_a.pk))
     assert form.fields["grid"].clean(str(district.grid_a.pk)) == district.grid_a
+
+
+def test_a_community_is_checked_among_the_offered_ones_without_a_read(district, django_assert_num_queries):
+    # given: the intake's choices already read in this process
+    from shangliang.concerns.selectors import place_choices
+
+    place_choices()
+    form = ConcernForm()
+    # when: a posted community is checked twice
+    with django_assert_num_queries(0):
+        first = form.fields["community"].clean(str(district.community_a.pk))
+        second = form.fields["community"].clean(str(district.community_a.pk))
+    # then: each check gives a region of its own with the row's values
+    assert first == second == district.community_a
+    assert first is not second
+    assert (first.name, first.path, first.parent_id) == (
+        district.community_a.name,
+        district.community_a.path,
+        district.street_a.pk,
+    )
+
+
+def test_a_community_added_after_the_choices_were_read_is_a_choice_at_once(district):
+    # given
+    from shangliang.concerns.selectors import place_choices
+    from shangliang.places.tests import factories as pf
+
+    place_choices()
+    # when: a village is added, and another one renamed
+    added = pf.community(district.street_b, "新港村")
+    district.community_b.name = "赤西新村"
+    district.community_b.save()
+    # then
+    field = ConcernForm().fields["community"]
+    assert field.clean(str(added.pk)) == added
+    assert field.clean(str(district.community_b.pk)).name == "赤西新村"

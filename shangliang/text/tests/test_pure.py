@@ -152,7 +152,7 @@ def test_kept_words_score_as_the_whole_profile_does():
         factors = {w: 1.0 + (i % 3) * 0.7 for i, w in enumerate(query_words)}
         default = 1.3
 
-        def weigh(word: str, factors: dict[str, float] = factors) -> float:
+        def weigh(word: str, factors: dict[str, float] = factors, default: float = default) -> float:
             return similarity.word_weight(word) * factors.get(word, default)
 
         query = similarity.profile_weighted(query_norm, query_words, weigh)
