@@ -93,6 +93,10 @@ class PlaceMixin(Form):
 
 
 class ConcernForm(PlaceMixin):
+    # Posted by every resident's submit (and checked for similar problems before it is filed):
+    # nothing changes its fields (``AssistedConcernForm`` only removes some from its own form).
+    share_fields = True
+
     text = forms.CharField(
         label="遇到了什么问题？",
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": rules.MAX_TEXT}),

@@ -72,15 +72,33 @@ class _Fields(dict[str, forms.Field]):
         return {name: copy_field(field, memo) for name, field in self.items()}
 
 
+class _SharedFields(_Fields):
+    """The fields of a form class that declares ``share_fields``: each form gets its own mapping
+    of the class's field objects, not copies of them."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return dict(self)
+
+
 class _FormMetaclass(DeclarativeFieldsMetaclass):
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
         new_class: Any = super().__new__(mcs, name, bases, attrs)
-        new_class.base_fields = _Fields(new_class.base_fields)
+        kind = _SharedFields if getattr(new_class, "share_fields", False) else _Fields
+        new_class.base_fields = kind(new_class.base_fields)
         return new_class
 
 
 class Form(forms.Form, metaclass=_FormMetaclass):
-    """Labels without Django's trailing colon: screen readers read "手机号", not "手机号冒号"."""
+    """Labels without Django's trailing colon: screen readers read "手机号", not "手机号冒号".
+
+    A form class whose fields nothing changes once the class is made (no ``__init__``, view or
+    template sets a field's queryset, choices, widget or attributes; adding or removing fields
+    of a form is fine) may set ``share_fields = True``: its forms then use the class's field
+    objects instead of copying all of them for every form, a measurable share of a busy post.
+    A test of each such form checks that posting and rendering it leave its fields as they were.
+    """
+
+    share_fields = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

@@ -117,3 +117,46 @@ def test_a_community_added_after_the_choices_were_read_is_a_choice_at_once(distr
     field = ConcernForm().fields["community"]
     assert field.clean(str(added.pk)) == added
     assert field.clean(str(district.community_b.pk)).name == "赤西新村"
+
+
+def _field_state(form_class):
+    """What a form's fields hold, comparable before and after use (objects by identity)."""
+    state = {}
+    for name, field in form_class.base_fields.items():
+        queryset = getattr(field, "_queryset", None)
+        state[name] = (
+            dict(vars(field)),
+            dict(vars(field.widget)),
+            dict(field.widget.attrs),
+            dict(field.error_messages),
+            list(field.validators),
+            None if queryset is None else queryset._result_cache,
+        )
+    return state
+
+
+def test_posting_and_rendering_the_intake_forms_leaves_their_shared_fields_as_they_were(
+    client, district, grid_worker
+):
+    # given: the intake forms use their class's field objects
+    from shangliang.concerns import services
+    from shangliang.concerns.forms import AssistedConcernForm
+    from shangliang.concerns.services import ConcernInput
+
+    assert ConcernForm().fields["text"] is ConcernForm.base_fields["text"]
+    before = (_field_state(ConcernForm), _field_state(AssistedConcernForm))
+    services.concern_submit(data=ConcernInput(text=TYPED, region_id=district.community_a.pk))
+    submit, assist = reverse("concerns:submit"), reverse("concerns:assist")
+    data = {"text": TYPED, "community": district.community_a.pk, "contact": "anonymous"}
+    # when: blank, refused, offered similar problems, filed; and the assisted form the same way
+    client.get(submit, {"community": district.community_a.pk})
+    client.post(submit, {**data, "contact": "phone", "phone": "123", "grid": district.grid_b.pk})
+    client.post(submit, {**data, "client_token": "t-1"})
+    client.post(submit, {**data, "client_token": "t-1", "confirm_new": "1"})
+    client.get(reverse("concerns:similar"), {"text": TYPED, "community": district.community_a.pk})
+    client.force_login(grid_worker)
+    client.get(assist)
+    client.post(assist, {**data, "channel": "phone", "phone": "13907791234"})
+    client.post(assist, {**data, "channel": "phone", "consent": "on", "client_token": "t-2"})
+    # then
+    assert (_field_state(ConcernForm), _field_state(AssistedConcernForm)) == before
