@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import pickle
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -259,9 +260,18 @@ def _load_place_choices() -> PlaceChoices:
 
 
 _kept_place_choices: dict[str, PlaceChoices] = {}
+# The shared version is read at most this often (seconds): an intake post uses the choices three
+# times. A change made in this process is seen at once (``forget_place_choices``), one made in
+# another process within this time.
+PLACE_CHOICES_CHECK_SECONDS = 1.0
+_checked: list[tuple[float, str]] = [(-PLACE_CHOICES_CHECK_SECONDS, "")]
 
 
 def place_choices() -> PlaceChoices:
+    checked_at, current = _checked[0]
+    now = time.monotonic()
+    if now - checked_at < PLACE_CHOICES_CHECK_SECONDS and (kept := _kept_place_choices.get(current)):
+        return kept
     version = cache.get(PLACE_CHOICES_KEY)
     found = _kept_place_choices.get(version) if isinstance(version, str) else None
     if found is None:
@@ -271,12 +281,15 @@ def place_choices() -> PlaceChoices:
         _kept_place_choices[found.version] = found
         if version != found.version:
             cache.set(PLACE_CHOICES_KEY, found.version, PLACE_CHOICES_SECONDS)
+    _checked[0] = (now, found.version)
     return found
 
 
 def forget_place_choices(**_: object) -> None:
     """Signal receiver: a region or category changed (every process reads them again)."""
     cache.delete(PLACE_CHOICES_KEY)
+    _kept_place_choices.clear()
+    _checked[0] = (-PLACE_CHOICES_CHECK_SECONDS, "")
 
 
 def communities_by_street() -> list[tuple[Region, list[Region]]]:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from shangliang.concerns.forms import ConcernForm
 from shangliang.core import fragments
-from shangliang.places.models import RegionLevel
+from shangliang.places.models import Region, RegionLevel
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +160,22 @@ def test_posting_and_rendering_the_intake_forms_leaves_their_shared_fields_as_th
     client.post(assist, {**data, "channel": "phone", "consent": "on", "client_token": "t-2"})
     # then
     assert (_field_state(ConcernForm), _field_state(AssistedConcernForm)) == before
+
+
+def test_the_choices_follow_another_processes_change_within_a_second(district, monkeypatch):
+    # given: this process read the choices a moment ago
+    from shangliang.concerns import selectors
+
+    clock = [1000.0]
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    first = selectors.place_choices()
+    # when: another process renamed a village (its save forgot the shared version, not this one's)
+    Region.objects.filter(pk=district.community_b.pk).update(name="赤西新村")
+    cache.delete(selectors.PLACE_CHOICES_KEY)
+    clock[0] += 0.5
+    soon = selectors.place_choices()
+    clock[0] += 1.0
+    later = selectors.place_choices()
+    # then: the kept choices serve until the shared version is read again
+    assert soon is first
+    assert later.community_names[district.community_b.pk] == "赤西新村"
