@@ -46,6 +46,7 @@ PATH_MARK = "\ue000full-path-of-this-request\ue000"
 TTL_SECONDS = 24 * 3600
 # The masked CSRF token of a request: one per response, as the template engine gives one per page.
 _TOKEN_ATTRIBUTE = "_fragments_csrf_token"
+_SETTING_ATTRIBUTE = "_fragments_setting"
 
 
 _CHAR_COUNT = len(CSRF_ALLOWED_CHARS)
@@ -72,6 +73,16 @@ def masked_token(request: HttpRequest) -> str:
     return "".join([chars[m] for m in mask]) + "".join(
         [chars[(index[c] + m) % _CHAR_COUNT] for c, m in zip(secret, mask, strict=True)]
     )
+
+
+def _setting(request: HttpRequest) -> tuple[str, str, str]:
+    """What else a rendering depends on: the language of labels, the time zone of dates, the URL
+    prefix. A request is answered in one of each, so they are read once per request."""
+    found = request.__dict__.get(_SETTING_ATTRIBUTE)
+    if found is None:
+        found = (translation.get_language(), timezone.get_current_timezone_name(), get_script_prefix())
+        request.__dict__[_SETTING_ATTRIBUTE] = found
+    return found
 
 
 def _token(request: HttpRequest) -> str:
@@ -144,8 +155,7 @@ def render_fragment(
     if not keep:
         html = get_template(template_name).render({**context, "csrf_token": _token(request)})
         return mark_safe(html)  # rendered by the template engine, which escaped every value
-    # What else a rendering depends on: the language of labels, the time zone of dates, the URL prefix.
-    setting = (translation.get_language(), timezone.get_current_timezone_name(), get_script_prefix())
+    setting = _setting(request)
     digested = {name: _digested(value) for name, value in data.items()}
     digest = hashlib.blake2b(
         pickle.dumps((setting, digested), protocol=pickle.HIGHEST_PROTOCOL), digest_size=20
