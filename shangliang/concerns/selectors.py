@@ -148,13 +148,15 @@ class Suggestion:
 
 SIMILAR_HITS = 10
 # Which of the likely concerns may be suggested (public, reviewed, still open: the index says so
-# too, this read is the record's own word) and their supporters. The text, date and place come
-# with the index row the lookup already read.
+# too, this read is the record's own word) and their supporters, read a few at a time, best first,
+# until enough are found (usually the first few). The text, date and place come with the index
+# row the lookup already read.
+SUGGESTIONS_READ = 3
 _SUGGESTED = prepared.PreparedRead(
     lambda ids: Concern.objects.filter(
         pk__in=ids, is_public=True, needs_review=False, status__in=list(OPEN_STATUSES)
     ).values_list("id", "status", "supporters_count"),
-    ids=(int, SIMILAR_HITS),
+    ids=(int, SUGGESTIONS_READ),
 )
 _STATUS_LABELS = {value: str(label) for value, label in ConcernStatus.choices}
 
@@ -172,10 +174,12 @@ def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> li
     likely = [h for h in hits if h.level == "likely"]
     if not likely:
         return []
-    rows = {
-        pk: (status, supporters)
-        for pk, status, supporters in _SUGGESTED.rows(ids=[h.object_id for h in likely])
-    }
+    rows: dict[int, tuple[str, int]] = {}
+    for start in range(0, len(likely), SUGGESTIONS_READ):
+        batch = [h.object_id for h in likely[start : start + SUGGESTIONS_READ]]
+        rows.update((pk, (status, supporters)) for pk, status, supporters in _SUGGESTED.rows(ids=batch))
+        if len(rows) >= limit:
+            break
     shown = [(h, rows[h.object_id]) for h in likely if h.object_id in rows][:limit]
     names = place_choices().community_names
     return [

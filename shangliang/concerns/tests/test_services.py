@@ -308,3 +308,25 @@ def test_deleting_contact_data_erases_the_number_from_sent_sms(district):
     sms = OutboxMessage.objects.get()
     assert (sms.phone_encrypted, sms.phone_hash, sms.phone_masked) == ("", "", "")
     assert concern.tracking_code[:4] in sms.body
+
+
+def test_suggestions_are_read_best_first_until_enough_pass_the_records_own_check(
+    district, django_assert_max_num_queries
+):
+    # given: five earlier reports of one problem; the three newest (ranked first) were just
+    # flagged for review, which their index rows do not say yet
+    from shangliang.concerns import selectors
+
+    earlier = [
+        services.concern_submit(
+            data=ConcernInput(text=TEXT, region_id=district.community_a.pk, client_token=f"e{n}")
+        )[0]
+        for n in range(5)
+    ]
+    Concern.objects.filter(pk__in=[c.pk for c in earlier[2:]]).update(needs_review=True)
+    # when
+    offered = selectors.similar_public(TEXT, community_id=district.community_a.pk)
+    # then: the two that may be shown, read in a second batch
+    assert sorted(s.pk for s in offered) == sorted(c.pk for c in earlier[:2])
+    with django_assert_max_num_queries(6):
+        assert len(selectors.similar_public(TEXT, community_id=district.community_a.pk)) == 2
