@@ -62,29 +62,18 @@ def profile(normalized_text: str, word_list: list[str] | None = None) -> Profile
 
 
 def profile_weighted(
-    normalized_text: str,
-    word_list: Iterable[str],
-    weigh: Callable[[str], float],
-    memo: dict[str, float] | None = None,
-    grams: frozenset[str] | None = None,
+    normalized_text: str, word_list: Iterable[str], weigh: Callable[[str], float]
 ) -> Profile:
     """Like ``profile`` with a caller-supplied word weight (e.g. with the community's frequencies).
-    Words of one concept share one entry, weighted as the heaviest of them. ``memo`` keeps each
-    word's weight across calls (one lookup scores many candidates sharing most of their words);
-    ``grams`` are the text's bigrams when the caller has them."""
-    if memo is None:
-        memo = {}
+    Words of one concept share one entry, weighted as the heaviest of them."""
     weights: dict[str, float] = {}
     labels: dict[str, str] = {}
     concept = concepts.lookup()
     stopwords = segment.STOPWORDS
-    remembered = memo.get
     for word in word_list:
         if word in stopwords:
             continue
-        value = remembered(word)
-        if value is None:
-            value = memo[word] = weigh(word)
+        value = weigh(word)
         key = concept(word)
         if key is None:
             weights[word] = value
@@ -94,9 +83,7 @@ def profile_weighted(
         labels.setdefault(key, word)
     values = weights.values()
     norm = math.sqrt(sum(map(operator.mul, values, values)))
-    if grams is None:
-        grams = frozenset(bigrams(normalized_text))
-    return Profile(weights=weights, norm=norm, bigrams=grams, labels=labels)
+    return Profile(weights=weights, norm=norm, bigrams=frozenset(bigrams(normalized_text)), labels=labels)
 
 
 def bigrams(text: str) -> set[str]:
