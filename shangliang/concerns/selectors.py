@@ -181,12 +181,12 @@ def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> li
         if len(rows) >= limit:
             break
     shown = [(h, rows[h.object_id]) for h in likely if h.object_id in rows][:limit]
-    names = place_choices().community_names
+    place = place_choices()
     return [
         Suggestion(
             pk=hit.object_id,
             public_text=mask_personal_text(hit.text),
-            community=names.get(hit.community_id or 0, ""),
+            community=place.community_name(hit.community_id),
             created_at=hit.created_at,
             status=_STATUS_LABELS.get(status, status),
             supporters=supporters,
@@ -214,9 +214,8 @@ class PlaceChoices:
     communities: RenderedOptions
     grids_of: dict[int, RenderedOptions]
     categories: RenderedOptions
-    # Every village/community by id: its name (what a suggestion shows of its place), and the
-    # values of its row's columns (``_REGION_COLUMNS``), so that a posted choice is checked here.
-    community_names: dict[int, str] = field(default_factory=dict)
+    # Every village/community by id: the values of its row's columns (``_REGION_COLUMNS``), so
+    # that a posted choice is checked here and a suggestion shows its place's name.
     community_rows: dict[int, tuple[Any, ...]] = field(default_factory=dict)
     version: str = ""
 
@@ -230,8 +229,14 @@ class PlaceChoices:
         row = self.community_rows.get(pk)
         return None if row is None else Region.from_db(DEFAULT_DB_ALIAS, _REGION_COLUMNS, row)
 
+    def community_name(self, pk: int | None) -> str:
+        """The name of the village/community with this key ("" for any other key)."""
+        row = self.community_rows.get(pk or 0)
+        return "" if row is None else str(row[_REGION_NAME])
+
 
 _REGION_COLUMNS = [f.attname for f in Region._meta.concrete_fields]
+_REGION_NAME = _REGION_COLUMNS.index("name")
 
 
 def _load_place_choices() -> PlaceChoices:
@@ -250,7 +255,6 @@ def _load_place_choices() -> PlaceChoices:
         ),
         {community: render_options(pairs) for community, pairs in grids.items()},
         render_options(Category.objects.filter(active=True).values_list("pk", "name")),
-        {c.pk: c.name for _, communities in streets for c in communities},
         {
             c.pk: tuple(getattr(c, name) for name in _REGION_COLUMNS)
             for _, communities in streets

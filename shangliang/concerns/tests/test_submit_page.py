@@ -178,4 +178,4 @@ def test_the_choices_follow_another_processes_change_within_a_second(district, m
     later = selectors.place_choices()
     # then: the kept choices serve until the shared version is read again
     assert soon is first
-    assert later.community_names[district.community_b.pk] == "赤西新村"
+    assert later.community_name(district.community_b.pk) == "赤西新村"
