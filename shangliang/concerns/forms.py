@@ -17,7 +17,11 @@ from shangliang.places.models import Region, RegionLevel
 from shangliang.text.models import Category
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(forms.FileInput):
+    """Several files at once. A plain file input: none of these forms offers a stored file to
+    clear, and Django's clearable input records on the widget whether its clear box was posted,
+    state a form's shared fields (``share_fields``) must not hold."""
+
     allow_multiple_selected = True
 
 

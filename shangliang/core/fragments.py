@@ -109,7 +109,7 @@ def _rendered(value: Any) -> Any:
     return value.value if isinstance(value, Versioned) else value
 
 
-# Each process also keeps the fragments it used last in its own memory, in front of the shared
+# Each process also keeps the fragments it fetched or rendered last in its own memory, in front of the shared
 # cache (a round trip to Redis in production, a copy out of the local cache in development): the
 # HTML under a digest never changes, so nothing kept here is ever stale. Bounded by characters.
 KEPT_CHARACTERS = 8_000_000
