@@ -19,6 +19,7 @@ from shangliang.meetings.models import (
 )
 from shangliang.meetings.selectors import Suggestions, hosts_and_recorders
 from shangliang.places.models import Member, Organisation, OrganisationKind, Room
+from shangliang.topics.forms import MultipleFileField
 from shangliang.topics.models import Topic, TopicForm, TopicPurpose
 
 DEPARTMENT_KINDS = [OrganisationKind.DEPARTMENT, OrganisationKind.GOVERNMENT]
@@ -28,20 +29,6 @@ def add_service_error(form: forms.BaseForm, error: ApplicationError) -> None:
     """Show a refusal next to the field it concerns (or above the form); what was typed stays."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several documents at once; their content is checked by the service."""
-
-    widget = MultipleFileInput(attrs={"multiple": True})
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
 
 
 class MemberChoice(forms.ModelMultipleChoiceField):
