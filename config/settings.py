@@ -230,6 +230,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "shangliang.core.views.csrf_failure"
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8").
+# Empty: the header is ignored and the connection's address is the client's (per-address limits
+# then count every visitor behind an unlisted proxy as one).
+SHANGLIANG_TRUSTED_PROXIES = env_list("SHANGLIANG_TRUSTED_PROXIES")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -258,7 +262,7 @@ SHANGLIANG: dict[str, Any] = {
     # Screening: require a community secretary's first-level opinion (社区初审) before the office decides.
     "SECRETARY_FIRST_LEVEL": env_bool("SHANGLIANG_SECRETARY_FIRST_LEVEL", False),
     # Rate limits by scope, as (attempts, seconds); the code's defaults apply to scopes not listed.
-    # Scopes: login-ip, login-user, submit-ip, submit-phone, support-ip, followup-code, lookup, otp-send-*.
+    # Scopes: login-ip, login-user (failed logins only), submit-ip, submit-phone, support-ip, followup-code, lookup, otp-send-*.
     "RATE_LIMITS": {},
     # Activity groups: members per village/community group.
     "ACTIVITY_GROUP_MIN": 2,

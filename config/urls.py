@@ -2,11 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from shangliang.accounts.forms import AdminLoginForm
+from shangliang.accounts.views import admin_login
 from shangliang.api.urls import api
 
 admin.site.site_header = f"{settings.SHANGLIANG['BRAND_NAME']} 管理后台"
 admin.site.site_title = settings.SHANGLIANG["BRAND_NAME"]
 admin.site.index_title = "基础数据与配置"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("shangliang.portal.urls")),
@@ -24,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("outputs/", include("shangliang.outputs.urls")),
     path("notifications/", include("shangliang.notifications.urls")),
     path("api/v1/", api.urls),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]
 

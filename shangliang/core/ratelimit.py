@@ -8,8 +8,10 @@ personal data (a phone number, an address) is stored in the cache in clear.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -54,9 +56,34 @@ def retry_after(limit: Limit) -> int:
     return int(limit.seconds - (time.time() % limit.seconds)) + 1
 
 
+@lru_cache(maxsize=8)
+def _trusted_networks(
+    configured: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(item, strict=False) for item in configured)
+
+
+def _is_trusted(address: str) -> bool:
+    networks = _trusted_networks(tuple(getattr(settings, "SHANGLIANG_TRUSTED_PROXIES", ())))
+    if not networks:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
 def client_ip(request: HttpRequest) -> str:
-    """The client's address. Behind the reverse proxy the last hop it appends is trusted."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address: the connection's peer, unless that peer is one of the configured reverse
+    proxies (``SHANGLIANG_TRUSTED_PROXIES``). Then ``X-Forwarded-For`` is read from its right end,
+    skipping the trusted proxies' own entries: the first address no trusted proxy vouches for is the
+    client. Anyone reaching the application directly cannot choose their address with the header."""
+    peer = request.META.get("REMOTE_ADDR", "") or ""
+    if not _is_trusted(peer):
+        return peer or "unknown"
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop):
+            return hop
+    return hops[0] if hops else peer
