@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import time
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shangliang.core.errors import ApplicationError
-from shangliang.text import classifier, pairs, selectors, services
+from shangliang.text import baseline, classifier, pairs, selectors, services
 from shangliang.text.models import DocumentKind
 
 # Evaluation communities get numbers far above any real region id.
@@ -184,29 +185,44 @@ def evaluate(
     if pair_model is None:
         pair_model = train_pair_model(train, keywords) if train else pairs.DEFAULT
     replayed, _ = _replay(test, [model] * len(test), pair_model)
+    judged = [
+        (item, [(test[h.object_id - OBJECT_BASE].cluster, h.level == "likely") for h in hits], earlier)
+        for item, hits, earlier in replayed
+    ]
+    predictions = [[name for name, _ in classifier.predict(model, item.text, 3)] for item in test]
+    elapsed = time.perf_counter() - started
+    return {
+        **figures(judged, test, predictions),
+        "likely_threshold": pair_model.likely,
+        "precision_recall": _curve(replayed, test),
+        "items_per_s": round(len(test) / elapsed, 1) if elapsed else 0.0,
+    }
+
+
+Judged = list[tuple[Item, list[tuple[str | None, bool]], bool]]
+
+
+def figures(judged: Judged, test: list[Item], predictions: list[list[str]]) -> dict[str, Any]:
+    """The figures of one run: ``judged`` holds each test item (in order) with the clusters of its
+    candidates best first, each with whether it was flagged "likely", and whether an earlier item
+    of its cluster exists; ``predictions`` the top three categories of each test item."""
     ranks: list[int | None] = []
     flagged = flagged_correct = likely_found = 0
-    top1 = top3 = categorised = 0
-    curve: list[tuple[float, bool, bool]] = []
-    for item, hits, earlier in replayed:
-        clusters = [test[h.object_id - OBJECT_BASE].cluster for h in hits]
+    for item, hits, earlier in judged:
         if earlier:
-            rank = next((n for n, c in enumerate(clusters, start=1) if c == item.cluster), None)
+            rank = next((n for n, (c, _) in enumerate(hits, start=1) if c == item.cluster), None)
             ranks.append(rank)
-            if any(h.level == "likely" and c == item.cluster for h, c in zip(hits, clusters, strict=True)):
-                likely_found += 1
-        for hit, cluster in zip(hits, clusters, strict=True):
-            same = item.cluster is not None and cluster == item.cluster
-            curve.append((hit.probability, same, earlier))
-            if hit.level == "likely":
+            likely_found += int(any(likely and c == item.cluster for c, likely in hits))
+        for cluster, likely in hits:
+            if likely:
                 flagged += 1
-                flagged_correct += int(same)
-        predicted = [name for name, _ in classifier.predict(model, item.text, 3)]
+                flagged_correct += int(item.cluster is not None and cluster == item.cluster)
+    top1 = top3 = categorised = 0
+    for item, predicted in zip(test, predictions, strict=True):
         if item.category:
             categorised += 1
             top1 += int(predicted[:1] == [item.category])
-            top3 += int(item.category in predicted)
-    elapsed = time.perf_counter() - started
+            top3 += int(item.category in predicted[:3])
     with_earlier = len(ranks)
     return {
         "test_items": len(test),
@@ -217,12 +233,84 @@ def evaluate(
         "mrr": round(sum(1 / r for r in ranks if r is not None) / with_earlier, 4) if with_earlier else 0.0,
         "likely_precision": _share(flagged_correct, flagged),
         "likely_recall": _share(likely_found, with_earlier),
-        "likely_threshold": pair_model.likely,
-        "precision_recall": _curve(replayed, test),
         "category_top1": _share(top1, categorised),
         "category_top3": _share(top3, categorised),
-        "items_per_s": round(len(test) / elapsed, 1) if elapsed else 0.0,
     }
+
+
+def evaluate_baseline(train: list[Item], test: list[Item]) -> dict[str, Any]:
+    """The figures of the character-bigram TF-IDF baseline (``baseline``) trained on ``train``."""
+    vectoriser = baseline.Vectoriser.fit(i.text for i in train)
+    train_hits = baseline.replay(vectoriser, [i.text for i in train], [i.community for i in train])
+    threshold = baseline.likely_threshold(
+        (value, train[n].cluster is not None and train[j].cluster == train[n].cluster)
+        for n, hits in enumerate(train_hits)
+        for j, value in hits
+    )
+    test_hits = baseline.replay(vectoriser, [i.text for i in test], [i.community for i in test])
+    judged: Judged = []
+    for position, (item, hits) in enumerate(zip(test, test_hits, strict=True)):
+        earlier = item.cluster is not None and any(t.cluster == item.cluster for t in test[:position])
+        judged.append((item, [(test[j].cluster, value >= threshold) for j, value in hits], earlier))
+    centroids = baseline.Centroids.fit(vectoriser, ((i.text, i.category) for i in train if i.category))
+    return {**figures(judged, test, [centroids.predict(i.text) for i in test]), "likely_threshold": threshold}
+
+
+# The figures a leave-communities-out run reports as mean and worst fold (all: higher is better).
+FOLD_FIGURES = (
+    "recall_at_1",
+    "recall_at_5",
+    "mrr",
+    "likely_precision",
+    "likely_recall",
+    "category_top1",
+    "category_top3",
+)
+
+
+def community_folds(items: list[Item], folds: int) -> list[list[str]]:
+    """The communities of ``items`` dealt into ``folds`` groups of about equal item counts (the
+    largest community first, each to the group with the fewest items so far; names break ties)."""
+    sizes = Counter(i.community for i in items)
+    groups: list[list[str]] = [[] for _ in range(min(folds, len(sizes)))]
+    totals = [0] * len(groups)
+    for community in sorted(sizes, key=lambda c: (-sizes[c], c)):
+        smallest = min(range(len(groups)), key=lambda g: (totals[g], g))
+        groups[smallest].append(community)
+        totals[smallest] += sizes[community]
+    return groups
+
+
+def leave_communities_out(
+    items: list[Item], keywords: Mapping[str, str], *, folds: int = 5
+) -> dict[str, Any]:
+    """Train on the other communities, test on each fold's communities (every community is tested
+    once); the engine's and the baseline's figures per fold, and their mean and worst fold."""
+    if len({i.community for i in items}) < 2:
+        raise ApplicationError("按社区留出评估至少需要两个村/社区的数据。")
+    runs: list[dict[str, Any]] = []
+    for held in community_folds(items, folds):
+        out = set(held)
+        train = [i for i in items if i.community not in out]
+        test = [i for i in items if i.community in out]
+        runs.append(
+            {
+                "communities": held,
+                "engine": evaluate(train, test, keywords),
+                "baseline": evaluate_baseline(train, test),
+            }
+        )
+    summary = {
+        side: {
+            name: {
+                "mean": round(sum(run[side][name] for run in runs) / len(runs), 4),
+                "worst": min(run[side][name] for run in runs),
+            }
+            for name in FOLD_FIGURES
+        }
+        for side in ("engine", "baseline")
+    }
+    return {"folds": runs, "summary": summary}
 
 
 def _curve(

@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from shangliang.text import evaluation
+from shangliang.text import baseline, evaluation
 from shangliang.text.models import SearchDocument
 
 # Six items in two communities. Cluster a: 1, 3, 5 (北湾 electric bikes); cluster b: 4, 6 (西街 lights);
@@ -125,3 +125,66 @@ def test_replay_groups_keep_clusters_whole_and_file_order():
         assert group == sorted(group, key=items.index)
     home = {i.cluster: n for n, g in enumerate(groups) for i in g if i.cluster}
     assert all(home[i.cluster] == n for n, g in enumerate(groups) for i in g if i.cluster)
+
+
+def test_community_folds_test_every_community_once_with_even_counts():
+    # given: four communities of 5, 4, 3 and 2 items
+    items = [
+        evaluation.Item(id=f"{c}{n}", text="", community=c, cluster=None, category="")
+        for c, size in (("甲", 5), ("乙", 4), ("丙", 3), ("丁", 2))
+        for n in range(size)
+    ]
+    # when
+    folds = evaluation.community_folds(items, 2)
+    # then
+    assert folds == [["甲", "丁"], ["乙", "丙"]]
+
+
+def test_leave_communities_out_reports_engine_and_baseline_per_fold(db, tmp_path):
+    # given: the hand-made set and the train items, three communities
+    items = evaluation.read_jsonl(_write(tmp_path / "all.jsonl", TEST_ITEMS + TRAIN_ITEMS))
+    keywords = {"消防安全": "充电 电动车 飞线", "市政设施": "路灯 道路", "物业管理": "物业 楼道"}
+    # when
+    result = evaluation.leave_communities_out(items, keywords, folds=3)
+    # then
+    assert sorted(c for run in result["folds"] for c in run["communities"]) == ["北湾", "海景", "西街"]
+    by_community = {run["communities"][0]: run for run in result["folds"]}
+    assert by_community["北湾"]["engine"]["items_with_earlier_duplicate"] == 2
+    assert by_community["北湾"]["engine"]["recall_at_1"] == 1.0
+    assert by_community["北湾"]["baseline"]["items_with_earlier_duplicate"] == 2
+    assert by_community["西街"]["baseline"]["recall_at_1"] == 1.0
+    engine = result["summary"]["engine"]["recall_at_1"]
+    assert engine["worst"] <= engine["mean"]
+    assert set(result["summary"]["baseline"]) == set(evaluation.FOLD_FIGURES)
+    assert SearchDocument.objects.count() == 0
+
+
+def test_text_eval_command_leave_communities_out_prints_mean_and_worst(db, tmp_path, capsys):
+    # given
+    data = _write(tmp_path / "all.jsonl", TEST_ITEMS + TRAIN_ITEMS)
+    # when
+    call_command("text_eval", "--leave-communities-out", str(data), "--folds", "3")
+    # then
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-4].startswith("mean")
+    assert lines[-3].startswith("worst")
+    assert set(json.loads(lines[-1])["summary"]) == {"engine", "baseline"}
+
+
+def test_text_eval_command_needs_one_mode(db, tmp_path):
+    # given
+    data = _write(tmp_path / "all.jsonl", TEST_ITEMS)
+    # when / then
+    with pytest.raises(CommandError, match="只给出 --leave-communities-out"):
+        call_command("text_eval", "--leave-communities-out", str(data), "--train", str(data))
+    with pytest.raises(CommandError, match="同时给出"):
+        call_command("text_eval", "--train", str(data))
+
+
+def test_baseline_threshold_is_the_lowest_cosine_at_the_wanted_precision():
+    # given: pairs best first: same, same, other, same, other, other
+    pairs = [(0.9, True), (0.8, True), (0.7, False), (0.6, True), (0.5, False), (0.4, False)]
+    # when / then
+    assert baseline.likely_threshold(pairs, 0.75) == 0.6
+    assert baseline.likely_threshold(pairs, 1.0) == 0.8
+    assert baseline.likely_threshold([(0.3, False)], 0.9) == 1.0
