@@ -6,6 +6,11 @@ import re
 import secrets
 from collections.abc import Iterable
 
+from shangliang.core.personal import mask_text
+
+# Public masking is one rule for every surface, kept with the other personal-data rules.
+mask_personal_text = mask_text
+
 # No 0/O, 1/I/L: an elderly resident reading a code over the phone must not confuse characters.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
@@ -15,9 +20,6 @@ MAX_TEXT = 2000
 MAX_PLACE = 200
 MAX_PHOTOS = 6
 MAX_PHOTO_MB = 10
-
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_ID_IN_TEXT = re.compile(r"(?<![0-9Xx])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9Xx])")
 
 
 def new_tracking_code() -> str:
@@ -39,9 +41,3 @@ def format_tracking_code(code: str) -> str:
 
 def sensitive_hits(text: str, words: Iterable[str]) -> list[str]:
     return sorted({w for w in words if w and w in text})
-
-
-def mask_personal_text(text: str) -> str:
-    """Hide phone and ID numbers that residents type into their description before showing it publicly."""
-    text = _PHONE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
-    return _ID_IN_TEXT.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)

@@ -19,6 +19,11 @@ from django.conf import settings
 
 # Mainland China mobile numbers: 11 digits starting with 13–19.
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# The same numbers and resident identity card numbers (18 characters) inside free text, also when
+# typed with spaces or dashes between the groups ("138 1234 5678", "138-1234-5678").
+_SEP = r"[ \-－\u3000]?"
+_PHONE_IN_TEXT = re.compile(rf"(?<!\d)((?:\+?86{_SEP})?)(1[3-9]\d){_SEP}(\d{{4}}){_SEP}(\d{{4}})(?!\d)")
+_ID_IN_TEXT = re.compile(rf"(?<![0-9Xx])(\d{{6}}){_SEP}(\d{{8}}){_SEP}(\d{{3}}[\dXx])(?![0-9Xx])")
 
 
 class InvalidPhone(ValueError):
@@ -42,6 +47,14 @@ def mask_phone(phone: str) -> str:
     if len(phone) >= 7:
         return f"{phone[:3]}****{phone[-4:]}"
     return "*" * len(phone)
+
+
+def mask_text(text: str) -> str:
+    """The one rule for every text a person without an account can see (pages, the API, exports,
+    SMS): mobile numbers keep their first three and last four digits, identity card numbers their
+    first six and last four characters."""
+    text = _ID_IN_TEXT.sub(lambda m: f"{m.group(1)}********{m.group(3)[-4:]}", text or "")
+    return _PHONE_IN_TEXT.sub(lambda m: f"{m.group(1)}{m.group(2)}****{m.group(4)}", text)
 
 
 def _keys() -> list[bytes]:

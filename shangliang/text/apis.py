@@ -16,6 +16,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from shangliang.core.errors import ApplicationError
+from shangliang.core.personal import mask_text
 from shangliang.text import selectors
 from shangliang.text.models import DocumentKind
 from shangliang.text.permissions import can_search_documents
@@ -133,7 +134,12 @@ def similar(request: HttpRequest, params: Query[SimilarIn]) -> Any:
         )
     except ApplicationError as exc:
         return _bad(exc)
-    return _json([{name: getattr(hit, name) for name in _SIMILAR_FIELDS} for hit in hits])
+    rows = [{name: getattr(hit, name) for name in _SIMILAR_FIELDS} for hit in hits]
+    if not request.user.is_authenticated:
+        # Without an account the texts are shown as on every public page.
+        for row in rows:
+            row["title"], row["text"] = mask_text(row["title"]), mask_text(row["text"])
+    return _json(rows)
 
 
 @router.get("/search", response={200: SearchOut, 400: ErrorOut, 403: ErrorOut}, summary="全文检索")

@@ -1,5 +1,6 @@
 import pytest
 
+from shangliang.core import personal
 from shangliang.core.personal import InvalidPhone, decrypt, encrypt, lookup_hash, mask_phone, normalize_mobile
 
 
@@ -38,3 +39,20 @@ def test_lookup_hash_is_stable_and_not_the_number():
     assert lookup_hash("13812345678") == lookup_hash("13812345678")
     assert lookup_hash("13812345678") != lookup_hash("13812345679")
     assert "13812345678" not in lookup_hash("13812345678")
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("电话13812345678", "电话138****5678"),
+        ("电话 138 1234 5678 找我", "电话 138****5678 找我"),
+        ("电话138-1234-5678", "电话138****5678"),
+        ("+8613812345678", "+86138****5678"),
+        ("身份证450502199001011234", "身份证450502********1234"),
+        ("身份证45050219900101123X号", "身份证450502********123X号"),
+        ("身份证 450502 19900101 1234", "身份证 450502********1234"),
+        ("门牌号12号，面积138平方米，订单2026120712", "门牌号12号，面积138平方米，订单2026120712"),
+    ],
+)
+def test_mask_text_hides_phone_and_identity_numbers(typed, shown):
+    assert personal.mask_text(typed) == shown
