@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "shangliang.meetings",
     "shangliang.supervision",
     "shangliang.evaluations",
+    "shangliang.duty",
     "shangliang.portal",
     "shangliang.demo",
 ]
@@ -274,6 +275,12 @@ SHANGLIANG: dict[str, Any] = {
         "PASS_COMPOSITE": "70",
         "PASS_SATISFACTION": "0.8",
         "REHANDLE_WORKING_DAYS": 15,
+    },
+    # 履职考核 (DOMAIN §4): grade thresholds (inclusive, highest first; below the last is 不合格) and
+    # the months a proposal's formal reply may take. The points and caps are the admin's rule table.
+    "DUTY": {
+        "GRADES": [[90, "优秀"], [60, "合格"]],
+        "PROPOSAL_REPLY_MONTHS": 3,
     },
     # 督办: amber when the deadline is this many working days away or fewer, a reminder that many
     # working days before it, and escalation to the department's supervising leader after this many
