@@ -231,7 +231,9 @@ def training_attendance(
         session__in=sessions, checked_in_at__isnull=False
     ).values_list("session_id", "member_id"):
         checked[session_id].add(member_id)
-    meeting_ids = [s.meeting.pk for s in sessions if s.meeting is not None and s.meeting.status in HELD_STATUSES]
+    meeting_ids = [
+        s.meeting.pk for s in sessions if s.meeting is not None and s.meeting.status in HELD_STATUSES
+    ]
     present: dict[int, set[int]] = defaultdict(set)
     if meeting_ids:
         from shangliang.meetings.models import Participant
