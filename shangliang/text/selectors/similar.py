@@ -267,6 +267,8 @@ def similar(
                 features=tuple(x),
             )
         )
+    # The score picks the candidates; the pair model, which also weighs places and problems, orders them.
+    hits.sort(key=lambda hit: -hit.probability)
     return hits
 
 

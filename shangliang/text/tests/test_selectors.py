@@ -274,3 +274,21 @@ def test_hot_clusters_rejects_bad_window(db):
         selectors.hot_clusters(days=0)
     # then
     assert exc.value.message == "统计天数应在1到366之间。"
+
+
+def test_similar_finds_the_tree_that_hits_windows_in_typhoons(db):
+    # given: the seeded report of a community, among other problems of the same estate
+    seeded = index(
+        "小区没有物业，楼下几棵大榕树长得太密，挡住采光，台风天树枝拍打窗户，怕把玻璃打碎。",
+        title="铜鼓里小区5栋北侧",
+        community_id=7,
+        is_public=True,
+    )
+    index("铜鼓里小区5栋楼道灯坏了一个月", community_id=7, is_public=True)
+    index("铜鼓里小区门口垃圾堆了好几天没人清", community_id=7, is_public=True)
+    # when
+    hits = selectors.similar(text="铜鼓里小区的大树枝叶碰到三楼窗户，台风天很危险", community_id=7)
+    # then
+    assert hits[0].object_id == seeded.object_id
+    assert hits[0].level in ("likely", "possible")
+    assert "台风" in hits[0].shared_words
