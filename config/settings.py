@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "shangliang.supervision",
     "shangliang.evaluations",
     "shangliang.duty",
+    "shangliang.reports",
     "shangliang.portal",
     "shangliang.demo",
 ]

@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("evaluations/", include("shangliang.evaluations.urls")),
     path("outputs/", include("shangliang.outputs.urls")),
     path("notifications/", include("shangliang.notifications.urls")),
+    path("statistics/", include("shangliang.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),

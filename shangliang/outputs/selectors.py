@@ -47,14 +47,17 @@ def output_get_for_user(user: Any, pk: int) -> Output | None:
     return output if output is not None and permissions.can_view(user, output) else None
 
 
-def recommendations_sent_count() -> int:
+def recommendations_sent() -> QuerySet[Output]:
     """THE rule for "recommendations sent to the party committee and government" (DOMAIN §6)."""
     to_party_or_government = Q(
         addressees__organisation__kind__in=[OrganisationKind.PARTY, OrganisationKind.GOVERNMENT]
     ) | Q(addressees__user__organisation__kind__in=[OrganisationKind.PARTY, OrganisationKind.GOVERNMENT])
-    return (
-        Output.objects.filter(status=OutputStatus.SENT, kind__in=RECOMMENDATION_KINDS)
-        .filter(to_party_or_government)
-        .distinct()
-        .count()
+    sent = Output.objects.filter(status=OutputStatus.SENT, kind__in=RECOMMENDATION_KINDS).filter(
+        to_party_or_government
     )
+    # One row per output however many addressees matched (a plain queryset others can group).
+    return Output.objects.filter(pk__in=sent.values("pk"))
+
+
+def recommendations_sent_count() -> int:
+    return recommendations_sent().count()

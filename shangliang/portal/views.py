@@ -2,13 +2,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from shangliang.concerns.models import Concern
 from shangliang.concerns.rules import mask_personal_text
 from shangliang.core.errors import ApplicationError
 from shangliang.evaluations import selectors as evaluation_selectors
 from shangliang.meetings import selectors as meeting_selectors
-from shangliang.outputs import selectors as output_selectors
 from shangliang.places import selectors as places
+from shangliang.reports import selectors as report_selectors
 from shangliang.text import selectors as text_selectors
 
 # Pages a public search hit opens, by kind of record.
@@ -17,36 +16,13 @@ PUBLIC_PAGES = {"concern": "concerns:public-detail"}
 
 def home(request: HttpRequest) -> HttpResponse:
     rooms = list(places.public_rooms())
-    covered = places.communities().filter(activity_group__isnull=False).count()
+    links = {
+        "meetings_held": reverse("meetings:public-list"),
+        "problems_solved": reverse("evaluations:results"),
+    }
     figures = [
-        {
-            "label": "收到群众反映",
-            "value": Concern.objects.count(),
-            "rule": "居民自行提交和工作人员代录的诉求总数，不含“我也遇到”的附议。",
-        },
-        {
-            "label": "召开协商议事会",
-            "value": meeting_selectors.meetings_held_count(),
-            "rule": meeting_selectors.MEETINGS_HELD_RULE,
-            "url": reverse("meetings:public-list"),
-        },
-        {
-            "label": "解决群众问题",
-            "value": evaluation_selectors.problems_solved_count(),
-            "rule": evaluation_selectors.PROBLEM_SOLVED_RULE,
-            "url": reverse("evaluations:results"),
-        },
-        {
-            "label": "向党委政府报送建议",
-            "value": output_selectors.recommendations_sent_count(),
-            "rule": output_selectors.RECOMMENDATIONS_SENT_RULE,
-        },
-        {"label": "协商议事室", "value": len(rooms), "rule": "启用中的协商议事室数量。"},
-        {
-            "label": "委员联系村(社区)",
-            "value": covered,
-            "rule": "已建立政协委员活动小组的村(社区)数量。",
-        },
+        {"label": f.label, "value": f.value, "rule": f.rule, "url": links.get(f.name, "")}
+        for f in report_selectors.home_figures()
     ]
     return render(
         request,

@@ -1,0 +1,82 @@
+"""The statistics pages: staff (scoped to the person's region) and public (the whole platform, no
+personal data). Both read ``selectors.statistics``; the chart data goes to the page as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from shangliang.core.auth import login_required
+from shangliang.reports import charts, exports, permissions
+from shangliang.reports.figures import BREAKDOWNS
+from shangliang.reports.forms import StatisticsForm
+from shangliang.reports.selectors import Statistics, preset_period, statistics
+
+
+def filtered(request: HttpRequest, scope_path: str, *, public: bool) -> tuple[StatisticsForm, Statistics]:
+    """The statistics the query string asks for; invalid filters fall back to this year's whole scope
+    (the form keeps what was typed and shows the errors)."""
+    form = StatisticsForm(request.GET or None, scope_path=scope_path)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        stats = statistics(
+            path_prefix=data["path_value"],
+            period=data["period_value"],
+            breakdown=data.get("breakdown") or "",
+            public=public,
+        )
+    else:
+        stats = statistics(path_prefix=scope_path, period=preset_period("year"), public=public)
+    return form, stats
+
+
+def _context(form: StatisticsForm, stats: Statistics, request: HttpRequest) -> dict[str, Any]:
+    trend = [f for f in stats.figures if f.months]
+    return {
+        "form": form,
+        "stats": stats,
+        "chart_data": charts.chart_data(stats),
+        "trend_rows": [
+            {"month": month, "values": [f.months[i][1] for f in trend]}
+            for i, month in enumerate(stats.months)
+        ],
+        "breakdown_label": BREAKDOWNS.get(stats.breakdown, ""),
+        "not_applicable": [f.label for f in stats.figures if not f.applies],
+        "query": request.GET.urlencode(),
+    }
+
+
+@login_required
+def staff_statistics(request: HttpRequest) -> HttpResponse:
+    scope_path = permissions.statistics_path(request.user)
+    if scope_path is None:
+        raise PermissionDenied("您的账号没有查看统计分析的权限。")
+    form, stats = filtered(request, scope_path, public=False)
+    return render(request, "reports/statistics.html", {**_context(form, stats, request), "public": False})
+
+
+def public_statistics(request: HttpRequest) -> HttpResponse:
+    form, stats = filtered(request, "", public=True)
+    return render(request, "reports/statistics.html", {**_context(form, stats, request), "public": True})
+
+
+@login_required
+def export_statistics(request: HttpRequest, fmt: str) -> HttpResponse:
+    scope_path = permissions.statistics_path(request.user)
+    if scope_path is None:
+        raise PermissionDenied("您的账号没有导出统计数据的权限。")
+    _, stats = filtered(request, scope_path, public=False)
+    name = f"statistics-{stats.period.start:%Y%m%d}-{stats.period.end:%Y%m%d}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.statistics_xlsx(stats),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    response = HttpResponse(exports.statistics_csv(stats), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
