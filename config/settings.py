@@ -220,6 +220,9 @@ TASKS = {
     }
 }
 
+# A task left RUNNING this long is taken for one whose worker was killed, and queued again (core.worker).
+SHANGLIANG_TASK_STALE_MINUTES = int(os.environ.get("SHANGLIANG_TASK_STALE_MINUTES", "30"))
+
 # --- Security ---------------------------------------------------------------------------------
 # Sessions are read from the cache (Redis in production) and written through to the database,
 # so a signed-in page does not query the session table.

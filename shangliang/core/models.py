@@ -94,3 +94,19 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.slot}"
+
+
+class CodeAttempts(models.Model):
+    """Tries at one issued one-time code (``core.otp``). Counted by one conditional UPDATE in the
+    database, so concurrent guesses on several app servers can never pass the limit together."""
+
+    key = models.CharField("代码索引", max_length=64, unique=True)
+    tries = models.PositiveSmallIntegerField("已尝试次数", default=0)
+    expires_at = models.DateTimeField("过期时间", db_index=True)
+
+    class Meta:
+        verbose_name = "验证码尝试"
+        verbose_name_plural = "验证码尝试"
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.tries}"

@@ -1,16 +1,24 @@
 """One-time codes sent by SMS to prove a person holds a phone (listing their concerns, deleting their
-contact data). Codes live only in the cache, hashed; five wrong tries lock the phone for a while."""
+contact data). Codes live only in the cache, hashed; five wrong tries lock the phone for a while.
+
+The tries are counted in the database (``CodeAttempts``) by a conditional UPDATE that claims a try
+before the code is compared: however many guesses arrive at once, on however many app servers, at
+most ``MAX_ATTEMPTS`` are ever compared with a code."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import F
+from django.utils import timezone
 
 from shangliang.core.errors import ApplicationError
+from shangliang.core.models import CodeAttempts
 from shangliang.core.ratelimit import Limit, allow
 
 CODE_TTL = 10 * 60
@@ -29,6 +37,10 @@ def _key(kind: str, purpose: str, phone: str) -> str:
     return f"otp:{kind}:{purpose}:{hashlib.sha256(phone.encode()).hexdigest()[:24]}"
 
 
+def _attempts_key(purpose: str, phone: str) -> str:
+    return f"{purpose[:30]}:{hashlib.sha256(phone.encode()).hexdigest()[:24]}"
+
+
 def issue(purpose: str, phone: str) -> str:
     """A new 6-digit code for ``phone``; raises with a Chinese reason when asked too often."""
     if cache.get(_key("lock", purpose, phone)):
@@ -38,9 +50,30 @@ def issue(purpose: str, phone: str) -> str:
     if not allow(f"otp-send-{purpose}", phone, SEND_LIMIT):
         raise ApplicationError("获取验证码过于频繁，请一小时后再试。", code="rate_limited")
     code = f"{secrets.randbelow(1_000_000):06d}"
-    cache.set(_key("code", purpose, phone), {"digest": _digest(purpose, phone, code), "tries": 0}, CODE_TTL)
+    now = timezone.now()
+    CodeAttempts.objects.filter(expires_at__lt=now).delete()
+    CodeAttempts.objects.update_or_create(
+        key=_attempts_key(purpose, phone),
+        defaults={"tries": 0, "expires_at": now + dt.timedelta(seconds=CODE_TTL)},
+    )
+    cache.set(_key("code", purpose, phone), {"digest": _digest(purpose, phone, code)}, CODE_TTL)
     cache.set(_key("gap", purpose, phone), 1, RESEND_GAP)
     return code
+
+
+def _claim_try(purpose: str, phone: str) -> int | None:
+    """Count one try at the current code; its number, or None when every try is used up."""
+    key = _attempts_key(purpose, phone)
+    claimed = CodeAttempts.objects.filter(key=key, tries__lt=MAX_ATTEMPTS).update(tries=F("tries") + 1)
+    if not claimed:
+        return None
+    return CodeAttempts.objects.filter(key=key).values_list("tries", flat=True).first() or MAX_ATTEMPTS
+
+
+def _lock(purpose: str, phone: str) -> ApplicationError:
+    cache.delete(_key("code", purpose, phone))
+    cache.set(_key("lock", purpose, phone), 1, LOCK_SECONDS)
+    return ApplicationError("验证码错误次数过多，请 15 分钟后再试。", field="code", code="locked")
 
 
 def verify(purpose: str, phone: str, code: str) -> None:
@@ -50,14 +83,14 @@ def verify(purpose: str, phone: str, code: str) -> None:
     stored = cache.get(_key("code", purpose, phone))
     if stored is None:
         raise ApplicationError("验证码已过期或未获取，请重新获取验证码。", field="code", code="expired")
+    tries = _claim_try(purpose, phone)
+    if tries is None:
+        raise _lock(purpose, phone)
     if hmac.compare_digest(stored["digest"], _digest(purpose, phone, (code or "").strip())):
         cache.delete(_key("code", purpose, phone))
+        CodeAttempts.objects.filter(key=_attempts_key(purpose, phone)).delete()
         return
-    stored["tries"] += 1
-    if stored["tries"] >= MAX_ATTEMPTS:
-        cache.delete(_key("code", purpose, phone))
-        cache.set(_key("lock", purpose, phone), 1, LOCK_SECONDS)
-        raise ApplicationError("验证码错误次数过多，请 15 分钟后再试。", field="code", code="locked")
-    cache.set(_key("code", purpose, phone), stored, CODE_TTL)
-    left = MAX_ATTEMPTS - stored["tries"]
+    if tries >= MAX_ATTEMPTS:
+        raise _lock(purpose, phone)
+    left = MAX_ATTEMPTS - tries
     raise ApplicationError(f"验证码不正确，还可以再试 {left} 次。", field="code", code="wrong")

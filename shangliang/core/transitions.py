@@ -19,6 +19,12 @@ def is_allowed(transitions: Mapping[str, Set[str]], old: str, new: str) -> bool:
     return new in transitions.get(old, frozenset())
 
 
+def state_phrase(label: str) -> str:
+    """How a sentence says a record is in a state: "已转介" stays as it is, "不予立题" becomes
+    "已不予立题" (so "该诉求已{…}" never reads "已已转介")."""
+    return label if label.startswith("已") else f"已{label}"
+
+
 def check_version(obj: models.Model, expected_version: int | None) -> None:
     """Refuse a change made from a stale form: someone else saved the record in between."""
     if expected_version is not None and getattr(obj, "version", None) != expected_version:

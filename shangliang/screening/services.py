@@ -23,7 +23,7 @@ from shangliang.concerns.models import AWAITING_DECISION, CONCERN_TRANSITIONS, C
 from shangliang.concerns.permissions import can_act_in_region
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
-from shangliang.core.transitions import apply_transition, check_version
+from shangliang.core.transitions import apply_transition, check_version, state_phrase
 from shangliang.outputs.models import OutputKind
 from shangliang.outputs.services import output_create_draft
 from shangliang.places.models import Organisation, OrganisationKind
@@ -141,9 +141,9 @@ def concern_merge(
         if not permissions.can_screen(actor, concern) or not permissions.can_screen(actor, target):
             raise PermissionDenied("该诉求不在您的负责范围内。")
         if concern.status not in AWAITING_DECISION:
-            raise ApplicationError(f"该诉求已{concern.get_status_display()}，不能再合并。")
+            raise ApplicationError(f"该诉求{state_phrase(concern.get_status_display())}，不能再合并。")
         if target.status in (ConcernStatus.DECLINED, ConcernStatus.CLOSED, ConcernStatus.RESOLVED):
-            raise ApplicationError(f"目标诉求已{target.get_status_display()}，不能合并进去。")
+            raise ApplicationError(f"目标诉求{state_phrase(target.get_status_display())}，不能合并进去。")
         _move(
             concern,
             ConcernStatus.MERGED,
@@ -173,9 +173,11 @@ def _merge_into_topic(concern_id: int, topic_id: int, actor: Any, expected_versi
     if not permissions.can_screen(actor, concern):
         raise PermissionDenied("该诉求不在您的负责范围内。")
     if concern.status not in AWAITING_DECISION:
-        raise ApplicationError(f"该诉求已{concern.get_status_display()}，不能再合并。")
+        raise ApplicationError(f"该诉求{state_phrase(concern.get_status_display())}，不能再合并。")
     if not topic.is_joinable:
-        raise ApplicationError(f"议题“{topic.title}”已{topic.get_status_display()}，不能再并入诉求。")
+        raise ApplicationError(
+            f"议题“{topic.title}”{state_phrase(topic.get_status_display())}，不能再并入诉求。"
+        )
     topic_services.link_concern(topic=topic, concern=concern, actor=actor, via=JoinedVia.MERGED)
     _move(
         concern,
@@ -213,7 +215,9 @@ def concern_split(*, concern_id: int, actor: Any, expected_version: int | None =
         if topic is None:
             raise ApplicationError("该诉求没有并入议题，无需拆分。")
         if topic.status not in (TopicStatus.PROPOSED, TopicStatus.APPROVED, TopicStatus.SCHEDULED):
-            raise ApplicationError(f"议题“{topic.title}”已{topic.get_status_display()}，不能再拆分。")
+            raise ApplicationError(
+                f"议题“{topic.title}”{state_phrase(topic.get_status_display())}，不能再拆分。"
+            )
         _move(concern, ConcernStatus.SCREENING, actor, reason=f"从议题“{topic.title}”拆分")
     concern_services.inform_residents(
         concerns=[concern],
@@ -257,7 +261,7 @@ def concern_decide(
         if not permissions.can_screen(actor, concern):
             raise PermissionDenied("该诉求不在您的负责范围内。")
         if concern.status not in AWAITING_DECISION:
-            raise ApplicationError(f"该诉求已{concern.get_status_display()}，不能重复研判。")
+            raise ApplicationError(f"该诉求{state_phrase(concern.get_status_display())}，不能重复研判。")
         if not permissions.can_decide(actor, concern, decision.kind):
             raise PermissionDenied(f"您不能对诉求作出“{DecisionKind(decision.kind).label}”的决定。")
         if permissions.gives_first_level_opinion(actor):

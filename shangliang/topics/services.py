@@ -19,7 +19,7 @@ from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import CONCERN_TRANSITIONS, Concern, ConcernSource, ConcernStatus
 from shangliang.core import audit, uploads
 from shangliang.core.errors import ApplicationError, PermissionDenied
-from shangliang.core.transitions import apply_transition, check_version
+from shangliang.core.transitions import apply_transition, check_version, state_phrase
 from shangliang.places.models import ActivityGroup, Organisation, OrganisationKind, Region, RegionLevel
 from shangliang.text import services as text_services
 from shangliang.text.models import Category
@@ -195,7 +195,9 @@ def topic_create(
 def link_concern(*, topic: Topic, concern: Concern, actor: Any, via: str = JoinedVia.JOINED) -> TopicConcern:
     """Record that ``concern`` joined ``topic`` (lineage); refuses a finished topic."""
     if not topic.is_joinable:
-        raise ApplicationError(f"议题“{topic.title}”已{topic.get_status_display()}，不能再并入诉求。")
+        raise ApplicationError(
+            f"议题“{topic.title}”{state_phrase(topic.get_status_display())}，不能再并入诉求。"
+        )
     if TopicConcern.objects.filter(concern=concern, removed_at__isnull=True).exists():
         raise ApplicationError("该诉求已在另一个议题中，请先拆分。")
     link = TopicConcern.objects.create(topic=topic, concern=concern, via=via, joined_by=_user(actor))

@@ -1,9 +1,15 @@
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from django.db import connection
 
 from shangliang.core import otp
 from shangliang.core.errors import ApplicationError
 
 PHONE = "13812345678"
+
+pytestmark = pytest.mark.django_db
 
 
 def test_a_code_is_accepted_once():
@@ -58,3 +64,36 @@ def test_a_deployment_can_change_a_rate_limit(settings):
     settings.SHANGLIANG = {**settings.SHANGLIANG, "RATE_LIMITS": {"demo-scope": (1, 60)}}
     assert allow("demo-scope", "x", Limit(count=100, seconds=60)) is True
     assert allow("demo-scope", "x", Limit(count=100, seconds=60)) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_guesses_never_pass_the_limit(monkeypatch):
+    # given an issued code, and a comparison slow enough for 40 guesses to overlap
+    code = otp.issue("list", PHONE)
+    compared = []
+    real_compare = otp.hmac.compare_digest
+
+    def slow_compare(a, b):
+        compared.append(b)
+        time.sleep(0.02)
+        return real_compare(a, b)
+
+    monkeypatch.setattr(otp.hmac, "compare_digest", slow_compare)
+    wrong = "000000" if code != "000000" else "111111"
+
+    def guess(_):
+        try:
+            otp.verify("list", PHONE, wrong)
+        except ApplicationError as error:
+            return error.code
+        finally:
+            connection.close()
+        return "accepted"
+
+    # when 40 wrong guesses arrive at once
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(guess, range(40)))
+    # then at most five were compared with the code, and every other one was refused as locked
+    assert len(compared) == otp.MAX_ATTEMPTS
+    assert outcomes.count("wrong") == otp.MAX_ATTEMPTS - 1
+    assert outcomes.count("locked") == 40 - otp.MAX_ATTEMPTS + 1

@@ -82,6 +82,17 @@ def test_a_decision_on_the_survivor_reaches_the_residents_of_merged_concerns(dis
     assert any(t.startswith("经研判，您反映的问题已立题") and "多户反映" in t for t in texts)
 
 
+def test_a_referred_concern_says_so_once_when_merged(district, staff):
+    # given a concern already referred elsewhere
+    concern = waiting_concern(district.community_a, status=ConcernStatus.REFERRED)
+    target = waiting_concern(district.community_a)
+    # when someone tries to merge it
+    with pytest.raises(ApplicationError) as excinfo:
+        services.concern_merge(concern_id=concern.pk, into_concern_id=target.pk, actor=staff)
+    # then the reason reads naturally
+    assert excinfo.value.message == "该诉求已转介，不能再合并。"
+
+
 def test_merging_into_itself_or_a_closed_topic_is_refused_and_nothing_changes(district, staff):
     concern = waiting_concern(district.community_a)
     closed = TopicFactory(community=district.community_a, status=TopicStatus.CLOSED)
