@@ -14,8 +14,13 @@ from shangliang.topics.models import TopicForm
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+class RuleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.label}（{obj.points} 分/{obj.unit.removeprefix('每')}）"
+
+
 class SelfReportForm(forms.Form):
-    rule = forms.ModelChoiceField(
+    rule = RuleChoiceField(
         label="履职事项",
         queryset=DutyRule.objects.none(),
         empty_label="请选择",
@@ -40,7 +45,6 @@ class SelfReportForm(forms.Form):
         rule = self.fields["rule"]
         assert isinstance(rule, forms.ModelChoiceField)
         rule.queryset = DutyRule.objects.filter(self_reportable=True, active=True).select_related("item")
-        rule.label_from_instance = lambda r: f"{r.label}（{r.points} 分/{r.unit.removeprefix('每')}）"  # type: ignore[method-assign]
 
 
 class RejectForm(forms.Form):

@@ -103,7 +103,9 @@ def test_member_record_docx_and_print_carry_the_entries(client: Any, scored: Any
         for row in table.rows
         for cell in row.cells
     )
-    assert "邵响亮" in text and "议医保、解民忧" in text and "口头发言" in text
+    assert "邵响亮" in text
+    assert "议医保、解民忧" in text
+    assert "口头发言" in text
     assert printable.status_code == 200
     assert "政协委员履职档案（2025年度）" in printable.content.decode()
 
@@ -128,7 +130,8 @@ def test_my_duty_shows_entries_total_and_rank(client: Any, scored: Any) -> None:
 
     # then
     assert '<dd data-testid="duty-total"><strong>8</strong> 分</dd>' in page
-    assert "第 1 名" in page and "议医保、解民忧" in page
+    assert "第 1 名" in page
+    assert "议医保、解民忧" in page
 
 
 def test_a_bad_self_report_keeps_what_was_typed_and_says_why(client: Any, scored: Any) -> None:
@@ -145,7 +148,8 @@ def test_a_bad_self_report_keeps_what_was_typed_and_says_why(client: Any, scored
     # then
     assert response.status_code == 400
     page = response.content.decode()
-    assert "活动日期不能晚于今天。" in page and 'value="专题调研"' in page
+    assert "活动日期不能晚于今天。" in page
+    assert 'value="专题调研"' in page
     assert SelfReport.objects.count() == 0
 
 
