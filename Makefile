@@ -33,8 +33,8 @@ demo: migrate ## Load the demo district (idempotent)
 
 .PHONY: run
 run: migrate ## Set up everything and serve the site with its background worker at http://127.0.0.1:8000
-	$(BIN)/python manage.py seed_demo --quiet-logins
-	$(BIN)/python scripts/run.py --host $(HOST) --port $(PORT)
+	SHANGLIANG_SITE_URL="$${SHANGLIANG_SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/python manage.py seed_demo --quiet-logins
+	SHANGLIANG_SITE_URL="$${SHANGLIANG_SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/python scripts/run.py --host $(HOST) --port $(PORT)
 
 .PHONY: test
 test: venv ## Run the whole test suite (browser tests included)

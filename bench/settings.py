@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 60)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("SHANGLIANG_SITE_URL", "https://bench.shangliang.invalid")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SHANGLIANG_LOG_LEVEL", "WARNING")
 
@@ -23,7 +24,8 @@ if BENCH_DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, each statement's placeholders converted once (ADR 60).
+            "ENGINE": "shangliang.core.sqlite",
             "NAME": os.environ.get("BENCH_SQLITE_PATH", str(BENCH_DIR / "bench.sqlite3")),
             # A persistent connection keeps its page cache; a new one per request starts cold.
             "CONN_MAX_AGE": 600,

@@ -14,8 +14,6 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from shangliang.core.release import release_id
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SHANGLIANG_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -39,11 +37,20 @@ TESTING = env_bool("SHANGLIANG_TESTING", "PYTEST_VERSION" in os.environ)
 _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "" if not DEBUG else _DEV_SECRET)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
+# The public address residents open (scheme and host): every link in an SMS and every address
+# printed on a page starts with it. ``make run`` sets it from its host and port.
+SHANGLIANG_SITE_URL = os.environ.get("SHANGLIANG_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip(
+    "/"
+)
 
 if not DEBUG:
     missing = [
         name
-        for name, value in (("DJANGO_SECRET_KEY", SECRET_KEY), ("DJANGO_ALLOWED_HOSTS", ALLOWED_HOSTS))
+        for name, value in (
+            ("DJANGO_SECRET_KEY", SECRET_KEY),
+            ("DJANGO_ALLOWED_HOSTS", ALLOWED_HOSTS),
+            ("SHANGLIANG_SITE_URL", SHANGLIANG_SITE_URL),
+        )
         if not value
     ]
     if missing:
@@ -52,6 +59,10 @@ if not DEBUG:
         )
     if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a random string of at least 50 characters.")
+    if not SHANGLIANG_SITE_URL.startswith("https://") or "/" in SHANGLIANG_SITE_URL.removeprefix("https://"):
+        raise ImproperlyConfigured(
+            "SHANGLIANG_SITE_URL must be the public HTTPS address without a path, e.g. https://shangliang.example.gov.cn"
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -105,18 +116,8 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "shangliang" / "templates"],
+        "APP_DIRS": True,
         "OPTIONS": {
-            # Each template compiled once per process (Django's default when DEBUG is off; said
-            # outright so that it holds in every mode; in development the autoreloader resets it).
-            "loaders": [
-                (
-                    "django.template.loaders.cached.Loader",
-                    [
-                        "django.template.loaders.filesystem.Loader",
-                        "django.template.loaders.app_directories.Loader",
-                    ],
-                )
-            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -127,6 +128,9 @@ TEMPLATES = [
     },
 ]
 
+# Widgets render through Django's Jinja2 templates, several times faster (ADR 0013).
+FORM_RENDERER = "shangliang.core.renderers.FastRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 SQLITE_PATH = Path(os.environ.get("SHANGLIANG_SQLITE_PATH", VAR_DIR / "shangliang.sqlite3"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -135,7 +139,8 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, each statement's placeholders converted once (ADR 60).
+            "ENGINE": "shangliang.core.sqlite",
             "NAME": str(SQLITE_PATH),
             "CONN_MAX_AGE": 60,
             "OPTIONS": {
@@ -148,14 +153,15 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
-            # Tests run in memory unless a path is given.
-            "TEST": {"NAME": os.environ.get("SHANGLIANG_SQLITE_TEST_PATH") or None},
+            # In memory unless a path is given (":memory:" said outright: test runners that look for
+            # Django's engine by name would otherwise take the file name for a test one).
+            "TEST": {"NAME": os.environ.get("SHANGLIANG_SQLITE_TEST_PATH") or ":memory:"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["shangliang.accounts.backends.UserBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:staff-home"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -199,12 +205,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 # An evidence document or photo larger than this is refused with a reason.
 SHANGLIANG_MAX_UPLOAD_MB = int(os.environ.get("SHANGLIANG_MAX_UPLOAD_MB", "10"))
 
-# --- Cache (rate limits, one-time codes, sessions, option lists) -------------------------------
+# --- Cache (rate limits, one-time codes, sessions, option lists, rendered page bodies) --------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Room for the page bodies of a district's busy pages (ADR 58; Django's default keeps 300).
 CACHE_MAX_ENTRIES = int(os.environ.get("SHANGLIANG_CACHE_MAX_ENTRIES", "5000"))
-# Every key starts with the release (``SHANGLIANG_RELEASE`` or a digest of the code and templates):
-# a deploy never reads what an earlier release cached (ADR 61).
-RELEASE = release_id(BASE_DIR / "shangliang", BASE_DIR / "config")
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -218,7 +222,6 @@ else:
             "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
         }
     }
-CACHES["default"]["KEY_PREFIX"] = f"sl-{RELEASE}"
 
 # --- Background tasks -------------------------------------------------------------------------
 TASKS = {

@@ -333,3 +333,36 @@ class SensitiveWord(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.word
+
+
+class FollowerFields(TimeStampedModel):
+    """A resident who asked, with their phone and consent, to be told by SMS of each public change
+    of something they did not file. The token in each SMS lets them stop without an account."""
+
+    phone_encrypted = models.TextField("手机号（加密）")
+    phone_hash = models.CharField("手机号索引", max_length=64, db_index=True)
+    phone_masked = models.CharField("手机号（脱敏）", max_length=20)
+    token = models.CharField("退订令牌", max_length=32, unique=True)
+
+    class Meta:
+        abstract = True
+
+
+class ConcernFollower(FollowerFields):
+    """Follows a public concern ("我也遇到" with a phone)."""
+
+    kind = "concern"
+    kind_label = "问题"
+    concern = models.ForeignKey(
+        Concern, verbose_name="诉求", on_delete=models.CASCADE, related_name="followers"
+    )
+
+    class Meta:
+        verbose_name = "关注诉求的居民"
+        verbose_name_plural = "关注诉求的居民"
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "phone_hash"], name="concern_follower_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.concern.tracking_code} 关注{self.pk}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from shangliang.concerns.models import (
     ASSISTED_CHANNELS,
     OPEN_STATUSES,
     Concern,
+    ConcernFollower,
     ConcernFollowUp,
     ConcernPhoto,
     ConcernSource,
@@ -33,6 +35,7 @@ from shangliang.core import audit, images, personal
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.ratelimit import Limit, allow
 from shangliang.core.workdays import add_working_days_db
+from shangliang.notifications import links
 from shangliang.places.models import Region, RegionLevel
 from shangliang.text import selectors as text_selectors
 from shangliang.text import services as text_services
@@ -47,6 +50,7 @@ SUPPORT_LIMIT_PER_IP = Limit(count=30, seconds=3600)
 FOLLOWUP_LIMIT_PER_CODE = Limit(count=10, seconds=24 * 3600)
 # Looking up tracking codes: enough for a family, too few to guess codes.
 LOOKUP_LIMIT = Limit(count=30, seconds=600)
+FOLLOW_LIMIT_PER_IP = Limit(count=20, seconds=3600)
 FIRST_RESPONSE_WORKING_DAYS = 5
 
 
@@ -301,11 +305,16 @@ def _notify_submitted(concern: Concern, phone: str) -> None:
         phone=phone,
         body=(
             f"您反映的问题已受理，查询码 {rules.format_tracking_code(concern.tracking_code)}，"
-            "可凭此码查看办理进度。"
+            f"办理进度：{track_link(concern)}"
         ),
         about=concern,
         dedupe_key=f"concern:{concern.pk}:submitted",
     )
+
+
+def track_link(concern: Concern) -> str:
+    """The tracking page's public address (the tracking code is the resident's key to it)."""
+    return links.absolute_url("concerns:track", code=concern.tracking_code)
 
 
 def notify_public_change(concern: Concern, text: str, *, key: str) -> None:
@@ -315,9 +324,11 @@ def notify_public_change(concern: Concern, text: str, *, key: str) -> None:
         return
     from shangliang.notifications.services import enqueue_sms
 
+    # One link per message: a text that brings its own (an evaluation, a result) keeps only that.
+    more = "" if links.urls_in(text) else f"详情：{track_link(concern)}"
     enqueue_sms(
         phone=phone,
-        body=f"您反映的问题（查询码 {rules.format_tracking_code(concern.tracking_code)}）有新进展：{text}",
+        body=f"您反映的问题（查询码 {rules.format_tracking_code(concern.tracking_code)}）有新进展：{text}{more}",
         about=concern,
         dedupe_key=f"concern:{concern.pk}:{key}",
     )
@@ -349,7 +360,95 @@ def inform_residents(
     for concern in informed:
         audit.record(target=concern, event_type=event_type, actor=actor, public=True, public_text=text[:300])
         notify_public_change(concern, text, key=key)
+    followers = ConcernFollower.objects.filter(concern__in=informed).select_related("concern").order_by("pk")
+    notify_followers(followers, text, key=key, link=lambda f: public_link(f.concern))
     return informed
+
+
+# --- Following: residents told of public changes of a concern or topic they did not file ------
+
+
+def public_link(concern: Concern) -> str:
+    """The public page of a concern, or "" when it is not public."""
+    if not concern.is_public or concern.needs_review:
+        return ""
+    return links.absolute_url("concerns:public-detail", pk=concern.pk)
+
+
+def follower_fields(phone: str, consent: bool) -> dict[str, str]:
+    """The stored fields of a new follower: the number normalised and encrypted, a stop token."""
+    try:
+        number = personal.normalize_mobile(phone)
+    except personal.InvalidPhone as exc:
+        raise ApplicationError(str(exc), field="phone") from exc
+    if not consent:
+        raise ApplicationError("接收短信需要您同意我们用这个手机号发送进展短信。", field="consent")
+    return {
+        "phone_encrypted": personal.encrypt(number),
+        "phone_hash": personal.lookup_hash(number),
+        "phone_masked": personal.mask_phone(number),
+        "token": secrets.token_urlsafe(16),
+    }
+
+
+def stop_link(follower: Any) -> str:
+    return links.absolute_url("concerns:unfollow", token=follower.token)
+
+
+def notify_followers(followers: Iterable[Any], text: str, *, key: str, link: Any) -> None:
+    """One SMS per follower's phone about a public change (``link(follower)`` is the page to open)."""
+    from shangliang.notifications.services import enqueue_sms
+
+    told: set[str] = set()
+    for follower in followers:
+        if follower.phone_hash in told:
+            continue
+        told.add(follower.phone_hash)
+        page = link(follower)
+        enqueue_sms(
+            phone=personal.decrypt(follower.phone_encrypted),
+            body=f"您关注的{follower.kind_label}有新进展：{text}"
+            + (f"详情：{page} " if page and not links.urls_in(text) else "")
+            + f"不再接收：{stop_link(follower)}",
+            about=follower,
+            dedupe_key=f"follow:{follower.kind}:{follower.pk}:{key}",
+        )
+
+
+def welcome_follower(follower: Any, title: str, link: str) -> None:
+    from shangliang.notifications.services import enqueue_sms
+
+    enqueue_sms(
+        phone=personal.decrypt(follower.phone_encrypted),
+        body=f"您已关注{follower.kind_label}“{title[:30]}”，有公开进展时将短信告知：{link} "
+        f"不再接收：{stop_link(follower)}",
+        about=follower,
+        dedupe_key=f"follow:{follower.kind}:{follower.pk}:welcome",
+    )
+
+
+def concern_follow(*, concern: Concern, phone: str, consent: bool) -> tuple[ConcernFollower, bool]:
+    """A resident follows a public concern by phone. Returns (follower, created); following twice
+    keeps the first."""
+    fields = follower_fields(phone, consent)
+    follower, created = ConcernFollower.objects.get_or_create(
+        concern=concern, phone_hash=fields["phone_hash"], defaults=fields
+    )
+    if created:
+        audit.record(target=concern, event_type="concern.followed", actor_label="居民")
+        welcome_follower(follower, concern.text, public_link(concern))
+    return follower, created
+
+
+def concern_unfollow(*, token: str) -> Concern | None:
+    """The follower stops the SMS (the token came in each of them). Returns the concern, if any."""
+    with transaction.atomic():
+        follower = ConcernFollower.objects.select_related("concern").filter(token=token).first()
+        if follower is None:
+            return None
+        follower.delete()
+        audit.record(target=follower.concern, event_type="concern.unfollowed", actor_label="居民")
+    return follower.concern
 
 
 def supporter_key(*, phone: str = "", browser_token: str = "") -> str:
@@ -361,10 +460,11 @@ def supporter_key(*, phone: str = "", browser_token: str = "") -> str:
 
 
 def concern_support(
-    *, concern_id: int, phone: str = "", browser_token: str = "", ip: str = ""
+    *, concern_id: int, phone: str = "", consent: bool = False, browser_token: str = "", ip: str = ""
 ) -> tuple[Concern, bool]:
     """ "我也遇到": count one more resident affected. Returns (concern, counted); the same person
-    supporting twice counts once."""
+    supporting twice counts once. With a phone (and consent) the resident also follows the concern:
+    an SMS at each public change, and the concern among theirs in "我反映的问题"."""
     concern = Concern.objects.filter(pk=concern_id, is_public=True, needs_review=False).first()
     if concern is None:
         raise ApplicationError("没有找到这条公开的反映，可能已被合并或撤下。")
@@ -373,8 +473,12 @@ def concern_support(
             phone = personal.normalize_mobile(phone)
         except personal.InvalidPhone as exc:
             raise ApplicationError(str(exc), field="phone") from exc
+        if not consent:
+            raise ApplicationError("接收短信需要您同意我们用这个手机号发送进展短信。", field="consent")
     key = supporter_key(phone=phone, browser_token=browser_token)
     if ConcernSupport.objects.filter(concern=concern, supporter_key=key).exists():
+        if phone:
+            concern_follow(concern=concern, phone=phone, consent=consent)
         return concern, False
     if ip and not allow("support-ip", ip, SUPPORT_LIMIT_PER_IP):
         raise ApplicationError("操作过于频繁，请稍后再试。", code="rate_limited")
@@ -383,6 +487,8 @@ def concern_support(
             ConcernSupport.objects.create(concern=concern, supporter_key=key, ip_hash=ip_hash(ip))
             Concern.objects.filter(pk=concern.pk).update(supporters_count=F("supporters_count") + 1)
             audit.record(target=concern, event_type="concern.supported", actor_label="居民")
+            if phone:
+                concern_follow(concern=concern, phone=phone, consent=consent)
     except IntegrityError:
         return concern, False
     concern.refresh_from_db(fields=["supporters_count"])

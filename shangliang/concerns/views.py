@@ -6,21 +6,23 @@ they hold a phone. Every form keeps what was typed when it is refused.
 
 from __future__ import annotations
 
+import re
 import secrets
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shangliang.concerns import rules, selectors, services
 from shangliang.concerns.forms import CodeLookupForm, ConcernForm, FollowUpForm, OtpForm, PhoneForm
-from shangliang.concerns.models import Concern
-from shangliang.core import otp, personal
+from shangliang.concerns.models import Concern, ConcernFollower
+from shangliang.core import fragments, otp, personal
 from shangliang.core.errors import ApplicationError
 from shangliang.core.forms import add_service_error
 from shangliang.core.qr import qr_svg
@@ -69,6 +71,18 @@ def submit(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What the resident typed reaches the intake page's HTML only after the page is rendered: the
+# rendered page is kept (``core.fragments``) with these marks in its place, and each response puts
+# its own escaped values there, so a kept page never holds anyone's text or phone number. The
+# similar problems found are a fragment of their own put in the same way: the rest of the page is
+# the same whichever were found.
+_TYPED_FIELDS = ("text", "place_description", "phone", "website", "client_token")
+_TYPED_MARK = "\ue001{}\ue001"
+_MARKED = (*_TYPED_FIELDS, "similar")
+_TYPED_RE = re.compile("\ue001(" + "|".join(_MARKED) + ")\ue001")
+
+
+@lru_cache(maxsize=1)
 def _form_texts() -> dict[str, Any]:
     fields = ConcernForm.base_fields
     return {
@@ -96,9 +110,6 @@ def _value(form: ConcernForm, name: str) -> str:
     return "" if value is None else str(value)
 
 
-_TYPED_FIELDS = ("text", "place_description", "phone", "website", "client_token")
-
-
 def _submit_page(
     request: HttpRequest, form: ConcernForm, suggestions: list[selectors.Suggestion], *, status: int
 ) -> HttpResponse:
@@ -106,9 +117,9 @@ def _submit_page(
     place = selectors.place_choices()
     community = _value(form, "community")
     errors = {name: [str(e) for e in errs] for name, errs in form.errors.items() if name != NON_FIELD_ERRORS}
-    context = {
+    data = {
         **_form_texts(),
-        "typed": {name: _value(form, name) for name in _TYPED_FIELDS},
+        "typed": {name: _TYPED_MARK.format(name) for name in _MARKED},
         "values": {
             "street": _value(form, "street"),
             "community": community,
@@ -121,14 +132,32 @@ def _submit_page(
         "errors": errors,
         "non_field_errors": [str(e) for e in form.non_field_errors()],
         "has_errors": bool(form.errors),
-        "streets": place.streets,
-        "communities": place.communities,
-        "grids": place.grids(community),
-        "category_options": place.categories,
-        "suggestions": suggestions,
-        "residents": sum(s.residents for s in suggestions),
+        "streets": fragments.Versioned(place.streets, place.version),
+        "communities": fragments.Versioned(place.communities, place.version),
+        "grids": fragments.Versioned(place.grids(community), f"{place.version}:{community}"),
+        "category_options": fragments.Versioned(place.categories, place.version),
+        "has_suggestions": bool(suggestions),
     }
-    return render(request, "concerns/submit.html", context, status=status)
+    typed = {
+        "text": escape(_value(form, "text")),
+        **{
+            name: f' value="{escape(value)}"' if (value := _value(form, name)) else ""
+            for name in _TYPED_FIELDS
+            if name != "text"
+        },
+    }
+    typed["similar"] = (
+        fragments.render_fragment(
+            "concerns/_similar.html",
+            {"suggestions": tuple(suggestions), "residents": sum(s.residents for s in suggestions)},
+            request=request,
+        )
+        if suggestions
+        else ""
+    )
+    kept = fragments.render_fragment("concerns/_submit_body.html", data, request=request)
+    body = mark_safe(_TYPED_RE.sub(lambda m: typed[m.group(1)], kept))  # values escaped above
+    return fragments.render_page(request, "concerns/submit.html", body, status=status)
 
 
 def place_context(form: Any) -> dict[str, Any]:
@@ -186,19 +215,100 @@ def community_options(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def support(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "我也遇到" from the intake page (the phone typed there comes along) or a concern's page.
+    With a phone and consent the resident follows the concern; a phone that cannot be used is
+    shown again on the answer page, with the reason, and the support still counts."""
     token = request.COOKIES.get(SUPPORTER_COOKIE) or secrets.token_hex(16)
+    wants_sms = request.POST.get("contact", "phone") == "phone"
+    phone = request.POST.get("phone", "").strip()[:20] if wants_sms else ""
+    consent = bool(request.POST.get("consent"))
+    follow_error = None
     try:
-        concern, counted = services.concern_support(concern_id=pk, browser_token=token, ip=client_ip(request))
+        try:
+            concern, counted = services.concern_support(
+                concern_id=pk, phone=phone, consent=consent, browser_token=token, ip=client_ip(request)
+            )
+        except ApplicationError as error:
+            if error.field not in ("phone", "consent"):
+                raise
+            follow_error = error
+            concern, counted = services.concern_support(
+                concern_id=pk, browser_token=token, ip=client_ip(request)
+            )
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("concerns:submit")
-    response = render(
+    response = _supported_page(
         request,
-        "concerns/supported.html",
-        {"concern": concern, "counted": counted, "public_text": rules.mask_personal_text(concern.text)},
+        concern,
+        counted=counted,
+        followed=bool(phone) and follow_error is None,
+        phone=phone,
+        error=follow_error,
     )
     response.set_cookie(SUPPORTER_COOKIE, token, max_age=3 * 365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
+
+
+def _supported_page(
+    request: HttpRequest,
+    concern: Concern,
+    *,
+    counted: bool,
+    followed: bool,
+    phone: str = "",
+    error: ApplicationError | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "concerns/supported.html",
+        {
+            "concern": concern,
+            "counted": counted,
+            "followed": followed,
+            "phone": phone,
+            "follow_error": error,
+            "public_text": rules.mask_personal_text(concern.text),
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+def follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """Leave a phone (with consent) to hear of each public change of a public concern."""
+    concern = get_object_or_404(Concern, pk=pk, is_public=True, needs_review=False)
+    phone = request.POST.get("phone", "").strip()[:20]
+    if not allow("follow-ip", client_ip(request), services.FOLLOW_LIMIT_PER_IP):
+        error: ApplicationError | None = ApplicationError("操作过于频繁，请稍后再试。", field="phone")
+    else:
+        try:
+            services.concern_follow(concern=concern, phone=phone, consent=bool(request.POST.get("consent")))
+        except ApplicationError as exc:
+            error = exc
+        else:
+            error = None
+    return _supported_page(request, concern, counted=False, followed=error is None, phone=phone, error=error)
+
+
+@require_http_methods(["GET", "POST"])
+def unfollow(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every follower's SMS: stop them (a button, so that a link preview stops nothing)."""
+    from shangliang.topics import services as topic_services
+
+    if request.method == "POST":
+        stopped: Any = services.concern_unfollow(token=token) or topic_services.topic_unfollow(token=token)
+        if stopped is None:
+            raise Http404("该链接已失效。")
+        return render(request, "concerns/unfollow.html", {"stopped": True})
+    from shangliang.topics.models import TopicFollower
+
+    if not (
+        ConcernFollower.objects.filter(token=token).exists()
+        or TopicFollower.objects.filter(token=token).exists()
+    ):
+        raise Http404("该链接已失效，您可能已经不再接收。")
+    return render(request, "concerns/unfollow.html", {"stopped": False})
 
 
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -243,7 +353,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     concern = _get_by_code_or_404(request, code)
     from shangliang.notifications.selectors import sms_about
 
-    url = request.build_absolute_uri(reverse("concerns:track", kwargs={"code": concern.tracking_code}))
+    url = services.track_link(concern)
     is_receipt = request.session.pop(f"receipt:{concern.tracking_code}", False)
     return render(
         request,
@@ -331,10 +441,17 @@ def _otp_step(
 def my_concerns(request: HttpRequest) -> HttpResponse:
     verified = request.session.get(PHONE_SESSION_KEY)
     if verified:
+        from shangliang.topics import selectors as topic_selectors
+
         return render(
             request,
             "concerns/my_list.html",
-            {"concerns": selectors.concerns_for_phone(verified), "masked": personal.mask_phone(verified)},
+            {
+                "concerns": selectors.concerns_for_phone(verified),
+                "followed": selectors.followed_for_phone(verified),
+                "followed_topics": topic_selectors.followed_for_phone(verified),
+                "masked": personal.mask_phone(verified),
+            },
         )
     phone_form = PhoneForm(request.POST or None)
     phone = ""

@@ -49,6 +49,7 @@ from shangliang.evaluations.models import (
     Review,
     VoteChannel,
 )
+from shangliang.notifications import links
 from shangliang.notifications.services import enqueue_inbox
 from shangliang.supervision.services import clean_photos, clean_text
 from shangliang.topics import services as topic_services
@@ -68,7 +69,7 @@ def current_rules() -> rules.Rules:
 
 
 def site_url() -> str:
-    return str(getattr(settings, "SHANGLIANG_SITE_URL", "")).rstrip("/")
+    return links.site_url()
 
 
 def vote_url(evaluation: Evaluation) -> str:

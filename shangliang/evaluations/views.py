@@ -132,11 +132,16 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     if page is None:
         raise Http404("没有找到该成果公示。")
     ev = page.evaluation
+    from shangliang.meetings import selectors as meeting_selectors
+
     return render(
         request,
         "evaluations/result.html",
         {
             "page": page,
+            "meetings": list(
+                meeting_selectors.public_meetings().filter(topics=page.topic).order_by("starts_at", "pk")
+            ),
             "scores": score_rows(ev),
             "composite": rules.fmt(ev.composite),
             "satisfaction": rules.percent(ev.resident_satisfaction),

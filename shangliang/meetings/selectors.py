@@ -72,6 +72,26 @@ def upcoming_public_meetings(limit: int = 5) -> list[Meeting]:
     )
 
 
+def with_signup(meetings: list[Meeting]) -> list[tuple[Meeting, str]]:
+    """Each meeting with what its sign-up offers now: "可报名", "名额已满，可候补" or "" (closed);
+    the confirmed sign-ups of all of them counted in one query."""
+    from shangliang.meetings.services import signup_open
+
+    confirmed = dict(
+        Meeting.objects.filter(pk__in=[m.pk for m in meetings])
+        .annotate(n=Count("registrations", filter=Q(registrations__status="confirmed")))
+        .values_list("pk", "n")
+    )
+    result = []
+    for meeting in meetings:
+        label = ""
+        if signup_open(meeting):
+            assert meeting.signup_capacity is not None
+            label = "可报名" if confirmed.get(meeting.pk, 0) < meeting.signup_capacity else "名额已满，可候补"
+        result.append((meeting, label))
+    return result
+
+
 MEETINGS_HELD_RULE = (
     "已经召开的协商议事会数量（含纪要整理中、已确认和已公开的会议），不含计划中、延期和取消的会议。"
 )

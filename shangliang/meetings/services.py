@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -43,6 +42,7 @@ from shangliang.meetings.models import (
     Rsvp,
     SiteKind,
 )
+from shangliang.notifications import links
 from shangliang.notifications.services import enqueue_inbox, enqueue_sms
 from shangliang.places.models import Member, Organisation, Region, Room
 from shangliang.topics import services as topic_services
@@ -68,8 +68,8 @@ def _user(actor: Any) -> Any:
 
 
 def site_url() -> str:
-    """The public address for links in SMS sent without a request (reminders)."""
-    return str(getattr(settings, "SHANGLIANG_SITE_URL", "")).rstrip("/")
+    """The public address every link in an SMS starts with."""
+    return links.site_url()
 
 
 # --- Planning -------------------------------------------------------------------------------------
@@ -633,12 +633,10 @@ def meeting_plan(
     return meeting
 
 
-def meeting_notify(
-    *, meeting_id: int, actor: Any, base_url: str = "", expected_version: int | None = None
-) -> Meeting:
+def meeting_notify(*, meeting_id: int, actor: Any, expected_version: int | None = None) -> Meeting:
     """planned → notified: every invitee gets their personal link (SMS where there is a phone, the
     inbox where they have an account); the residents behind the topics hear when and where."""
-    base = (base_url or site_url()).rstrip("/")
+    base = site_url()
     with transaction.atomic():
         meeting = locked_meeting(meeting_id, expected_version)
         if not meeting.participants.exists():
@@ -833,10 +831,13 @@ def registration_create(*, meeting_id: int, name: str, phone: str) -> Registrati
             actor_label="公众报名",
             new={"registration": registration.pk, "status": status},
         )
+        mine = links.absolute_url("meetings:registration", token=registration.token)
         text = (
             f"您已报名协商议事会“{meeting.title}”（{when_text(meeting)}，{meeting.place}）。"
+            f"查看或取消报名：{mine}"
             if status == RegistrationStatus.CONFIRMED
             else f"协商议事会“{meeting.title}”名额已满，您已进入候补名单，有空位时将短信通知您。"
+            f"查看或取消候补：{mine}"
         )
         send_sms(number, text, meeting, f"meeting:{meeting.pk}:registration:{registration.pk}:{status}")
     return registration
@@ -867,7 +868,8 @@ def registration_cancel(*, token: str) -> Registration:
                 first.save(update_fields=["status", "updated_at"])
                 send_sms(
                     personal.decrypt(first.phone_encrypted),
-                    f"有空位了：您已由候补转为正式报名协商议事会“{meeting.title}”（{when_text(meeting)}）。",
+                    f"有空位了：您已由候补转为正式报名协商议事会“{meeting.title}”（{when_text(meeting)}）。"
+                    f"查看或取消报名：{links.absolute_url('meetings:registration', token=first.token)}",
                     meeting,
                     f"meeting:{meeting.pk}:registration:{first.pk}:promoted",
                 )

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -21,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from shangliang.core import audit
+from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.qr import qr_svg
 from shangliang.core.workdays import add_working_days_db
@@ -368,8 +368,6 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         kwargs["reason"] = data.get("reason", "")
     if action == "plan":
         kwargs["confirm_warnings"] = bool(data.get("confirm_warnings"))
-    if action == "notify":
-        kwargs["base_url"] = request.build_absolute_uri("/")
     try:
         service(**kwargs)
     except PermissionDenied:

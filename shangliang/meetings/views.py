@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.meetings import documents, selectors, services
 from shangliang.meetings.forms import ReplyForm, SignUpForm, add_service_error
@@ -22,7 +22,7 @@ from shangliang.places import selectors as place_selectors
 
 
 def public_list(request: HttpRequest) -> HttpResponse:
-    upcoming = selectors.upcoming_public_meetings(limit=50)
+    upcoming = selectors.with_signup(selectors.upcoming_public_meetings(limit=50))
     published = list(
         selectors.public_meetings().filter(status=MeetingStatus.PUBLISHED).order_by("-starts_at")[:20]
     )
@@ -46,8 +46,15 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("meetings:registration", token=registration.token)
     minutes = selectors.minutes_of(meeting) if meeting.status == MeetingStatus.PUBLISHED else None
+    from shangliang.evaluations.selectors import public_results
+    from shangliang.topics.selectors import public_topics
+
+    topics = list(public_topics().filter(meetings=meeting).order_by("pk"))
+    with_results = set(public_results().filter(pk__in=[t.pk for t in topics]).values_list("pk", flat=True))
     context = {
         "meeting": meeting,
+        "topics": [(t, t.pk in with_results) for t in topics],
+        "now": timezone.now(),
         "form": form,
         "signup_open": services.signup_open(meeting),
         "confirmed": meeting.registrations.filter(status="confirmed").count(),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from shangliang.core import audit
 from shangliang.core.personal import encrypt, lookup_hash, mask_phone, normalize_mobile
+from shangliang.notifications.links import check_message
 from shangliang.notifications.models import Channel, OutboxMessage, Status
 
 
@@ -42,6 +43,7 @@ def enqueue_sms(*, phone: str, body: str, about: models.Model | None, dedupe_key
     the event, e.g. ``concern:42:declined``.
     """
     number = normalize_mobile(phone)
+    check_message(body)
     message, created = OutboxMessage.objects.get_or_create(
         dedupe_key=dedupe_key,
         defaults={

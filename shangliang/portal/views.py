@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "figures": figures,
             "open_days": places.upcoming_open_days(rooms, limit=4),
-            "meetings": meeting_selectors.upcoming_public_meetings(limit=4),
+            "meetings": meeting_selectors.with_signup(meeting_selectors.upcoming_public_meetings(limit=4)),
             "results": list(evaluation_selectors.public_results()[:3]),
         },
     )

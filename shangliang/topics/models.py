@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from shangliang.concerns.models import FollowerFields
 from shangliang.core.models import TimeStampedModel, VersionedModel
 
 
@@ -242,3 +243,21 @@ class TopicDocument(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TopicFollower(FollowerFields):
+    """Follows a public topic: anyone may, by phone, and hears of each public step."""
+
+    kind = "topic"
+    kind_label = "议题"
+    topic = models.ForeignKey(Topic, verbose_name="议题", on_delete=models.CASCADE, related_name="followers")
+
+    class Meta:
+        verbose_name = "关注议题的居民"
+        verbose_name_plural = "关注议题的居民"
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "phone_hash"], name="topic_follower_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id} 关注{self.pk}"

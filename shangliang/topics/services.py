@@ -19,17 +19,20 @@ from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import CONCERN_TRANSITIONS, Concern, ConcernSource, ConcernStatus
 from shangliang.core import audit, uploads
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.ratelimit import allow
 from shangliang.core.transitions import apply_transition, check_version, state_phrase
+from shangliang.notifications import links
 from shangliang.places.models import ActivityGroup, Organisation, OrganisationKind, Region, RegionLevel
 from shangliang.text import services as text_services
 from shangliang.text.models import Category
-from shangliang.topics import permissions
+from shangliang.topics import permissions, selectors
 from shangliang.topics.models import (
     TOPIC_TRANSITIONS,
     JoinedVia,
     Topic,
     TopicConcern,
     TopicDocument,
+    TopicFollower,
     TopicForm,
     TopicPurpose,
     TopicSource,
@@ -48,6 +51,12 @@ PUBLIC_TEXT: dict[str, str] = {
     TopicStatus.CLOSED: "议题“{title}”已办结，感谢您的参与。",
     TopicStatus.REOPENED: "议题“{title}”评价未通过，已重新办理。",
     TopicStatus.CANCELLED: "议题“{title}”已撤销（{reason}），您的反映将重新研判。",
+}
+# The same steps as anyone reading the topic's public page or following it hears them.
+TOPIC_PUBLIC_TEXT: dict[str, str] = {
+    **PUBLIC_TEXT,
+    TopicStatus.APPROVED: "议题“{title}”已立题，将组织相关各方协商。",
+    TopicStatus.CANCELLED: "议题“{title}”已撤销（{reason}）。",
 }
 
 
@@ -259,11 +268,18 @@ def topic_transition(
             event_type=f"topic.{new}",
             reason=reason,
             public=new != TopicStatus.CANCELLED or topic.is_public,
-            public_text=PUBLIC_TEXT[new].format(title=topic.title, reason=reason),
+            public_text=TOPIC_PUBLIC_TEXT[new].format(title=topic.title, reason=reason),
             extra_fields={"cancel_reason": reason} if new == TopicStatus.CANCELLED else None,
         )
         if changed:
             _follow_up_concerns(topic, new, reason, actor)
+            if topic.is_public:
+                concern_services.notify_followers(
+                    topic.followers.order_by("pk"),
+                    TOPIC_PUBLIC_TEXT[new].format(title=topic.title, reason=reason),
+                    key=f"topic:{topic.pk}:{new}:{topic.version}",
+                    link=lambda f: public_link(topic),
+                )
             text_services.set_document_status(kind="topic", object_id=topic.pk, status=new)
             if new == TopicStatus.APPROVED or new == TopicStatus.CANCELLED:
                 index_topic(topic)
@@ -461,3 +477,40 @@ def _accept(concern: Concern, actor: Any, reason: str) -> None:
         extra_fields={"decided_at": timezone.now()},
     )
     concern_services.index_concern_status(concern.pk, ConcernStatus.ACCEPTED)
+
+
+# --- Following a public topic by phone -------------------------------------------------------------
+
+
+def public_link(topic: Topic) -> str:
+    return links.absolute_url("topics:public-detail", pk=topic.pk)
+
+
+def topic_follow(*, topic_id: int, phone: str, consent: bool, ip: str = "") -> tuple[TopicFollower, bool]:
+    """Anyone follows a public topic by phone: an SMS at each public step. Following twice keeps
+    the first."""
+    topic = selectors.public_topics().filter(pk=topic_id).first()
+    if topic is None:
+        raise ApplicationError("没有找到这个公开的议题。")
+    fields = concern_services.follower_fields(phone, consent)
+    if ip and not allow("follow-ip", ip, concern_services.FOLLOW_LIMIT_PER_IP):
+        raise ApplicationError("操作过于频繁，请稍后再试。", code="rate_limited")
+    with transaction.atomic():
+        follower, created = TopicFollower.objects.get_or_create(
+            topic=topic, phone_hash=fields["phone_hash"], defaults=fields
+        )
+        if created:
+            audit.record(target=topic, event_type="topic.followed", actor_label="居民")
+            concern_services.welcome_follower(follower, topic.title, public_link(topic))
+    return follower, created
+
+
+def topic_unfollow(*, token: str) -> Topic | None:
+    """The follower stops the SMS (the token came in each of them). Returns the topic, if any."""
+    with transaction.atomic():
+        follower = TopicFollower.objects.select_related("topic").filter(token=token).first()
+        if follower is None:
+            return None
+        follower.delete()
+        audit.record(target=follower.topic, event_type="topic.unfollowed", actor_label="居民")
+    return follower.topic

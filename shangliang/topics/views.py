@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -15,6 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.concerns.permissions import linked_community_ids
+from shangliang.core import fragments
+from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError
 from shangliang.places.permissions import is_admin
 from shangliang.topics import permissions, selectors, services
@@ -108,8 +109,16 @@ def _detail_context(request: HttpRequest, topic: Topic, **extra: Any) -> dict[st
 
 
 def _render_detail(request: HttpRequest, topic: Topic, *, status: int = 200, **extra: Any) -> HttpResponse:
-    return render(
-        request, "topics/staff_detail.html", _detail_context(request, topic, **extra), status=status
+    context = _detail_context(request, topic, **extra)
+    body = fragments.render_fragment(
+        "topics/_staff_detail_body.html",
+        context,
+        request=request,
+        # A form shown again holds what was typed: not worth keeping.
+        keep=context["document_form"] is None and context["cancel_form"] is None,
+    )
+    return fragments.render_page(
+        request, "topics/staff_detail.html", body, {"title": topic.title}, status=status
     )
 
 
@@ -273,8 +282,31 @@ def public_list(request: HttpRequest) -> HttpResponse:
     return render(request, "topics/public_list.html", {"page": page})
 
 
+@require_http_methods(["GET", "POST"])
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A public topic with what leads from it: its public concerns, its meetings (and their sign-up),
+    its result; anyone may follow it by phone."""
+    from shangliang.core.ratelimit import client_ip
+    from shangliang.evaluations import selectors as evaluation_selectors
+    from shangliang.meetings import selectors as meeting_selectors
+    from shangliang.meetings.services import signup_open
+
     topic = get_object_or_404(selectors.public_topics(), pk=pk)
+    follow_error: ApplicationError | None = None
+    followed = False
+    if request.method == "POST":
+        try:
+            services.topic_follow(
+                topic_id=topic.pk,
+                phone=request.POST.get("phone", "")[:20],
+                consent=bool(request.POST.get("consent")),
+                ip=client_ip(request),
+            )
+        except ApplicationError as error:
+            follow_error = error
+        else:
+            followed = True
+    meetings = list(meeting_selectors.public_meetings().filter(topics=topic).order_by("starts_at", "pk"))
     return render(
         request,
         "topics/public_detail.html",
@@ -283,5 +315,12 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "supporters": selectors.supporters(topic),
             "sources": selectors.sources_of(topic),
             "timeline": selectors.timeline(topic, public=True),
+            "concerns": selectors.public_concerns_of(topic),
+            "meetings": [(m, signup_open(m)) for m in meetings],
+            "has_result": evaluation_selectors.public_results().filter(pk=topic.pk).exists(),
+            "followed": followed,
+            "follow_error": follow_error,
+            "phone": request.POST.get("phone", "")[:20] if follow_error else "",
         },
+        status=400 if follow_error else 200,
     )

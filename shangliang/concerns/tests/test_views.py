@@ -154,7 +154,7 @@ def test_the_similar_fragment_and_support(client, district):
     response = client.post(reverse("concerns:support", args=[earlier.pk]))
     assert "目前共有 2 位居民反映" in response.content.decode()
     again = client.post(reverse("concerns:support", args=[earlier.pk]))
-    assert "您已经附议过这个问题" in again.content.decode()
+    assert "您已经说过遇到这个问题" in again.content.decode()
     earlier.refresh_from_db()
     assert earlier.supporters_count == 1
 

@@ -85,6 +85,6 @@ def test_production_mode_without_secrets_stops_with_a_clear_message():
     # then
     assert result.returncode != 0
     assert (
-        "Production mode (DJANGO_DEBUG=0) needs these environment variables: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS"
-        in result.stderr
+        "Production mode (DJANGO_DEBUG=0) needs these environment variables: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, "
+        "SHANGLIANG_SITE_URL" in result.stderr
     )

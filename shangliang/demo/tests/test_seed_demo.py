@@ -9,6 +9,8 @@ from shangliang.accounts.models import User
 from shangliang.concerns.models import Concern
 from shangliang.core.models import AuditEvent
 from shangliang.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from shangliang.notifications import links
+from shangliang.notifications.models import Channel, OutboxMessage
 from shangliang.places import selectors
 from shangliang.places.models import (
     ActivityGroup,
@@ -210,3 +212,20 @@ def test_seed_demo_builds_concerns_in_every_intake_state():
     assert concerns.filter(followups__isnull=False).count() == 1
     assert AuditEvent.objects.filter(event_type="concern.contact_deleted").count() == 1
     assert concerns.filter(category__isnull=True).count() <= 2
+
+
+def test_every_sms_the_demo_sends_links_to_the_public_address(settings):
+    # given the public address
+    settings.SHANGLIANG_SITE_URL = "https://sl.example.gov.cn"
+    # when the demo district is built (submits, decisions, meetings, sign-ups, evaluations)
+    seed()
+    # then every SMS link is absolute on that address, and the resident ones carry one
+    bodies = list(OutboxMessage.objects.filter(channel=Channel.SMS).values_list("body", flat=True))
+    assert bodies
+    assert [b for b in bodies if links.bare_paths(b)] == []
+    assert [
+        u for b in bodies for u in links.urls_in(b) if not u.startswith("https://sl.example.gov.cn/")
+    ] == []
+    residents = [b for b in bodies if b.startswith("您反映的问题")]
+    assert residents
+    assert [b for b in residents if not links.urls_in(b)] == []

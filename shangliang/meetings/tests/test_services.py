@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shangliang.actions.models import ActionItem, SourceType
@@ -59,7 +60,7 @@ def planned(w, staff, member, *, invitees=(), **kwargs) -> Meeting:
 
 def held(w, staff, member, **kwargs) -> Meeting:
     meeting = planned(w, staff, member, **kwargs)
-    services.meeting_notify(meeting_id=meeting.pk, actor=staff, base_url="https://sl.example")
+    services.meeting_notify(meeting_id=meeting.pk, actor=staff)
     return meeting
 
 
@@ -222,14 +223,17 @@ def test_notify_sends_personal_links_and_tells_residents(w, staff, member):
         invitees=[Invitee(role=ParticipantRole.RESIDENT, name="黄阿姨", phone="13977905678")],
     )
     # when the notice goes out
-    services.meeting_notify(meeting_id=meeting.pk, actor=staff, base_url="https://sl.example/")
+    services.meeting_notify(meeting_id=meeting.pk, actor=staff)
     # then each invitee gets an SMS with their own link, the member an inbox notice too
     tokens = dict(Participant.objects.values_list("name", "token"))
     sms = OutboxMessage.objects.filter(
         channel=Channel.SMS, about_type__model="meeting", about_id=str(meeting.pk)
     )
     assert sorted(m.phone_masked for m in sms) == ["139****1111", "139****5678"]
-    assert all(f"https://sl.example/meetings/i/{tokens[n]}/" in "".join(m.body for m in sms) for n in tokens)
+    assert all(
+        f"{settings.SHANGLIANG_SITE_URL}/meetings/i/{tokens[n]}/" in "".join(m.body for m in sms)
+        for n in tokens
+    )
     assert OutboxMessage.objects.filter(channel=Channel.INBOX, recipient_user=member).count() == 1
     # and the resident behind the topic is told when and where
     resident_sms = OutboxMessage.objects.get(
