@@ -24,8 +24,7 @@ if BENCH_DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            # Django's SQLite backend, each statement's placeholders converted once (ADR 60).
-            "ENGINE": "shangliang.core.sqlite",
+            "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("BENCH_SQLITE_PATH", str(BENCH_DIR / "bench.sqlite3")),
             # A persistent connection keeps its page cache; a new one per request starts cold.
             "CONN_MAX_AGE": 600,

@@ -14,6 +14,8 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from shangliang.core.release import release_id
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SHANGLIANG_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -116,8 +118,18 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "shangliang" / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Each template compiled once per process (Django's default when DEBUG is off; said
+            # outright so that it holds in every mode; in development the autoreloader resets it).
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -128,9 +140,6 @@ TEMPLATES = [
     },
 ]
 
-# Widgets render through Django's Jinja2 templates, several times faster (ADR 0013).
-FORM_RENDERER = "shangliang.core.renderers.FastRenderer"
-
 # --- Database -------------------------------------------------------------------------------
 SQLITE_PATH = Path(os.environ.get("SHANGLIANG_SQLITE_PATH", VAR_DIR / "shangliang.sqlite3"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -139,8 +148,7 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            # Django's SQLite backend, each statement's placeholders converted once (ADR 60).
-            "ENGINE": "shangliang.core.sqlite",
+            "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(SQLITE_PATH),
             "CONN_MAX_AGE": 60,
             "OPTIONS": {
@@ -153,15 +161,14 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
-            # In memory unless a path is given (":memory:" said outright: test runners that look for
-            # Django's engine by name would otherwise take the file name for a test one).
-            "TEST": {"NAME": os.environ.get("SHANGLIANG_SQLITE_TEST_PATH") or ":memory:"},
+            # Tests run in memory unless a path is given.
+            "TEST": {"NAME": os.environ.get("SHANGLIANG_SQLITE_TEST_PATH") or None},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["shangliang.accounts.backends.UserBackend"]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:staff-home"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -205,10 +212,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 # An evidence document or photo larger than this is refused with a reason.
 SHANGLIANG_MAX_UPLOAD_MB = int(os.environ.get("SHANGLIANG_MAX_UPLOAD_MB", "10"))
 
-# --- Cache (rate limits, one-time codes, sessions, option lists, rendered page bodies) --------
+# --- Cache (rate limits, one-time codes, sessions, option lists) -------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# Room for the page bodies of a district's busy pages (ADR 58; Django's default keeps 300).
 CACHE_MAX_ENTRIES = int(os.environ.get("SHANGLIANG_CACHE_MAX_ENTRIES", "5000"))
+# Every key starts with the release (``SHANGLIANG_RELEASE`` or a digest of the code and templates):
+# a deploy never reads what an earlier release cached (ADR 61).
+RELEASE = release_id(BASE_DIR / "shangliang", BASE_DIR / "config")
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -222,6 +231,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
         }
     }
+CACHES["default"]["KEY_PREFIX"] = f"sl-{RELEASE}"
 
 # --- Background tasks -------------------------------------------------------------------------
 TASKS = {

@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("supervision/", include("shangliang.supervision.urls")),
     path("evaluations/", include("shangliang.evaluations.urls")),
     path("outputs/", include("shangliang.outputs.urls")),
+    path("duty/", include("shangliang.duty.urls")),
     path("notifications/", include("shangliang.notifications.urls")),
     path("statistics/", include("shangliang.reports.urls")),
     path("api/v1/", api.urls),

@@ -25,20 +25,12 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    """Rate-limit counters and one-time codes live in the cache; no test sees another's (nor what
-    a process keeps in front of it: page fragments, the intake's place choices)."""
+    """Rate-limit counters and one-time codes live in the cache; no test sees another's."""
     from django.core.cache import cache
 
-    from shangliang.concerns.selectors import forget_place_choices
-    from shangliang.core import fragments
-
     cache.clear()
-    fragments.forget_kept()
-    forget_place_choices()
     yield
     cache.clear()
-    fragments.forget_kept()
-    forget_place_choices()
 
 
 @pytest.fixture(autouse=True)

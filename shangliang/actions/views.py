@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +30,6 @@ from shangliang.actions.forms import (
 )
 from shangliang.actions.models import ACTION_TRANSITIONS, ActionItem, ActionStatus
 from shangliang.core.audit import events_for
-from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError
 from shangliang.topics.forms import apply_error
 

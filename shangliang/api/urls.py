@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from shangliang.api.public import router as public_router
 from shangliang.concerns.apis import application_error
 from shangliang.concerns.apis import router as concerns_router
 from shangliang.core.errors import ApplicationError
@@ -11,6 +12,7 @@ from shangliang.text.apis import router as text_router
 api = NinjaAPI(title="商量 API", version="1", urls_namespace="api")
 api.add_router("/text/", text_router)
 api.add_router("/concerns/", concerns_router)
+api.add_router("", public_router)
 
 
 @api.exception_handler(ApplicationError)

@@ -6,21 +6,18 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from shangliang.concerns import rules
 from shangliang.concerns.models import ASSISTED_CHANNELS, ConcernSource, EntryChannel
-from shangliang.concerns.selectors import place_choices
 from shangliang.concerns.services import ConcernInput
-from shangliang.core.forms import Form, PreparedModelChoiceField
+from shangliang.core.forms import Form
 from shangliang.places.models import Region, RegionLevel
 from shangliang.text.models import Category
 
 
 class MultipleFileInput(forms.FileInput):
     """Several files at once. A plain file input: none of these forms offers a stored file to
-    clear, and Django's clearable input records on the widget whether its clear box was posted,
-    state a form's shared fields (``share_fields``) must not hold."""
+    clear."""
 
     allow_multiple_selected = True
 
@@ -35,49 +32,27 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(f, initial) for f in files if f]
 
 
-class OfferedCommunityField(PreparedModelChoiceField):
-    """The village/community field: a posted key is looked up among the communities the intake
-    offers (``place_choices``, kept per process under the version of their content, which any
-    change to a region forgets), not in the database on every post."""
-
-    def to_python(self, value: Any) -> Any:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, Region):
-            value = value.pk
-        text = str(value).strip()
-        found = place_choices().community(int(text)) if text.isdigit() else None
-        if found is None:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-            )
-        return found
-
-
 class PlaceMixin(Form):
     """街道 → 村/社区 → 网格. The street only narrows the community list; the grid is optional."""
 
-    street = PreparedModelChoiceField(
+    street = forms.ModelChoiceField(
         label="街道",
         queryset=Region.objects.filter(level=RegionLevel.STREET).order_by("path"),
-        where={"level": RegionLevel.STREET},
         required=False,
         empty_label="全部街道",
     )
-    community = OfferedCommunityField(
+    community = forms.ModelChoiceField(
         label="村(社区)",
         queryset=Region.objects.filter(level=RegionLevel.COMMUNITY),
-        where={"level": RegionLevel.COMMUNITY},
         empty_label="请选择村(社区)",
         error_messages={
             "required": "请选择问题所在的村(社区)。",
             "invalid_choice": "所选村(社区)不存在，请重新选择。",
         },
     )
-    grid = PreparedModelChoiceField(
+    grid = forms.ModelChoiceField(
         label="网格",
         queryset=Region.objects.filter(level=RegionLevel.GRID),
-        where={"level": RegionLevel.GRID},
         required=False,
         empty_label="不清楚网格",
         error_messages={"invalid_choice": "所选网格不存在，请重新选择。"},
@@ -97,10 +72,6 @@ class PlaceMixin(Form):
 
 
 class ConcernForm(PlaceMixin):
-    # Posted by every resident's submit (and checked for similar problems before it is filed):
-    # nothing changes its fields (``AssistedConcernForm`` only removes some from its own form).
-    share_fields = True
-
     text = forms.CharField(
         label="遇到了什么问题？",
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": rules.MAX_TEXT}),
@@ -118,10 +89,9 @@ class ConcernForm(PlaceMixin):
         help_text="例如：5栋2单元楼下、南珠市场东门。",
         error_messages={"max_length": f"具体位置不能超过 {rules.MAX_PLACE} 字。"},
     )
-    category = PreparedModelChoiceField(
+    category = forms.ModelChoiceField(
         label="问题类别",
         queryset=Category.objects.filter(active=True),
-        where={"active": True},
         required=False,
         empty_label="由系统根据描述推荐",
     )

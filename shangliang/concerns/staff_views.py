@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +20,6 @@ from shangliang.concerns.posters import room_poster_pdf
 from shangliang.concerns.views import _apply_error
 from shangliang.concerns.views import place_context as _place_context
 from shangliang.core.audit import events_for
-from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError
 from shangliang.places import selectors as place_selectors
 from shangliang.places.models import Room

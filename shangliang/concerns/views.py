@@ -6,23 +6,20 @@ they hold a phone. Every form keeps what was typed when it is refused.
 
 from __future__ import annotations
 
-import re
 import secrets
-from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shangliang.concerns import rules, selectors, services
 from shangliang.concerns.forms import CodeLookupForm, ConcernForm, FollowUpForm, OtpForm, PhoneForm
 from shangliang.concerns.models import Concern, ConcernFollower
-from shangliang.core import fragments, otp, personal
+from shangliang.core import otp, personal
 from shangliang.core.errors import ApplicationError
 from shangliang.core.forms import add_service_error
 from shangliang.core.qr import qr_svg
@@ -71,18 +68,6 @@ def submit(request: HttpRequest) -> HttpResponse:
     )
 
 
-# What the resident typed reaches the intake page's HTML only after the page is rendered: the
-# rendered page is kept (``core.fragments``) with these marks in its place, and each response puts
-# its own escaped values there, so a kept page never holds anyone's text or phone number. The
-# similar problems found are a fragment of their own put in the same way: the rest of the page is
-# the same whichever were found.
-_TYPED_FIELDS = ("text", "place_description", "phone", "website", "client_token")
-_TYPED_MARK = "\ue001{}\ue001"
-_MARKED = (*_TYPED_FIELDS, "similar")
-_TYPED_RE = re.compile("\ue001(" + "|".join(_MARKED) + ")\ue001")
-
-
-@lru_cache(maxsize=1)
 def _form_texts() -> dict[str, Any]:
     fields = ConcernForm.base_fields
     return {
@@ -110,6 +95,9 @@ def _value(form: ConcernForm, name: str) -> str:
     return "" if value is None else str(value)
 
 
+_TYPED_FIELDS = ("text", "place_description", "phone", "website", "client_token")
+
+
 def _submit_page(
     request: HttpRequest, form: ConcernForm, suggestions: list[selectors.Suggestion], *, status: int
 ) -> HttpResponse:
@@ -117,9 +105,9 @@ def _submit_page(
     place = selectors.place_choices()
     community = _value(form, "community")
     errors = {name: [str(e) for e in errs] for name, errs in form.errors.items() if name != NON_FIELD_ERRORS}
-    data = {
+    context = {
         **_form_texts(),
-        "typed": {name: _TYPED_MARK.format(name) for name in _MARKED},
+        "typed": {name: _value(form, name) for name in _TYPED_FIELDS},
         "values": {
             "street": _value(form, "street"),
             "community": community,
@@ -132,32 +120,14 @@ def _submit_page(
         "errors": errors,
         "non_field_errors": [str(e) for e in form.non_field_errors()],
         "has_errors": bool(form.errors),
-        "streets": fragments.Versioned(place.streets, place.version),
-        "communities": fragments.Versioned(place.communities, place.version),
-        "grids": fragments.Versioned(place.grids(community), f"{place.version}:{community}"),
-        "category_options": fragments.Versioned(place.categories, place.version),
-        "has_suggestions": bool(suggestions),
+        "streets": place.streets,
+        "communities": place.communities,
+        "grids": place.grids(community),
+        "category_options": place.categories,
+        "suggestions": suggestions,
+        "residents": sum(s.residents for s in suggestions),
     }
-    typed = {
-        "text": escape(_value(form, "text")),
-        **{
-            name: f' value="{escape(value)}"' if (value := _value(form, name)) else ""
-            for name in _TYPED_FIELDS
-            if name != "text"
-        },
-    }
-    typed["similar"] = (
-        fragments.render_fragment(
-            "concerns/_similar.html",
-            {"suggestions": tuple(suggestions), "residents": sum(s.residents for s in suggestions)},
-            request=request,
-        )
-        if suggestions
-        else ""
-    )
-    kept = fragments.render_fragment("concerns/_submit_body.html", data, request=request)
-    body = mark_safe(_TYPED_RE.sub(lambda m: typed[m.group(1)], kept))  # values escaped above
-    return fragments.render_page(request, "concerns/submit.html", body, status=status)
+    return render(request, "concerns/submit.html", context, status=status)
 
 
 def place_context(form: Any) -> dict[str, Any]:

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -5,7 +6,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from shangliang.core import registry
-from shangliang.core.auth import login_required
 from shangliang.core.context_processors import TEXT_SIZE_COOKIE
 
 

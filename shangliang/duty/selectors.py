@@ -142,9 +142,9 @@ def entry_link(entry: DutyEntry) -> str:
     model, pk = entry.source_model, entry.source_id
     if model == "meetings.memberdutyfact":
         meeting_id = Meeting.objects.filter(duty_facts__pk=pk).values_list("pk", flat=True).first()
-        return reverse("meetings:detail", args=[meeting_id]) if meeting_id else ""
+        return reverse("meetings:staff-detail", args=[meeting_id]) if meeting_id else ""
     targets = {
-        "topics.topic": "topics:detail",
+        "topics.topic": "topics:staff-detail",
         "duty.visit": "duty:visit-detail",
         "duty.trainingsession": "duty:training-detail",
         "duty.memberwriting": "duty:writing-detail",

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -20,7 +21,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from shangliang.core import audit
-from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.qr import qr_svg
 from shangliang.core.workdays import add_working_days_db

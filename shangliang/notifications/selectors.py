@@ -9,7 +9,6 @@ from django.db import models
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from shangliang.core import prepared
 from shangliang.core.registry import TodoItem
 from shangliang.notifications.models import Channel, OutboxMessage
 from shangliang.notifications.permissions import can_use_inbox
@@ -28,26 +27,18 @@ def messages_about(obj: models.Model, *, channel: str | None = None) -> QuerySet
     return messages.select_related("recipient_user").defer("phone_encrypted").order_by("created_at", "pk")
 
 
-_SMS = [c for c in prepared.all_columns(OutboxMessage) if c != "phone_encrypted"]
-_SMS_ABOUT = prepared.PreparedRead(
-    lambda about_type, about_id: (
-        OutboxMessage.objects.filter(about_type_id=about_type, about_id=about_id, channel=Channel.SMS)
-        .order_by("created_at", "pk")
-        .values_list(*_SMS)
-    ),
-    about_type=int,
-    about_id=str,
-)
-
-
 def sms_about(obj: models.Model) -> list[OutboxMessage]:
-    """The text messages about ``obj`` (a resident's tracking page), oldest first, as
-    ``messages_about(obj, channel=Channel.SMS)`` gives them (the number itself is not read)."""
-    about_type = ContentType.objects.get_for_model(obj, for_concrete_model=False).pk
-    return [
-        prepared.instance(OutboxMessage, _SMS, row)
-        for row in _SMS_ABOUT.rows(about_type=about_type, about_id=str(obj.pk))
-    ]
+    """The text messages about ``obj`` (a resident's tracking page), oldest first (the number
+    itself is not read)."""
+    return list(
+        OutboxMessage.objects.filter(
+            about_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            about_id=str(obj.pk),
+            channel=Channel.SMS,
+        )
+        .defer("phone_encrypted")
+        .order_by("created_at", "pk")
+    )
 
 
 def inbox_for(user: Any) -> QuerySet[OutboxMessage]:

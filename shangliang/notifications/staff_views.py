@@ -1,12 +1,12 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from shangliang.core.auth import login_required
 from shangliang.notifications import selectors, services
 from shangliang.notifications.permissions import can_use_inbox
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.accounts.models import User
 from shangliang.core.audit import events_for
-from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError
 from shangliang.core.forms import add_service_error
 from shangliang.core.roles import Role

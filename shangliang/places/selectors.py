@@ -28,10 +28,6 @@ from shangliang.places.models import (
 from shangliang.places.rules import group_size_status
 from shangliang.places.schedules import RuleError, occurrences
 
-# What a page shows of a place read with something else (prepared reads, ADR 57): its name, and
-# what region permissions check.
-PLACE_COLUMNS = ["name", "level", "path", "parent_id"]
-
 
 @dataclass(frozen=True)
 class OpenDay:

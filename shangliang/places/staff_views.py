@@ -7,13 +7,13 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.personal import mask_phone
 from shangliang.places import permissions as perms

@@ -17,7 +17,6 @@ from django.utils import timezone
 from shangliang.concerns import permissions as concern_permissions
 from shangliang.concerns import selectors as concern_selectors
 from shangliang.concerns.models import AWAITING_DECISION, Concern, ConcernPhoto, ConcernSource, ConcernStatus
-from shangliang.core.prepared import PREFIX, Kind, PreparedRead
 from shangliang.places.models import Region, RegionLevel
 from shangliang.places.permissions import is_admin
 from shangliang.text import selectors as text_selectors
@@ -125,84 +124,47 @@ def desk_concerns(user: Any) -> QuerySet[Concern]:
     return concern_selectors.concerns_for_staff(user)
 
 
-_STREET_PATH = PreparedRead(
-    lambda pk: Region.objects.filter(pk=pk, level=RegionLevel.STREET).values_list("path"), pk=int
-)
+def _street_path(pk: int) -> str | None:
+    """The path of a street (None when there is no such street)."""
+    return Region.objects.filter(pk=pk, level=RegionLevel.STREET).values_list("path", flat=True).first()
 
 
-def _street_path(pk: int | None) -> str | None:
-    """The path of a street (None when none is given, empty when there is no such street)."""
-    if pk is None:
-        return None
-    row = _STREET_PATH.first(pk=pk)
-    return row[0] if row else ""
-
-
-@dataclass(frozen=True)
-class _Values:
-    """The values an inbox filter compares with: the real ones, or a prepared read's placeholders
-    (``_filtered`` builds the same query from either)."""
-
-    source: Any = ""
-    category: Any = None
-    grid: Any = None
-    community: Any = None
-    street_path: Any = None
-    created_from: Any = None
-    created_before: Any = None
-    today: Any = None
-    soon_until: Any = None
-
-
-def _values_of(filters: InboxFilters) -> _Values:
-    tz = timezone.get_current_timezone()
-    today = timezone.localdate()
-    return _Values(
-        source=filters.source,
-        category=filters.category,
-        # The narrowest place given is the one compared (as in ``_filtered``).
-        grid=filters.grid,
-        community=filters.community if not filters.grid else None,
-        street_path=_street_path(filters.street)
-        if filters.street and not (filters.grid or filters.community)
-        else None,
-        created_from=dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=tz)
-        if filters.date_from
-        else None,
-        created_before=dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-        if filters.date_to
-        else None,
-        today=today if filters.due else None,
-        soon_until=today + dt.timedelta(days=2) if filters.due == "soon" else None,
-    )
-
-
-def _filtered(user: Any, filters: InboxFilters, v: _Values) -> QuerySet[Concern]:
+def filter_concerns(user: Any, filters: InboxFilters) -> QuerySet[Concern]:
     qs = desk_concerns(user)
     if filters.status in STATUS_GROUPS:
         qs = qs.filter(status__in=STATUS_GROUPS[filters.status])
     elif filters.status != "all":
         qs = qs.filter(status=filters.status)
     if filters.source:
-        qs = qs.filter(source=v.source)
+        qs = qs.filter(source=filters.source)
     if filters.category:
-        qs = qs.filter(category_id=v.category)
+        qs = qs.filter(category_id=filters.category)
     # The narrowest place given wins; each is one indexed prefix or id match.
     if filters.grid:
-        qs = qs.filter(region_id=v.grid)
+        qs = qs.filter(region_id=filters.grid)
     elif filters.community:
-        qs = qs.filter(community_id=v.community)
+        qs = qs.filter(community_id=filters.community)
     elif filters.street:
-        qs = qs.filter(region_path__startswith=v.street_path) if v.street_path else qs.none()
+        street = Region.objects.filter(pk=filters.street, level=RegionLevel.STREET).values_list(
+            "path", flat=True
+        )
+        path = street.first()
+        qs = qs.filter(region_path__startswith=path) if path else qs.none()
+    tz = timezone.get_current_timezone()
     if filters.date_from:
-        qs = qs.filter(created_at__gte=v.created_from)
+        qs = qs.filter(created_at__gte=dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=tz))
     if filters.date_to:
-        qs = qs.filter(created_at__lt=v.created_before)
+        before = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        qs = qs.filter(created_at__lt=before)
+    today = timezone.localdate()
     if filters.due == "overdue":
-        qs = qs.filter(status__in=AWAITING_DECISION, first_response_due__lt=v.today)
+        qs = qs.filter(status__in=AWAITING_DECISION, first_response_due__lt=today)
     elif filters.due == "soon":
-        qs = qs.filter(status__in=AWAITING_DECISION, first_response_due__gte=v.today)
-        qs = qs.filter(first_response_due__lte=v.soon_until)
+        qs = qs.filter(
+            status__in=AWAITING_DECISION,
+            first_response_due__gte=today,
+            first_response_due__lte=today + dt.timedelta(days=2),
+        )
     if filters.duplicates:
         qs = qs.filter(likely_duplicates__gt=0)
     if filters.review:
@@ -210,89 +172,16 @@ def _filtered(user: Any, filters: InboxFilters, v: _Values) -> QuerySet[Concern]
     return qs
 
 
-def filter_concerns(user: Any, filters: InboxFilters) -> QuerySet[Concern]:
-    return _filtered(user, filters, _values_of(filters))
-
-
-# The inbox's reads, compiled once per shape of filter (which filters apply, the scope, the sort
-# and the page: not the values), ADR 57.
-_KINDS: dict[str, Kind] = {
-    "source": str,
-    "category": int,
-    "grid": int,
-    "community": int,
-    "street_path": PREFIX,
-    "created_from": dt.datetime,
-    "created_before": dt.datetime,
-    "today": dt.date,
-    "soon_until": dt.date,
-}
-_INBOX_READS: dict[tuple[Any, ...], tuple[PreparedRead, PreparedRead]] = {}
-_INBOX_READS_MAX = 1000
-
-
-def _inbox_reads(
-    user: Any, filters: InboxFilters, v: _Values, page_size: int
-) -> tuple[PreparedRead, PreparedRead]:
-    given = {
-        name: kind for name, kind in _KINDS.items() if getattr(v, name) is not None and getattr(v, name) != ""
-    }
-    scope = concern_permissions.scope_region(user)
-    shape = (
-        is_admin(user),
-        getattr(user, "role", ""),
-        scope.path if scope is not None else None,
-        filters.status,
-        tuple(given),
-        filters.due,
-        filters.duplicates,
-        filters.review,
-        filters.sort,
-        filters.page,
-        page_size,
-    )
-    reads = _INBOX_READS.get(shape)
-    if reads is None:
-        if len(_INBOX_READS) >= _INBOX_READS_MAX:
-            _INBOX_READS.clear()
-        start = (filters.page - 1) * page_size
-
-        def filtered(values: dict[str, Any]) -> QuerySet[Concern]:
-            return _filtered(user, filters, _Values(**values))
-
-        reads = _INBOX_READS[shape] = (
-            PreparedRead(lambda **p: filtered(p).order_by().values_list("pk")[: COUNT_CAP + 1], **given),
-            PreparedRead(
-                lambda **p: (
-                    filtered(p)
-                    .order_by(*SORTS[filters.sort])
-                    .values_list(*ROW_FIELDS)[start : start + page_size]
-                ),
-                **given,
-            ),
-        )
-    return reads
-
-
-_PHOTO_COUNTS: dict[int, PreparedRead] = {}
-
-
-def _photo_counts(ids: list[int], page_size: int) -> dict[int, int]:
+def _photo_counts(ids: list[int]) -> dict[int, int]:
     if not ids:
         return {}
-    read = _PHOTO_COUNTS.get(page_size)
-    if read is None:
-        read = _PHOTO_COUNTS[page_size] = PreparedRead(
-            lambda ids: (
-                ConcernPhoto.objects.filter(concern_id__in=ids)
-                .order_by()
-                .values("concern_id")
-                .annotate(n=Count("id"))
-                .values_list("concern_id", "n")
-            ),
-            ids=(int, page_size),
-        )
-    return dict(read.rows(ids=ids))
+    return dict(
+        ConcernPhoto.objects.filter(concern_id__in=ids)
+        .order_by()
+        .values("concern_id")
+        .annotate(n=Count("id"))
+        .values_list("concern_id", "n")
+    )
 
 
 @dataclass
@@ -375,15 +264,14 @@ def _row(values: dict[str, Any], photos: int, today: dt.date) -> InboxRow:
 
 
 def inbox(user: Any, filters: InboxFilters, *, page_size: int = PAGE_SIZE) -> InboxPage:
-    v = _values_of(filters)
-    if not desk_concerns(user).query.is_empty() and not (filters.street and v.street_path == ""):
-        count_read, page_read = _inbox_reads(user, filters, v, page_size)
-        given = {name: getattr(v, name) for name in count_read.kinds}
-        count = count_read.count(**given)
-        values = [dict(zip(ROW_FIELDS, row, strict=True)) for row in page_read.rows(**given)]
-    else:
+    qs = filter_concerns(user, filters)
+    if qs.query.is_empty():
         count, values = 0, []
-    photos = _photo_counts([v["id"] for v in values], page_size)
+    else:
+        count = qs.order_by().values_list("pk")[: COUNT_CAP + 1].count()
+        start = (filters.page - 1) * page_size
+        values = list(qs.order_by(*SORTS[filters.sort]).values(*ROW_FIELDS)[start : start + page_size])
+    photos = _photo_counts([v["id"] for v in values])
     today = timezone.localdate()
     rows = [_row(v, photos.get(v["id"], 0), today) for v in values]
     return InboxPage(

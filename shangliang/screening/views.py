@@ -7,6 +7,7 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,9 +18,7 @@ from django.views.decorators.http import require_POST
 
 from shangliang.concerns import rules
 from shangliang.concerns.models import Concern, ConcernSource, ConcernStatus
-from shangliang.core import fragments
 from shangliang.core.audit import events_for
-from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError
 from shangliang.core.options import render_options
 from shangliang.places.models import Region, RegionLevel
@@ -81,8 +80,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     choices = _filter_choices(request.user)
     query = request.GET.copy()
     query.pop("page", None)
-    body = fragments.render_fragment(
-        "screening/_inbox_body.html",
+    return render(
+        request,
+        "screening/inbox.html",
         {
             "page": page,
             "next": request.get_full_path(),
@@ -99,9 +99,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "grids": choices["grids_of"].get(filters.community or 0)
             or (next(iter(choices["grids_of"].values())) if len(choices["grids_of"]) == 1 else []),
         },
-        request=request,
     )
-    return fragments.render_page(request, "screening/inbox.html", body)
 
 
 def _back(request: HttpRequest, fallback: str) -> str:

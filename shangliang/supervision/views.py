@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms as forms_lib
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +17,6 @@ from shangliang.actions import services as action_services
 from shangliang.actions.models import ActionItem
 from shangliang.concerns.permissions import scope_region
 from shangliang.core.audit import events_for
-from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError
 from shangliang.core.forms import add_service_error
 from shangliang.places.models import Organisation, OrganisationKind, Region, RegionLevel

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError
 from shangliang.text import selectors
 from shangliang.text.forms import SearchForm

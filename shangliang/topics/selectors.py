@@ -11,11 +11,9 @@ from django.db.models import Q, QuerySet
 
 from shangliang.concerns import permissions as concern_permissions
 from shangliang.concerns.models import Concern
-from shangliang.core import prepared
 from shangliang.core.models import AuditEvent
 from shangliang.core.roles import Role
 from shangliang.places.permissions import is_admin
-from shangliang.places.selectors import PLACE_COLUMNS
 from shangliang.topics import permissions
 from shangliang.topics.models import JoinedVia, Topic, TopicConcern, TopicDocument, TopicSource
 
@@ -39,24 +37,14 @@ def topics_for_staff(user: Any) -> QuerySet[Topic]:
     return qs.filter(region_path__startswith=scope.path)
 
 
-_TOPIC = prepared.PreparedModelRead(
-    Topic,
-    lambda pk: {"pk": pk},
-    related={
-        "region": PLACE_COLUMNS,
-        "community": PLACE_COLUMNS,
-        "category": ["name"],
-        "committee": ["name"],
-        "activity_group": ["name"],
-    },
-    pk=int,
-)
-
-
 def topic_get_for_user(user: Any, pk: int) -> Topic | None:
     """The topic if ``user`` may see it (``can_view_topic`` is the same rule as the scope of
-    ``topics_for_staff``), read with its places and owners in one prepared read."""
-    topic = _TOPIC.first(pk=pk)
+    ``topics_for_staff``), read with its places and owners."""
+    topic = (
+        Topic.objects.select_related("region", "community", "category", "committee", "activity_group")
+        .filter(pk=pk)
+        .first()
+    )
     return topic if topic is not None and permissions.can_view_topic(user, topic) else None
 
 
@@ -101,27 +89,6 @@ class LinkRow:
 JOINED_VIA_LABELS = dict(JoinedVia.choices)
 
 
-_LINK_ROWS = prepared.PreparedRead(
-    lambda topic: (
-        TopicConcern.objects.filter(topic_id=topic)
-        .order_by("joined_at", "id")
-        .values_list(
-            "concern_id",
-            "concern__tracking_code",
-            "concern__text",
-            "concern__source",
-            "via",
-            "joined_at",
-            "joined_by__display_name",
-            "joined_by__username",
-            "removed_at",
-            "concern__supporters_count",
-        )
-    ),
-    topic=int,
-)
-
-
 def link_rows(topic: Topic) -> list[LinkRow]:
     """The topic's concerns (split-off ones included) in the order they joined, in one query."""
     return [
@@ -147,18 +114,21 @@ def link_rows(topic: Topic) -> list[LinkRow]:
             username,
             removed_at,
             supporters_count,
-        ) in _LINK_ROWS.rows(topic=topic.pk)
+        ) in TopicConcern.objects.filter(topic=topic)
+        .order_by("joined_at", "id")
+        .values_list(
+            "concern_id",
+            "concern__tracking_code",
+            "concern__text",
+            "concern__source",
+            "via",
+            "joined_at",
+            "joined_by__display_name",
+            "joined_by__username",
+            "removed_at",
+            "concern__supporters_count",
+        )
     ]
-
-
-_BATCH = 32
-_MERGED_INTO = prepared.PreparedRead(
-    lambda ids: Concern.objects.filter(merged_into_id__in=ids).order_by().values_list("pk"), ids=(int, _BATCH)
-)
-_SUPPORTERS_COUNT = prepared.PreparedRead(
-    lambda ids: Concern.objects.filter(pk__in=ids).order_by().values_list("pk", "supporters_count"),
-    ids=(int, _BATCH),
-)
 
 
 def supporters(topic: Topic, *, rows: list[LinkRow] | None = None) -> Supporters:
@@ -176,10 +146,14 @@ def supporters(topic: Topic, *, rows: list[LinkRow] | None = None) -> Supporters
     while frontier:
         # Two steps: the ids alone come from the covering index on merged_into (asked for another
         # column, SQLite's planner scans the table, most rows having no merged_into).
-        found = {pk for (pk,) in prepared.in_batches(_MERGED_INTO, "ids", frontier)}
+        found = set(
+            Concern.objects.filter(merged_into_id__in=frontier).order_by().values_list("pk", flat=True)
+        )
         frontier = found - counts.keys()
         if frontier:
-            counts.update(prepared.in_batches(_SUPPORTERS_COUNT, "ids", frontier))
+            counts.update(
+                Concern.objects.filter(pk__in=frontier).order_by().values_list("pk", "supporters_count")
+            )
     return Supporters(concerns=len(counts), residents=len(counts) + sum(counts.values()))
 
 
@@ -204,24 +178,14 @@ class TimelineEntry:
     reason: str
 
 
-def _events(public: bool) -> prepared.PreparedRead:
-    def build(content_type: int, object_id: str) -> Any:
-        events = AuditEvent.objects.filter(content_type_id=content_type, object_id=object_id)
-        if public:
-            events = events.filter(public=True)
-        return events.order_by("created_at", "id").values_list(
-            "created_at", "public_text", "actor_label", "event_type", "reason"
-        )
-
-    return prepared.PreparedRead(build, content_type=int, object_id=str)
-
-
-_EVENTS = {public: _events(public) for public in (False, True)}
-
-
 def timeline(topic: Topic, *, public: bool) -> list[TimelineEntry]:
-    rows = _EVENTS[public].rows(
-        content_type=ContentType.objects.get_for_model(Topic).pk, object_id=str(topic.pk)
+    events = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Topic), object_id=str(topic.pk)
+    )
+    if public:
+        events = events.filter(public=True)
+    rows = events.order_by("created_at", "id").values_list(
+        "created_at", "public_text", "actor_label", "event_type", "reason"
     )
     return [
         TimelineEntry(
@@ -244,23 +208,15 @@ class DocumentRow:
     created_at: dt.datetime
 
 
-_DOCUMENTS = prepared.PreparedRead(
-    lambda topic: (
-        TopicDocument.objects.filter(topic_id=topic)
-        .order_by("created_at", "id")
-        .values_list("pk", "name", "note", "uploaded_by__display_name", "uploaded_by__username", "created_at")
-    ),
-    topic=int,
-)
-
-
 def documents_of(topic: Topic) -> list[DocumentRow]:
     """The topic's material for its staff page, as plain values in one query."""
     return [
         DocumentRow(
             pk=pk, name=name, note=note, uploaded_by=display_name or username or "", created_at=created_at
         )
-        for pk, name, note, display_name, username, created_at in _DOCUMENTS.rows(topic=topic.pk)
+        for pk, name, note, display_name, username, created_at in TopicDocument.objects.filter(topic=topic)
+        .order_by("created_at", "id")
+        .values_list("pk", "name", "note", "uploaded_by__display_name", "uploaded_by__username", "created_at")
     ]
 
 
@@ -281,19 +237,10 @@ def action_items_of(topic: Topic) -> list[ActionItemRow]:
         ActionItemRow(
             pk=pk, title=title, department_name=department or "", status_label=str(labels.get(status, status))
         )
-        for pk, title, department, status in _ACTION_ITEMS.rows(topic=topic.pk)
-    ]
-
-
-_ACTION_ITEMS = prepared.PreparedRead(
-    lambda topic: (
-        Topic._meta.get_field("action_items")
-        .related_model._default_manager.filter(topic_id=topic)
+        for pk, title, department, status in model._default_manager.filter(topic=topic)
         .order_by("deadline", "id")
         .values_list("pk", "title", "department__name", "status")
-    ),
-    topic=int,
-)
+    ]
 
 
 def followed_for_phone(phone: str) -> QuerySet[Topic]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -14,8 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.concerns.permissions import linked_community_ids
-from shangliang.core import fragments
-from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError
 from shangliang.places.permissions import is_admin
 from shangliang.topics import permissions, selectors, services
@@ -109,16 +108,8 @@ def _detail_context(request: HttpRequest, topic: Topic, **extra: Any) -> dict[st
 
 
 def _render_detail(request: HttpRequest, topic: Topic, *, status: int = 200, **extra: Any) -> HttpResponse:
-    context = _detail_context(request, topic, **extra)
-    body = fragments.render_fragment(
-        "topics/_staff_detail_body.html",
-        context,
-        request=request,
-        # A form shown again holds what was typed: not worth keeping.
-        keep=context["document_form"] is None and context["cancel_form"] is None,
-    )
-    return fragments.render_page(
-        request, "topics/staff_detail.html", body, {"title": topic.title}, status=status
+    return render(
+        request, "topics/staff_detail.html", _detail_context(request, topic, **extra), status=status
     )
 
 

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from shangliang.core import registry
 from shangliang.core.options import options_html, render_grouped_options, render_options
-from shangliang.core.renderers import FastRenderer
 
 
 @pytest.mark.django_db
@@ -71,14 +70,14 @@ class _Form(forms.Form):
     agree = forms.BooleanField(label="同意", required=False, template_name="forms/checkbox_field.html")
 
 
-def test_form_renderer_uses_jinja2_widgets_and_falls_back_to_project_templates():
-    form = _Form(data={"name": "太长的名字啊啊"}, renderer=FastRenderer())
+def test_fields_render_with_the_project_field_templates():
+    form = _Form(data={"name": "太长的名字啊啊"})
     assert not form.is_valid()
     html = str(form["name"].as_field_group())
     assert '<label for="id_name">姓名:</label>' in html
     assert 'aria-invalid="true"' in html
     assert "errorlist" in html
-    # a field template that exists only for Django templates is found there
+    # the project's own field template
     checkbox = str(form["agree"].as_field_group())
     assert '<div class="checkbox-field">' in checkbox
     assert '<input type="checkbox" name="agree" id="id_agree">' in checkbox

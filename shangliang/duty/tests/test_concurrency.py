@@ -19,7 +19,9 @@ from shangliang.places.tests import factories as pf
     connection.vendor != "postgresql", reason="SQLite serialises writers: the race needs PostgreSQL"
 )
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_recomputations_create_no_duplicate_entry(district: Any, staff: Any) -> None:
+def test_concurrent_recomputations_create_no_duplicate_entry(
+    district: Any, staff: Any, duty_rules: None
+) -> None:
     # given: three members at three meetings (3 × 3 attendances, 3 oral speeches)
     members = [member_user(f"委员{n}", district.district).member for n in range(3)]
     room = pf.RoomFactory(region=district.community_a)

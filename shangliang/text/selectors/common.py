@@ -11,7 +11,6 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from shangliang.core.prepared import PREFIX, PreparedRead, in_batches
 from shangliang.core.roles import BACK_OFFICE_ROLES, Role
 from shangliang.text import similarity
 from shangliang.text.models import SearchDocument
@@ -142,85 +141,34 @@ def document_rows(fetched: list[tuple[Any, ...]]) -> list[DocumentRow]:
     return rows
 
 
-_READS: dict[tuple[Any, ...], PreparedRead] = {}
-ID_LENGTHS = (32, 128, 512)
-
-
-def _document_read(mode: str, length: int, fields: tuple[str, ...], f: DocumentFilters) -> PreparedRead:
-    """The prepared read of one shape of document filter (which conditions apply, not their values)."""
-    shape = (
-        mode,
-        length,
-        fields,
-        f.kinds,
-        bool(f.region_path),
-        bool(f.category),
-        bool(f.status),
-        f.since is not None,
-        f.date_from is not None,
-        f.date_to is not None,
-    )
-    read = _READS.get(shape)
-    if read is not None:
-        return read
-    kinds: dict[str, Any] = {"ids": (int, length)}
-    if mode == "region":
-        kinds["scope"] = PREFIX
-    if f.region_path:
-        kinds["region_path"] = PREFIX
-    if f.category:
-        kinds["category"] = str
-    if f.status:
-        kinds["status"] = str
-    if f.since is not None:
-        kinds["since"] = dt.datetime
-    if f.date_from is not None:
-        kinds["date_from"] = dt.date
-    if f.date_to is not None:
-        kinds["date_to"] = dt.date
-
-    def build(**v: Any) -> Any:
-        lookups: dict[str, Any] = {"id__in": v["ids"]}
-        if mode == "public":
-            lookups["is_public"] = True
-        if "scope" in v:
-            lookups["region_path__startswith"] = v["scope"]
-        if f.kinds:
-            lookups["kind__in"] = list(f.kinds)
-        qs = SearchDocument.objects.filter(**lookups)
-        # Each condition its own filter: two ``startswith`` on one column in one call would merge.
-        for name, lookup in (
-            ("region_path", "region_path__startswith"),
-            ("category", "category"),
-            ("status", "status"),
-            ("since", "source_created_at__gte"),
-            ("date_from", "source_created_at__date__gte"),
-            ("date_to", "source_created_at__date__lte"),
-        ):
-            if name in v:
-                qs = qs.filter(**{lookup: v[name]})
-        return qs.order_by().values_list(*fields)
-
-    read = _READS[shape] = PreparedRead(build, **kinds)
-    return read
+# Ids read per statement: far below every backend's limit on parameters.
+ID_BATCH = 500
 
 
 def documents(
     ids: list[int], *, user: Any, fields: tuple[str, ...], filters: DocumentFilters | None = None
 ) -> list[tuple[Any, ...]]:
     """``fields`` of the documents among ``ids`` that ``user`` may see and ``filters`` keep (in no
-    particular order). The id list is padded to one of ID_LENGTHS (longer lists are read in
-    batches of the longest), each shape compiled once."""
-    if not ids:
-        return []
+    particular order)."""
+    ids = list(ids)
     f = filters or DocumentFilters()
-    mode, scope = visibility(user)
-    length = next((n for n in ID_LENGTHS if len(ids) <= n), ID_LENGTHS[-1])
-    values: dict[str, Any] = {}
-    if mode == "region":
-        values["scope"] = scope
-    for name in ("region_path", "category", "status", "since", "date_from", "date_to"):
-        value = getattr(f, name)
+    qs = SearchDocument.objects.filter(visible_to(user))
+    if f.kinds:
+        qs = qs.filter(kind__in=list(f.kinds))
+    # Each condition its own filter: two ``startswith`` on one column in one call would merge.
+    for lookup, value in (
+        ("region_path__startswith", f.region_path),
+        ("category", f.category),
+        ("status", f.status),
+        ("source_created_at__gte", f.since),
+        ("source_created_at__date__gte", f.date_from),
+        ("source_created_at__date__lte", f.date_to),
+    ):
         if value:
-            values[name] = value
-    return in_batches(_document_read(mode, length, fields, f), "ids", ids, **values)
+            qs = qs.filter(**{lookup: value})
+    qs = qs.order_by()
+    return [
+        row
+        for start in range(0, len(ids), ID_BATCH)
+        for row in qs.filter(id__in=ids[start : start + ID_BATCH]).values_list(*fields)
+    ]

@@ -1,0 +1,355 @@
+"""Public endpoints: statistics, published results (成果公示), rooms and public meetings. They need
+no token and return no personal data (no names of residents, no telephone numbers)."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from shangliang.evaluations import selectors as evaluation_selectors
+from shangliang.meetings import selectors as meeting_selectors
+from shangliang.meetings.models import Meeting, MeetingStatus
+from shangliang.places import selectors as place_selectors
+from shangliang.places.models import Room
+from shangliang.reports.forms import StatisticsForm
+from shangliang.reports.selectors import FigureResult, Statistics, statistics
+from shangliang.topics.models import Topic
+
+router = Router()
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+# --- Statistics -----------------------------------------------------------------------------------
+
+
+class StatsFilters(Schema):
+    period: str = "year"
+    start: dt.date | None = None
+    since: dt.date | None = None
+    end: dt.date | None = None
+    street: int | None = None
+    community: int | None = None
+    breakdown: str = ""
+
+
+class PartOut(Schema):
+    key: str
+    label: str
+    value: int
+
+
+class GroupOut(Schema):
+    key: str
+    label: str
+    value: float | None
+
+
+class MonthOut(Schema):
+    month: str
+    value: float | None
+
+
+class FigureOut(Schema):
+    name: str
+    label: str
+    rule: str
+    unit: str
+    value: float | None
+    parts: list[PartOut]
+    groups: list[GroupOut]
+    months: list[MonthOut]
+
+
+class PeriodOut(Schema):
+    start: dt.date
+    end: dt.date
+    label: str
+
+
+class StatsOut(Schema):
+    period: PeriodOut
+    breakdown: str
+    figures: list[FigureOut]
+
+
+def figure_out(f: FigureResult) -> dict[str, Any]:
+    return {
+        "name": f.name,
+        "label": f.label,
+        "rule": f.rule,
+        "unit": f.unit,
+        "value": f.value,
+        "parts": [{"key": p.key, "label": p.label, "value": p.value} for p in f.parts],
+        "groups": [{"key": g.key, "label": g.label, "value": g.value} for g in f.groups],
+        "months": [{"month": f"{m:%Y-%m}", "value": v} for m, v in f.months],
+    }
+
+
+def stats_out(stats: Statistics) -> dict[str, Any]:
+    return {
+        "period": {"start": stats.period.start, "end": stats.period.end, "label": stats.period.label},
+        "breakdown": stats.breakdown,
+        "figures": [figure_out(f) for f in stats.figures],
+    }
+
+
+def stats_for(filters: StatsFilters, scope_path: str, *, public: bool) -> tuple[int, dict[str, Any]]:
+    """The statistics page's filters through the page's own form: the same validation, the same
+    Chinese messages."""
+    data = filters.dict()
+    start = data.pop("since") or data["start"]
+    query = {k: v for k, v in {**data, "start": start}.items() if v not in (None, "")}
+    if start is not None or data["end"] is not None:
+        query["period"] = "custom"
+    form = StatisticsForm(query, scope_path=scope_path)
+    if not form.is_valid():
+        field, messages = next(iter(form.errors.items()))
+        return 422, {"detail": messages[0], "field": None if field == "__all__" else field}
+    clean = form.cleaned_data
+    stats = statistics(
+        path_prefix=clean["path_value"],
+        period=clean["period_value"],
+        breakdown=clean.get("breakdown") or "",
+        public=public,
+    )
+    return 200, stats_out(stats)
+
+
+@router.get("/stats", response={200: StatsOut, 422: ErrorOut}, tags=["统计"], auth=None)
+def public_stats(request: HttpRequest, filters: Query[StatsFilters]) -> tuple[int, dict[str, Any]]:
+    """The public statistics (the whole platform): the same figures and filters as the public page
+    (period = month | quarter | year | since2021, or start/since and end; street, community;
+    breakdown = street | community | source | category | form | committee)."""
+    return stats_for(filters, "", public=True)
+
+
+# --- Results (成果公示) ---------------------------------------------------------------------------
+
+
+class ResultOut(Schema):
+    id: int
+    title: str
+    community: str
+    form: str
+    closed_on: dt.date
+
+    @staticmethod
+    def resolve_community(obj: Any) -> str:
+        return _result(obj)["community"] if isinstance(obj, Topic) else obj["community"]
+
+    @staticmethod
+    def resolve_form(obj: Any) -> str:
+        return _result(obj)["form"] if isinstance(obj, Topic) else obj["form"]
+
+    @staticmethod
+    def resolve_closed_on(obj: Any) -> dt.date:
+        return _result(obj)["closed_on"] if isinstance(obj, Topic) else obj["closed_on"]
+
+
+class ActionOut(Schema):
+    title: str
+    department: str
+    result: str
+
+
+class IndicatorOut(Schema):
+    name: str
+    before: str
+    after: str
+
+
+class ResultDetailOut(ResultOut):
+    description: str
+    consensus: list[str]
+    actions: list[ActionOut]
+    composite: float | None
+    passed: bool | None
+    concerns: int
+
+
+def _result(topic: Topic) -> dict[str, Any]:
+    return {
+        "id": topic.pk,
+        "title": topic.title,
+        "community": topic.community.name if topic.community else topic.region.name,
+        "form": topic.get_form_display(),
+        "closed_on": topic.updated_at.date(),
+    }
+
+
+@router.get("/results", response=list[ResultOut], tags=["成果公示"], auth=None)
+@paginate(LimitOffsetPagination)
+def results(request: HttpRequest) -> Any:
+    """Published results: closed public topics that passed 三评, newest first."""
+    return evaluation_selectors.public_results()
+
+
+@router.get(
+    "/results/{result_id}", response={200: ResultDetailOut, 404: ErrorOut}, tags=["成果公示"], auth=None
+)
+def result_detail(request: HttpRequest, result_id: int) -> tuple[int, dict[str, Any]]:
+    page = evaluation_selectors.result_page(result_id) if 0 < result_id < 2**63 else None
+    if page is None:
+        return 404, {"detail": "没有找到这项公示成果。"}
+    return 200, {
+        **_result(page.topic),
+        "description": page.topic.description,
+        "consensus": page.consensus,
+        "actions": [
+            {
+                "title": item.title,
+                "department": item.department.name if item.department else "",
+                "result": item.get_result_class_display(),
+            }
+            for item, _ in page.actions
+        ],
+        "composite": float(page.evaluation.composite) if page.evaluation.composite is not None else None,
+        "passed": page.evaluation.passed,
+        "concerns": page.concerns_count,
+    }
+
+
+# --- Rooms ----------------------------------------------------------------------------------------
+
+
+class OpenDayOut(Schema):
+    date: dt.date
+    starts_at: dt.time
+    ends_at: dt.time
+    name: str
+
+
+class RoomOut(Schema):
+    id: int
+    name: str
+    kind: str
+    address: str
+    capacity: int
+    region: str
+    open_days: list[OpenDayOut]
+
+    @staticmethod
+    def resolve_kind(obj: Any) -> str:
+        return _room(obj)["kind"] if isinstance(obj, Room) else obj["kind"]
+
+    @staticmethod
+    def resolve_region(obj: Any) -> str:
+        return _room(obj)["region"] if isinstance(obj, Room) else obj["region"]
+
+    @staticmethod
+    def resolve_open_days(obj: Any) -> list[dict[str, Any]]:
+        return _room(obj)["open_days"] if isinstance(obj, Room) else obj["open_days"]
+
+
+def _room(room: Room) -> dict[str, Any]:
+    days = place_selectors.upcoming_open_days([room], per_schedule=3, limit=6)
+    return {
+        "id": room.pk,
+        "name": room.name,
+        "kind": room.get_kind_display(),
+        "address": room.address,
+        "capacity": room.capacity,
+        "region": room.region.name,
+        "open_days": [
+            {
+                "date": d.date,
+                "starts_at": d.schedule.start_time,
+                "ends_at": d.schedule.end_time,
+                "name": d.schedule.name,
+            }
+            for d in days
+        ],
+    }
+
+
+@router.get("/rooms", response=list[RoomOut], tags=["协商议事室"], auth=None)
+@paginate(LimitOffsetPagination)
+def rooms(request: HttpRequest) -> Any:
+    """Rooms in use with their next fixed open days (逢十说事, 二五议事 …), by name."""
+    return place_selectors.public_rooms().order_by("name", "pk")
+
+
+@router.get("/rooms/{room_id}", response={200: RoomOut, 404: ErrorOut}, tags=["协商议事室"], auth=None)
+def room_detail(request: HttpRequest, room_id: int) -> tuple[int, dict[str, Any]]:
+    room = place_selectors.public_rooms().filter(pk=room_id).first() if 0 < room_id < 2**63 else None
+    if room is None:
+        return 404, {"detail": "没有找到这个协商议事室。"}
+    return 200, _room(room)
+
+
+# --- Public meetings ------------------------------------------------------------------------------
+
+
+class MeetingOut(Schema):
+    id: int
+    title: str
+    status: str
+    status_label: str
+    form: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place: str
+    region: str
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return obj.get_status_display() if isinstance(obj, Meeting) else obj["status_label"]
+
+    @staticmethod
+    def resolve_form(obj: Any) -> str:
+        return obj.get_form_display() if isinstance(obj, Meeting) else obj["form"]
+
+    @staticmethod
+    def resolve_region(obj: Any) -> str:
+        return obj.region.name if isinstance(obj, Meeting) else obj["region"]
+
+
+class MeetingDetailOut(MeetingOut):
+    description: str
+
+
+def _meeting(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "id": meeting.pk,
+        "title": meeting.title,
+        "status": meeting.status,
+        "status_label": meeting.get_status_display(),
+        "form": meeting.get_form_display(),
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "place": meeting.place,
+        "region": meeting.region.name,
+    }
+
+
+class MeetingFilters(Schema):
+    after: dt.date | None = None
+    before: dt.date | None = None
+
+
+@router.get("/meetings", response=list[MeetingOut], tags=["协商议事会"], auth=None)
+@paginate(LimitOffsetPagination)
+def meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
+    """Public meetings (announced, held or published; no draft), latest start first."""
+    qs = meeting_selectors.public_meetings()
+    if filters.after is not None:
+        qs = qs.filter(starts_at__date__gte=filters.after)
+    if filters.before is not None:
+        qs = qs.filter(starts_at__date__lte=filters.before)
+    return qs.exclude(status=MeetingStatus.DRAFT).order_by("-starts_at", "-pk")
+
+
+@router.get(
+    "/meetings/{meeting_id}", response={200: MeetingDetailOut, 404: ErrorOut}, tags=["协商议事会"], auth=None
+)
+def meeting_detail(request: HttpRequest, meeting_id: int) -> tuple[int, dict[str, Any]]:
+    meeting = meeting_selectors.public_meeting_get(meeting_id) if 0 < meeting_id < 2**63 else None
+    if meeting is None:
+        return 404, {"detail": "没有找到这次公开会议。"}
+    return 200, {**_meeting(meeting), "description": meeting.description}
