@@ -167,10 +167,10 @@ class VisitForm(forms.Form):
         label="听取的意见和情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=3000
     )
     concerns = forms.CharField(
-        label="代群众录入的诉求（每行一条）",
+        label="走访中收集的诉求（每行一条）",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="每行一条，按“委员荐题”来源登记为该村(社区)的诉求，并与本次走访关联。",
+        help_text="每行一条，登记为该村(社区)的诉求并与本次走访关联：委员登记时来源为“委员荐题”，工作人员登记时为入户走访代录。",
     )
     photos = forms.FileField(label="照片", required=False, validators=[validate_image])
 

@@ -559,8 +559,8 @@ class VisitInput:
 
 
 def visit_record(*, data: VisitInput, actor: Any) -> Visit:
-    """An activity group's visit; concerns heard are entered on the residents' behalf (代录, source
-    委员荐题) with the visit linked; every member present earns the visit rule."""
+    """An activity group's visit; concerns heard are entered (as 委员荐题 by a member, 代录 by the
+    office) with the visit linked; every member present earns the visit rule."""
     from shangliang.concerns import services as concern_services
     from shangliang.concerns.models import ConcernSource, EntryChannel
 
@@ -591,14 +591,16 @@ def visit_record(*, data: VisitInput, actor: Any) -> Visit:
             VisitPhoto.objects.create(
                 visit=visit, file=upload, name=str(getattr(upload, "name", "照片"))[:200]
             )
+        # A member enters what they heard as 委员荐题; the office enters it on the residents' behalf.
+        by_member = permissions.own_member_id(actor) is not None
         for text in data.concern_texts:
             if (text or "").strip():
                 concern, _ = concern_services.concern_submit(
                     data=concern_services.ConcernInput(
                         text=text.strip(),
                         region_id=group.community_id,
-                        source=ConcernSource.MEMBER,
-                        channel=EntryChannel.DOOR_TO_DOOR,
+                        source=ConcernSource.MEMBER if by_member else ConcernSource.RESIDENT,
+                        channel=EntryChannel.ONLINE if by_member else EntryChannel.DOOR_TO_DOOR,
                     ),
                     actor=actor,
                 )
