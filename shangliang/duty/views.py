@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,7 +18,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shangliang.core.audit import events_for
-from shangliang.core.auth import login_required
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.forms import add_service_error
 from shangliang.duty import forms, permissions, selectors, services

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from shangliang.core.auth import login_required
 from shangliang.reports import charts, exports, permissions
 from shangliang.reports.figures import BREAKDOWNS
 from shangliang.reports.forms import StatisticsForm
