@@ -7,12 +7,14 @@ from shangliang.api.public import router as public_router
 from shangliang.concerns.apis import application_error
 from shangliang.concerns.apis import router as concerns_router
 from shangliang.core.errors import ApplicationError
+from shangliang.duty.apis import router as duty_router
 from shangliang.text.apis import router as text_router
 
 api = NinjaAPI(title="商量 API", version="1", urls_namespace="api")
 api.add_router("/text/", text_router)
 api.add_router("/concerns/", concerns_router)
 api.add_router("", public_router)
+api.add_router("", duty_router)
 
 
 @api.exception_handler(ApplicationError)
