@@ -21,6 +21,7 @@ from shangliang.places.models import Region, RegionLevel
 from shangliang.places.permissions import is_admin
 from shangliang.text import selectors as text_selectors
 from shangliang.text.models import DocumentKind
+from shangliang.text.selectors.judgements import not_same_as
 from shangliang.topics.models import JOINABLE_STATUSES, Topic
 
 PAGE_SIZE = 25
@@ -305,7 +306,8 @@ def similar_for(user: Any, concern: Concern, *, limit: int = 8) -> list[SimilarI
         exclude=("concern", concern.pk),
         user=_ScopeOf(user),
     )
-    hits = [h for h in hits if h.level]
+    dismissed = not_same_as(DocumentKind.CONCERN, concern.pk)
+    hits = [h for h in hits if h.level and (h.kind, h.object_id) not in dismissed]
     concern_ids = [h.object_id for h in hits if h.kind == DocumentKind.CONCERN]
     topic_ids = [h.object_id for h in hits if h.kind == DocumentKind.TOPIC]
     concerns = {c.pk: c for c in desk_concerns(user).filter(pk__in=concern_ids)}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from shangliang.actions import services as action_services
@@ -30,6 +31,8 @@ from shangliang.places.models import Organisation, OrganisationKind
 from shangliang.places.permissions import is_admin
 from shangliang.screening import permissions
 from shangliang.screening.models import Decision, DecisionKind, DecisionLevel, DeclineReason
+from shangliang.text import learning_services as text_learning
+from shangliang.text.models import Category
 from shangliang.topics import services as topic_services
 from shangliang.topics.models import JoinedVia, Topic, TopicConcern, TopicSource, TopicStatus
 
@@ -154,6 +157,7 @@ def concern_merge(
         audit.record(
             target=target, event_type="concern.duplicate_merged", actor=actor, new={"concern": concern.pk}
         )
+        _judge(concern, "same", "merge", ("concern", target.pk, target.text), actor)
         concern_services.inform_residents(
             concerns=[concern],
             text="您反映的问题与其他居民反映的同一问题已合并办理，后续进展会继续在本页显示。",
@@ -179,6 +183,7 @@ def _merge_into_topic(concern_id: int, topic_id: int, actor: Any, expected_versi
             f"议题“{topic.title}”{state_phrase(topic.get_status_display())}，不能再并入诉求。"
         )
     topic_services.link_concern(topic=topic, concern=concern, actor=actor, via=JoinedVia.MERGED)
+    _judge(concern, "same", "merge", ("topic", topic.pk, topic.title), actor)
     _move(
         concern,
         ConcernStatus.ACCEPTED,
@@ -207,6 +212,14 @@ def concern_split(*, concern_id: int, actor: Any, expected_version: int | None =
         raise PermissionDenied("该诉求不在您的负责范围内。")
     if concern.status == ConcernStatus.MERGED:
         source = concern.merged_into.tracking_code if concern.merged_into else ""
+        if concern.merged_into is not None:
+            _judge(
+                concern,
+                "different",
+                "split",
+                ("concern", concern.merged_into.pk, concern.merged_into.text),
+                actor,
+            )
         _move(
             concern, ConcernStatus.SCREENING, actor, reason=f"从 {source} 拆分", extra={"merged_into": None}
         )
@@ -219,12 +232,91 @@ def concern_split(*, concern_id: int, actor: Any, expected_version: int | None =
                 f"议题“{topic.title}”{state_phrase(topic.get_status_display())}，不能再拆分。"
             )
         _move(concern, ConcernStatus.SCREENING, actor, reason=f"从议题“{topic.title}”拆分")
+        _judge(concern, "different", "split", ("topic", topic.pk, topic.title), actor)
     concern_services.inform_residents(
         concerns=[concern],
         text="经复核，您反映的问题将单独研判办理。",
         event_type="concern.split_public",
         key=f"split:{concern.version}",
         actor=actor,
+    )
+    return concern
+
+
+def _judge(concern: Concern, label: str, via: str, other: tuple[str, int, str], actor: Any) -> None:
+    """The decision as a labelled example the text engine learns from (``text.learning``)."""
+    kind, object_id, text = other
+    text_learning.judgement_record(
+        label=label,
+        via=via,
+        object_id=concern.pk,
+        text=concern.text,
+        community_id=concern.community_id,
+        other_kind=kind,
+        other_object_id=object_id,
+        other_text=text,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def concern_dismiss_similar(*, concern_id: int, other_kind: str, other_object_id: int, actor: Any) -> None:
+    """Staff say a record the engine found similar is not the same problem ("不是同一问题"): the
+    page stops listing it for this concern and the models learn from it."""
+    concern = _lock([concern_id])[concern_id]
+    if not permissions.can_merge(actor, concern):
+        raise PermissionDenied("该诉求不在您的负责范围内，或已研判。")
+    text: str | None = None
+    if other_kind == "concern":
+        other = Concern.objects.filter(pk=other_object_id).exclude(pk=concern.pk).first()
+        text = other.text if other else None
+    elif other_kind == "topic":
+        topic = Topic.objects.filter(pk=other_object_id).first()
+        text = topic.title if topic else None
+    if text is None:
+        raise ApplicationError("没有找到该相似记录。")
+    _judge(concern, "different", "dismiss", (other_kind, other_object_id, text), actor)
+    audit.record(
+        target=concern,
+        event_type="concern.not_duplicate",
+        actor=actor,
+        new={"kind": other_kind, "id": other_object_id},
+    )
+
+
+@transaction.atomic
+def concern_set_category(
+    *, concern_id: int, category_id: int, actor: Any, expected_version: int | None = None
+) -> Concern:
+    """Correct a concern's category; the correction is a labelled example of the category model."""
+    concern = _lock([concern_id])[concern_id]
+    check_version(concern, expected_version)
+    if not permissions.can_screen(actor, concern):
+        raise PermissionDenied("该诉求不在您的负责范围内。")
+    category = Category.objects.filter(pk=category_id, active=True).first()
+    if category is None:
+        raise ApplicationError("请选择有效的问题类别。", field="category")
+    old = concern.category.name if concern.category else ""
+    if old == category.name:
+        return concern
+    Concern.objects.filter(pk=concern.pk).update(category=category, version=F("version") + 1)
+    concern.refresh_from_db()
+    concern_services.index_concern(concern)
+    text_learning.judgement_record(
+        label="category",
+        via="category",
+        object_id=concern.pk,
+        text=concern.text,
+        community_id=concern.community_id,
+        category=category.name,
+        actor=actor,
+    )
+    audit.record(
+        target=concern,
+        event_type="concern.category_corrected",
+        actor=actor,
+        old={"category": old},
+        new={"category": category.name},
     )
     return concern
 

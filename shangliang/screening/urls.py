@@ -12,4 +12,6 @@ urlpatterns = [
     path("c/<int:pk>/merge/", views.merge, name="merge"),
     path("c/<int:pk>/split/", views.split, name="split"),
     path("c/<int:pk>/start/", views.start, name="start"),
+    path("c/<int:pk>/not-same/", views.dismiss, name="dismiss"),
+    path("c/<int:pk>/category/", views.set_category, name="category"),
 ]

@@ -192,6 +192,8 @@ def _page(
             "can_decide": any(permissions.can_decide(user, concern, k) for k in DecisionKind.values),
             "decision_kinds": [k for k in DecisionKind.values if permissions.can_decide(user, concern, k)],
             "can_merge": permissions.can_merge(user, concern),
+            "can_screen": permissions.can_screen(user, concern),
+            "categories": Category.objects.filter(active=True).order_by("sort_order", "name"),
             "can_split": permissions.can_split(user, concern),
             "first_level": permissions.gives_first_level_opinion(user),
             "first_level_required": permissions.first_level_required(),
@@ -288,6 +290,34 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
         services.concern_start_screening(concern_id=concern.pk, actor=request.user, expected_version=version)
 
     return _simple(request, pk, call, "已标记为研判中。")
+
+
+@login_required
+@require_POST
+def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    def call(concern: Concern, form: MergeForm, version: int | None) -> None:
+        kind, object_id = request.POST.get("kind", ""), request.POST.get("object_id", "")
+        if kind not in ("concern", "topic") or not object_id.isdigit():
+            raise ApplicationError("请选择相似的记录。")
+        services.concern_dismiss_similar(
+            concern_id=concern.pk, other_kind=kind, other_object_id=int(object_id), actor=request.user
+        )
+
+    return _simple(request, pk, call, "已记录：不是同一问题，本页不再列出该记录。")
+
+
+@login_required
+@require_POST
+def set_category(request: HttpRequest, pk: int) -> HttpResponse:
+    def call(concern: Concern, form: MergeForm, version: int | None) -> None:
+        category = request.POST.get("category", "")
+        if not category.isdigit():
+            raise ApplicationError("请选择有效的问题类别。")
+        services.concern_set_category(
+            concern_id=concern.pk, category_id=int(category), actor=request.user, expected_version=version
+        )
+
+    return _simple(request, pk, call, "类别已更正。")
 
 
 @login_required

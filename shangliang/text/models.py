@@ -10,6 +10,7 @@ and 0005 and kept current by the services.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -127,7 +128,15 @@ class Concept(TimeStampedModel):
 
 
 class ClassifierModel(models.Model):
-    """A trained category model. The newest active row is used; older rows stay for comparison."""
+    """A version of the learned models: the category model and the pair model ("likely the same",
+    with its calibrated threshold) in ``payload``. Exactly one row is active at a time (none: the
+    keyword model and the shipped pair model); the others stay to compare and roll back to.
+    ``figures`` holds how it did on the held-out part of the district's own decisions, beside
+    the version that was active when it was trained."""
+
+    class Source(models.TextChoices):
+        HISTORY = "history", "历史诉求类别"
+        DECISIONS = "decisions", "工作人员研判"
 
     created_at = models.DateTimeField("训练时间", auto_now_add=True)
     samples = models.PositiveIntegerField("训练样本数")
@@ -135,12 +144,66 @@ class ClassifierModel(models.Model):
     payload = models.JSONField("模型参数")
     holdout_top1 = models.FloatField("留出集首选准确率", null=True, blank=True)
     active = models.BooleanField("启用", default=True)
+    source = models.CharField("训练来源", max_length=12, choices=Source.choices, default=Source.HISTORY)
+    figures = models.JSONField("评估指标", default=dict, blank=True)
+    promoted = models.BooleanField("通过评估", default=True)
+    activated_at = models.DateTimeField("启用时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "类别推荐模型"
-        verbose_name_plural = "类别推荐模型"
+        verbose_name = "文本模型版本"
+        verbose_name_plural = "文本模型版本"
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(samples__gte=0), name="text_classifier_samples")]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M}（{self.samples} 条）"
+
+
+class Judgement(models.Model):
+    """A staff decision the models learn from: two records are the same problem (a merge), are
+    not (a split, a "not the same" dismissal), or a record's category was corrected. The newest
+    decision about a pair (or a record's category) replaces the earlier one."""
+
+    class Label(models.TextChoices):
+        SAME = "same", "同一问题"
+        DIFFERENT = "different", "不是同一问题"
+        CATEGORY = "category", "类别更正"
+
+    label = models.CharField("标注", max_length=10, choices=Label.choices)
+    via = models.CharField("来源操作", max_length=20)
+    kind = models.CharField("类型", max_length=12, choices=DocumentKind.choices, default=DocumentKind.CONCERN)
+    object_id = models.PositiveBigIntegerField("对象编号")
+    text = models.TextField("文本")
+    other_kind = models.CharField("对方类型", max_length=12, choices=DocumentKind.choices, blank=True)
+    other_object_id = models.PositiveBigIntegerField("对方编号", null=True, blank=True)
+    other_text = models.TextField("对方文本", blank=True)
+    community_id = models.PositiveBigIntegerField("村/社区编号", null=True, blank=True)
+    category = models.CharField("类别", max_length=30, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "研判标注"
+        verbose_name_plural = "研判标注"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "other_kind", "other_object_id"],
+                condition=~Q(label="category"),
+                name="text_judgement_one_per_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "object_id"],
+                condition=Q(label="category"),
+                name="text_judgement_one_category",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_label_display()} {self.object_id}"

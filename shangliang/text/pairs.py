@@ -155,18 +155,37 @@ def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
     return [rows[i][n] / rows[i][i] if abs(rows[i][i]) > 1e-12 else 0.0 for i in range(n)]
 
 
+# The largest change of one standardised weight in one Newton step.
+MAX_STEP = 4.0
+
+
 def fit(
-    samples: Sequence[Sequence[float]], labels: Sequence[bool], *, l2: float = 5.0, iterations: int = 30
+    samples: Sequence[Sequence[float]],
+    labels: Sequence[bool],
+    *,
+    l2: float = 5.0,
+    iterations: int = 30,
+    prior: PairModel | None = None,
 ) -> tuple[tuple[float, ...], float]:
     """L2-regularised logistic regression by Newton's method on standardised features.
-    Returns (coefficients, bias) on the raw feature scale."""
+    Returns (coefficients, bias) on the raw feature scale. With a ``prior`` model the weights are
+    pulled towards its weights instead of towards zero (few labelled pairs move them little)."""
     if not samples:
-        return DEFAULT.coef, DEFAULT.bias
+        base = prior or DEFAULT
+        return base.coef, base.bias
     d = len(samples[0])
     n = len(samples)
     mean = [sum(x[i] for x in samples) / n for i in range(d)]
     sd = [max(1e-6, math.sqrt(sum((x[i] - mean[i]) ** 2 for x in samples) / n)) for i in range(d)]
     rows = [[1.0, *((x[i] - mean[i]) / sd[i] for i in range(d))] for x in samples]
+    centre = [0.0] * (d + 1)
+    if prior is not None:
+        centre = [
+            prior.bias + sum(prior.coef[i] * mean[i] for i in range(d)),
+            *(prior.coef[i] * sd[i] for i in range(d)),
+        ]
+    # Newton from zero (every probability 0.5) is well behaved; from the prior's weights, where a
+    # district's pairs can be confidently wrong, its first steps overshoot.
     w = [0.0] * (d + 1)
     for _ in range(iterations):
         grad = [0.0] * (d + 1)
@@ -183,9 +202,12 @@ def fit(
                 for j in range(d + 1):
                     row[j] += zi * z[j]
         for i in range(1, d + 1):
-            grad[i] += l2 * w[i]
+            grad[i] += l2 * (w[i] - centre[i])
             hess[i][i] += l2
         step = _solve(hess, grad)
+        largest = max(abs(v) for v in step)
+        if largest > MAX_STEP:
+            step = [v * MAX_STEP / largest for v in step]
         w = [a - b for a, b in zip(w, step, strict=True)]
         if max(abs(s) for s in step) < 1e-7:
             break
@@ -200,12 +222,16 @@ def calibrate(
     *,
     precision: float = 0.9,
     possible_precision: float = 0.4,
+    counted: bool = False,
+    fallback: PairModel | None = None,
 ) -> tuple[float, float]:
     """(likely, possible): the lowest probabilities at which the pairs above them reach the given
     precision. For "likely" the precision is the expected one, the mean probability of the pairs
     above the threshold: counting labels among the few dozen top pairs swings the threshold
-    between 0.8 and 0.95 from one training set to the next, their mean probability does not. For
-    "possible" the labels are counted. Falls back to the defaults when no threshold reaches it."""
+    between 0.8 and 0.95 from one training set to the next, their mean probability does not.
+    ``counted`` counts the labels for "likely" too (a district's own decisions, held out: the
+    precision staff will see). For "possible" the labels are counted. Falls back to the
+    thresholds of ``fallback`` (the shipped model) when no threshold reaches it."""
     ranked = sorted(zip(probabilities, labels, strict=True), key=lambda item: -item[0])
     likely = possible = None
     correct = 0
@@ -213,12 +239,13 @@ def calibrate(
     for count, (prob, label) in enumerate(ranked, start=1):
         correct += int(label)
         expected += prob
-        if expected / count >= precision:
+        if (correct if counted else expected) / count >= precision:
             likely = prob
         if correct / count >= possible_precision:
             possible = prob
-    likely = DEFAULT.likely if likely is None else min(max(likely, LIKELY_FLOOR), LIKELY_CEILING)
-    possible = DEFAULT.possible if possible is None else min(max(possible, POSSIBLE_FLOOR), likely)
+    base = fallback or DEFAULT
+    likely = base.likely if likely is None else min(max(likely, LIKELY_FLOOR), LIKELY_CEILING)
+    possible = base.possible if possible is None else min(max(possible, POSSIBLE_FLOOR), likely)
     return round(likely, 4), round(possible, 4)
 
 
@@ -233,13 +260,16 @@ POSSIBLE_FLOOR = 0.15
 
 
 def out_of_fold(
-    samples: Sequence[Sequence[float]], labels: Sequence[bool], folds: Sequence[int]
+    samples: Sequence[Sequence[float]],
+    labels: Sequence[bool],
+    folds: Sequence[int],
+    prior: PairModel | None = None,
 ) -> list[float]:
     """The probability of each pair under a model fitted on the other folds' pairs."""
     probabilities = [0.0] * len(samples)
     for fold in sorted(set(folds)):
         inside = [i for i, f in enumerate(folds) if f != fold]
-        coef, bias = fit([samples[i] for i in inside], [labels[i] for i in inside])
+        coef, bias = fit([samples[i] for i in inside], [labels[i] for i in inside], prior=prior)
         model = PairModel(coef=coef, bias=bias, likely=DEFAULT.likely, possible=DEFAULT.possible)
         for i, f in enumerate(folds):
             if f == fold:

@@ -304,11 +304,16 @@ def train_category_model() -> ClassifierModel | None:
     top1 = sum(1 for text, cat in held_out if [c for c, _ in classifier.predict(trial, text, 1)] == [cat])
     model = classifier.train(samples, keywords)
     with transaction.atomic():
+        current = ClassifierModel.objects.select_for_update().filter(active=True).first()
         ClassifierModel.objects.filter(active=True).update(active=False)
+        payload = model.to_payload()
+        if current is not None and current.payload.get("pair"):
+            payload["pair"] = current.payload["pair"]  # the pair model learned from decisions stays
         return ClassifierModel.objects.create(
             samples=len(samples),
             categories=list(model.categories),
-            payload=model.to_payload(),
+            payload=payload,
             holdout_top1=round(top1 / len(held_out), 4) if held_out else None,
             active=True,
+            activated_at=timezone.now(),
         )

@@ -18,3 +18,13 @@ def train_category_model() -> int:
 def reindex_documents() -> int:
     """Re-segment every indexed record (after the district dictionary changed)."""
     return services.reindex_all()
+
+
+@task()
+def retrain_models() -> int:
+    """Train a candidate version of the models from staff decisions and promote it when it is not
+    worse on their held-out slice; returns the new version's id (0 when too few decisions)."""
+    from shangliang.text import learning_services
+
+    row = learning_services.models_retrain()
+    return row.pk if row is not None else 0

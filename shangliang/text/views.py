@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from shangliang.core.errors import ApplicationError
-from shangliang.text import selectors
+from shangliang.text import learning_services, selectors
 from shangliang.text.forms import SearchForm
-from shangliang.text.permissions import can_search_documents
+from shangliang.text.permissions import can_manage_models, can_search_documents
 
 
 @login_required
@@ -51,3 +53,46 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
         days = 30
     clusters = selectors.hot_clusters(days=days, user=request.user)
     return render(request, "text/hot_issues.html", {"clusters": clusters, "days": days})
+
+
+def _model_manager(request: HttpRequest) -> None:
+    if not can_manage_models(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def models_page(request: HttpRequest) -> HttpResponse:
+    """The stored versions of the learned models, their figures, and which one is in use."""
+    _model_manager(request)
+    versions = selectors.model_versions()
+    return render(
+        request,
+        "text/models.html",
+        {"versions": versions, "active": next((v for v in versions if v.active), None)},
+    )
+
+
+@login_required
+@require_POST
+def model_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    _model_manager(request)
+    try:
+        learning_services.model_activate(model_id=pk, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已启用该模型版本。")
+    return redirect("text:models")
+
+
+@login_required
+@require_POST
+def model_roll_back(request: HttpRequest) -> HttpResponse:
+    _model_manager(request)
+    try:
+        row = learning_services.model_roll_back(actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已回退到上一个模型版本。" if row else "已回退到系统默认模型。")
+    return redirect("text:models")

@@ -22,7 +22,9 @@ from shangliang.text.selectors import similar as _similar
 from shangliang.text.selectors.categories import (
     CategorySuggestion,
     active_model,
+    active_pair_model,
     category_keywords,
+    model_versions,
     suggest_category,
 )
 from shangliang.text.selectors.common import MAX_QUERY_CHARS, MAX_SIMILAR_CHARS, thresholds, visible_to
@@ -49,9 +51,11 @@ __all__ = [
     "SearchPage",
     "SimilarHit",
     "active_model",
+    "active_pair_model",
     "category_keywords",
     "clear_caches",
     "hot_clusters",
+    "model_versions",
     "search",
     "similar",
     "suggest_category",

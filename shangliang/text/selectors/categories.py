@@ -79,3 +79,8 @@ def suggest_category(text: str, k: int = 3) -> list[CategorySuggestion]:
     norm = normalize(text or "")
     ranked = classifier.rank_normalized(active_model(), norm, segment.words(norm))
     return [CategorySuggestion(name, conf) for name, conf in ranked[:k]]
+
+
+def model_versions(limit: int = 50) -> list[ClassifierModel]:
+    """The newest stored versions of the learned models, newest first (their payloads left out)."""
+    return list(ClassifierModel.objects.defer("payload").order_by("-created_at", "-id")[:limit])
