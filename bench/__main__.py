@@ -369,13 +369,14 @@ def main() -> None:
 
     sys.path.insert(0, str(ROOT))
     django.setup()
-    from bench import generator, intake, registry, screening
+    from bench import dashboard, generator, intake, registry, screening
 
     n = int(os.environ.get("BENCH_N", "100000"))
     ctx = Context(n=n, communities=generator.district(), rng=random.Random(5))
     register_text()
     intake.register()
     screening.register()
+    dashboard.register()
     began = time.perf_counter()
     if os.environ.get("BENCH_REUSE") == "1" and reusable(n):
         # Measure again on the database a previous run loaded (the indexing rate is not re-measured).

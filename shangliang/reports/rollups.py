@@ -55,6 +55,15 @@ class RegionMap:
     def path(self, region_id: int | None) -> str:
         return self.paths.get(region_id, "") if region_id is not None else ""
 
+    def is_district_wide(self, path_prefix: str) -> bool:
+        """The prefix covers a whole district (or more): no street or community filter."""
+        ids = [int(p) for p in path_prefix.strip("/").split("/") if p]
+        return not ids or self.levels.get(ids[-1]) in (
+            RegionLevel.PROVINCE,
+            RegionLevel.CITY,
+            RegionLevel.DISTRICT,
+        )
+
     def ancestor_at(self, region_id: int | None, level: str) -> int | None:
         """The region at ``level`` containing ``region_id`` (None when it lies above that level)."""
         for part in self.path(region_id).strip("/").split("/"):
@@ -64,7 +73,7 @@ class RegionMap:
 
 
 def rolled_figures() -> list[Figure]:
-    return [f for f in REGISTRY.values() if f.stock is None]
+    return [f for f in REGISTRY.values() if f.stock is None and f.period_live is None]
 
 
 def refresh(*, today: dt.date | None = None) -> dict[str, int]:
@@ -173,7 +182,7 @@ def collect(
     group_of = _grouper(query, regions)
     dimension = query.breakdown if query.breakdown in DIMENSIONS else ""
     data = {f.name: FigureData() for f in figures}
-    rolled = [f for f in figures if f.stock is None]
+    rolled = [f for f in figures if f.stock is None and f.period_live is None]
     dims = {f.name: dimension if dimension in f.dimensions else "" for f in rolled}
     end = query.end + dt.timedelta(days=1)
     through = _state().refreshed_through
@@ -193,7 +202,11 @@ def collect(
                         else None
                     )
                     data[figure.name].add(day.replace(day=1), group, key, value)
+    district_wide = regions.is_district_wide(query.path_prefix)
     for figure in figures:
+        if figure.period_live is not None and district_wide and not dimension:
+            for day, key, value in figure.period_live(query.start, query.end):
+                data[figure.name].add(day.replace(day=1), None, key, value)
         if figure.stock is not None:
             for region, values in figure.stock(query.path_prefix).items():
                 for key, value in values.items():

@@ -185,6 +185,8 @@ def statistics(
 
 
 def _applies(figure: Figure, breakdown: str) -> bool:
+    if figure.period_live is not None:
+        return not breakdown
     if not breakdown or breakdown in ("street", "community"):
         return True
     return breakdown in figure.dimensions

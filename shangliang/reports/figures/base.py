@@ -126,12 +126,15 @@ class Figure:
     # Figures that are a state now (rooms open, communities covered) are counted live from small
     # tables: ``stock(path_prefix)`` gives {region id: {key: value}}; the period does not apply.
     stock: Callable[[str], dict[int | None, dict[str, int]]] | None = None
+    # Figures over a period read live from a small district-wide table (trainings):
+    # ``period_live(first, last)`` gives [(day, key, value)]; they count only for the whole district.
+    period_live: Callable[[dt.date, dt.date], list[tuple[dt.date, str, int]]] | None = None
     trend: bool = False  # shown as a monthly series in the charts
     public: bool = True
 
     @property
     def dimensions(self) -> list[str]:
-        if self.stock is not None:
+        if self.stock is not None or self.period_live is not None:
             return []
         found: list[str] = []
         for fact in self.facts:

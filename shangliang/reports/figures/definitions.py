@@ -3,6 +3,7 @@ the annual summary and the API all read them through ``reports.selectors``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from shangliang.actions.models import OPEN_STATUSES as ACTION_OPEN
 from shangliang.actions.models import ActionItem
 from shangliang.concerns.models import DECISION_STATUSES, Concern, ConcernStatus
+from shangliang.duty import selectors as duty_selectors
 from shangliang.evaluations import selectors as evaluation_selectors
 from shangliang.evaluations.models import Evaluation, EvaluationStatus
 from shangliang.meetings import selectors as meeting_selectors
@@ -420,6 +422,28 @@ INSTRUCTIONS = register(
         ],
         keys={k.value: k.label for k in LeaderLevel},
         unit="条",
+    )
+)
+
+# --- Trainings (district-wide) --------------------------------------------------------------------
+
+
+def _trainings(first: dt.date, last: dt.date) -> list[tuple[dt.date, str, int]]:
+    rows: list[tuple[dt.date, str, int]] = []
+    for session, members in duty_selectors.training_attendance(first, last):
+        rows += [(session.held_on, "sessions", 1), (session.held_on, "person_times", len(members))]
+    return rows
+
+
+TRAININGS = register(
+    Figure(
+        name="trainings",
+        label="委员履职培训",
+        rule=duty_selectors.TRAINING_COUNTING_RULE + "培训由全区组织，只在不分街道、村(社区)统计时列出。",
+        period_live=_trainings,
+        keys={"sessions": "期数", "person_times": "人次"},
+        unit="期",
+        headline=lambda v: v.get("sessions", 0),
     )
 )
 

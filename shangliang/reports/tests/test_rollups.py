@@ -124,4 +124,42 @@ def test_days_after_the_last_refresh_are_counted_live(district: Any) -> None:
 def test_every_figure_has_a_label_and_a_rule() -> None:
     # given / when / then
     assert [f.name for f in REGISTRY.values() if not (f.label and f.rule.endswith(("。", "）")))] == []
-    assert "trainings" not in REGISTRY
+
+
+def test_trainings_count_sessions_and_person_times_for_the_whole_district_only(district: Any) -> None:
+    # given a held session with two members checked in and a cancelled one
+    from shangliang.accounts.tests.factories import UserFactory
+    from shangliang.duty.models import TrainingAttendee, TrainingKind, TrainingSession, TrainingStatus
+    from shangliang.places.tests import factories as pf
+
+    today = timezone.localdate()
+    creator = UserFactory(username="trainer")
+    held = TrainingSession.objects.create(
+        kind=TrainingKind.INVITED,
+        subject="协商能力",
+        held_on=today,
+        place="区政协",
+        organiser="区政协",
+        status=TrainingStatus.HELD,
+        created_by=creator,
+    )
+    TrainingSession.objects.create(
+        kind=TrainingKind.OUTBOUND,
+        subject="外出学习",
+        held_on=today,
+        place="南宁",
+        organiser="区政协",
+        status=TrainingStatus.CANCELLED,
+        cancel_reason="天气",
+        created_by=creator,
+    )
+    for name in ("甲", "乙"):
+        TrainingAttendee.objects.create(
+            session=held, member=pf.MemberFactory(name=name), checked_in_at=timezone.now()
+        )
+    period = selectors.preset_period("year")
+    # when / then
+    trainings = selectors.statistics(path_prefix="", period=period).figure("trainings")
+    assert (trainings.value, [(p.label, p.value) for p in trainings.parts]) == (1, [("期数", 1), ("人次", 2)])
+    in_street = selectors.statistics(path_prefix=district.street_a.path, period=period).figure("trainings")
+    assert in_street.value == 0
