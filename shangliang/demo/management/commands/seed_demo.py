@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from shangliang.demo.builders import accounts, concerns, evaluations, meetings, places, screening
+from shangliang.demo.builders import accounts, concerns, evaluations, figures, meetings, places, screening
 from shangliang.demo.logins import logins_table
 
 
@@ -27,6 +27,7 @@ class Command(BaseCommand):
             demo_topics = screening.build()  # before meetings: they consult the screened topics
             demo_meetings = meetings.build()
             demo_evaluations = evaluations.build()  # after meetings: it completes the topics they consulted
+            figures.build()  # last: the earlier years' work the article's figures count
         self.stdout.write(
             f"Demo district ready in {time.monotonic() - started:.1f} s: "
             f"{len(places.STREETS)} streets, {sum(len(v) for v in places.STREETS.values())} villages/communities, "
