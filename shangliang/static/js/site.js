@@ -48,3 +48,9 @@ document.addEventListener("keydown", function (event) {
   var form = event.target.closest && event.target.closest("form[data-submit-shortcut]");
   if (form) { event.preventDefault(); form.requestSubmit(); }
 });
+
+// Buttons with data-print open the browser's print dialogue (printable minutes and documents).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-print]");
+  if (button) { window.print(); }
+});
