@@ -355,8 +355,33 @@ SHANGLIANG: dict[str, Any] = {
     },
 }
 
-# Fernet key(s) for personal data at rest (phone numbers); derived from SECRET_KEY when empty.
+# Personal data at rest (core.personal): Fernet key(s) for encrypted fields (comma-separated, the
+# first encrypts, all decrypt) and the HMAC key of the lookup hashes. Required in production, and
+# kept apart from the database and its backups; in development derived from SECRET_KEY.
 SHANGLIANG_FIELD_KEY = os.environ.get("SHANGLIANG_FIELD_KEY", "")
+SHANGLIANG_LOOKUP_KEY = os.environ.get("SHANGLIANG_LOOKUP_KEY", "")
+if not DEBUG:
+    from cryptography.fernet import Fernet
+
+    _field_keys = [key.strip() for key in SHANGLIANG_FIELD_KEY.split(",") if key.strip()]
+    if not _field_keys:
+        raise ImproperlyConfigured(
+            "Production mode (DJANGO_DEBUG=0) needs SHANGLIANG_FIELD_KEY: comma-separated Fernet keys, "
+            'the first encrypts (make one with: python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())").'
+        )
+    for _key in _field_keys:
+        try:
+            Fernet(_key.encode())
+        except ValueError as _error:
+            raise ImproperlyConfigured(
+                "SHANGLIANG_FIELD_KEY holds a value that is not a Fernet key."
+            ) from _error
+    if len(SHANGLIANG_LOOKUP_KEY) < 32:
+        raise ImproperlyConfigured(
+            "Production mode (DJANGO_DEBUG=0) needs SHANGLIANG_LOOKUP_KEY: at least 32 random characters "
+            "(the key of the phone lookup hashes; changing it needs manage.py rotate_field_keys --rehash)."
+        )
 
 # --- Notifications (SMS through the outbox) ---------------------------------------------------
 # Tests keep messages in memory (``notifications.sms.outbox``) whatever the environment says;

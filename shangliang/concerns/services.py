@@ -531,8 +531,8 @@ def contact_reveal(*, concern: Concern, actor: Any, reason: str = "") -> dict[st
         target=concern, event_type="concern.contact_viewed", actor=actor, reason=reason or "回访联系"
     )
     return {
-        "name": personal.decrypt(concern.name_encrypted),
-        "phone": personal.decrypt(concern.phone_encrypted),
+        "name": personal.reveal(concern.name_encrypted),
+        "phone": personal.reveal(concern.phone_encrypted),
     }
 
 
