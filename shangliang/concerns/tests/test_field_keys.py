@@ -135,6 +135,7 @@ def test_production_does_not_start_without_its_keys(extra, message):
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="s" * 60,
         DJANGO_ALLOWED_HOSTS="example.cn",
+        SHANGLIANG_SITE_URL="https://example.cn",
         SHANGLIANG_VAR_DIR=str(django_settings.VAR_DIR),
         **extra,
     )
