@@ -15,6 +15,7 @@ in a transaction that is rolled back, under community numbers no real region use
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -29,8 +30,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from shangliang.core.errors import ApplicationError
-from shangliang.text import baseline, classifier, pairs, selectors, services
+from shangliang.text import baseline, classifier, pairs, segment, selectors, services
 from shangliang.text.models import DocumentKind
+from shangliang.text.normalize import normalize
 
 # Evaluation communities get numbers far above any real region id.
 COMMUNITY_BASE = 9_000_000_000
@@ -158,8 +160,16 @@ def train_pair_model(train: list[Item], keywords: Mapping[str, str]) -> pairs.Pa
     samples: list[list[float]] = []
     labels: list[bool] = []
     folds: list[int] = []
+    words = {
+        id(i): pairs.link_words(w for w in segment.words(normalize(i.text)) if w not in segment.STOPWORDS)
+        for i in train
+    }
     for number, group in enumerate(groups):
-        replayed, _ = _replay(group, [other.get(id(i), fallback) for i in group], pairs.DEFAULT)
+        # Each replay sees the word links learned from the other replays' items, as new texts will.
+        inside = {id(i) for i in group}
+        links = learn_item_links([i for i in train if id(i) not in inside], words) if len(groups) > 1 else {}
+        replay_model = dataclasses.replace(pairs.DEFAULT, links=links)
+        replayed, _ = _replay(group, [other.get(id(i), fallback) for i in group], replay_model)
         for position, (item, hits, _) in enumerate(replayed):
             for hit in hits:
                 samples.append(list(hit.features))
@@ -167,7 +177,23 @@ def train_pair_model(train: list[Item], keywords: Mapping[str, str]) -> pairs.Pa
                     item.cluster is not None and group[hit.object_id - OBJECT_BASE].cluster == item.cluster
                 )
                 folds.append(number if len(groups) > 1 else position % 4)
-    return pairs.train(samples, labels, folds=folds)
+    model = pairs.train(samples, labels, folds=folds)
+    return dataclasses.replace(model, links=learn_item_links(train, words))
+
+
+def learn_item_links(items: list[Item], words: Mapping[int, frozenset[str]]) -> dict[str, dict[str, float]]:
+    """Word links (``pairs.learn_links``) from every pair of items of one community: the same
+    problem when they share a cluster. ``words`` holds each item's words by ``id(item)``."""
+    by_community: dict[str, list[Item]] = {}
+    for item in items:
+        by_community.setdefault(item.community, []).append(item)
+    labelled = (
+        (words[id(a)], words[id(b)], a.cluster is not None and a.cluster == b.cluster, a.cluster or "")
+        for members in by_community.values()
+        for n, a in enumerate(members)
+        for b in members[n + 1 :]
+    )
+    return pairs.learn_links(labelled)
 
 
 def evaluate(

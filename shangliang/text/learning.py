@@ -32,9 +32,43 @@ TOLERANCE = 1e-4
 
 @dataclass(frozen=True)
 class PairExample:
+    """A decided pair: its features as the lookup gave them, the words of both sides (for the
+    learned word links) and the problem it belongs to (the record merged into)."""
+
     features: tuple[float, ...]
     same: bool
     key: int
+    words: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    group: str = ""
+
+
+_LINK = pairs.FEATURES.index("learned_link")
+_CONFLICT = pairs.FEATURES.index("learned_conflict")
+WordTable = Mapping[str, Mapping[str, float]]
+
+
+def with_links(example: PairExample, tables: tuple[WordTable, WordTable]) -> tuple[float, ...]:
+    """The example's features with its learned link and conflict measured by ``tables``."""
+    query, candidate = example.words
+    links, conflicts = tables
+    features = list(example.features)
+    features[_LINK] = pairs.link_strength(pairs.linked(links, query), query, candidate)
+    features[_CONFLICT] = pairs.link_strength(pairs.linked(conflicts, query), query, candidate)
+    return tuple(features)
+
+
+def _tables(
+    examples: Iterable[PairExample],
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    labelled = [(e.words[0], e.words[1], e.same, e.group) for e in examples]
+    return pairs.learn_links(labelled), pairs.learn_links(labelled, apart=True)
+
+
+def _merged(old: WordTable, new: WordTable) -> dict[str, dict[str, float]]:
+    table = {word: dict(others) for word, others in old.items()}
+    for word, others in new.items():
+        table.setdefault(word, {}).update(others)
+    return table
 
 
 @dataclass(frozen=True)
@@ -70,10 +104,12 @@ def train_pair_model(examples: Sequence[PairExample], prior: pairs.PairModel) ->
     (the prior's when none does)."""
     if not examples:
         return prior
-    samples = [list(e.features) for e in examples]
+    folds = [_bucket(e.key) // HELD_OUT_EVERY % CALIBRATION_FOLDS for e in examples]
+    # Each fold's learned links come from the other folds (a pair's own words would link it).
+    fold_links = {f: _tables(e for e, g in zip(examples, folds, strict=True) if g != f) for f in set(folds)}
+    samples = [list(with_links(e, fold_links[f])) for e, f in zip(examples, folds, strict=True)]
     labels = [e.same for e in examples]
     coef, bias = pairs.fit(samples, labels, prior=prior)
-    folds = [_bucket(e.key) // HELD_OUT_EVERY % CALIBRATION_FOLDS for e in examples]
     if len(set(folds)) > 1:
         probabilities = pairs.out_of_fold(samples, labels, folds, prior=prior)
     else:
@@ -82,7 +118,16 @@ def train_pair_model(examples: Sequence[PairExample], prior: pairs.PairModel) ->
     likely, possible = pairs.calibrate(
         probabilities, labels, precision=LIKELY_PRECISION, counted=True, fallback=prior
     )
-    return pairs.PairModel(coef=coef, bias=bias, likely=likely, possible=possible, pairs=len(samples))
+    links, conflicts = _tables(examples)
+    return pairs.PairModel(
+        coef=coef,
+        bias=bias,
+        likely=likely,
+        possible=possible,
+        pairs=len(samples),
+        links=_merged(prior.links, links),
+        conflicts=_merged(prior.conflicts, conflicts),
+    )
 
 
 def pair_figures(model: pairs.PairModel, examples: Sequence[PairExample]) -> dict[str, Any]:
@@ -90,7 +135,9 @@ def pair_figures(model: pairs.PairModel, examples: Sequence[PairExample]) -> dic
     flagged = correct = same = 0
     loss = 0.0
     for example in examples:
-        probability = min(max(model.probability(example.features), 1e-6), 1 - 1e-6)
+        probability = min(
+            max(model.probability(with_links(example, (model.links, model.conflicts))), 1e-6), 1 - 1e-6
+        )
         loss -= math.log(probability if example.same else 1 - probability)
         same += int(example.same)
         if probability >= model.likely:

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
-from shangliang.text import learning, pairs, selectors
+from shangliang.text import learning, pairs, segment, selectors
 from shangliang.text.models import ClassifierModel, DocumentKind, Judgement, SearchDocument
+from shangliang.text.normalize import normalize
 from shangliang.text.permissions import can_manage_models
 
 logger = logging.getLogger(__name__)
@@ -108,10 +109,16 @@ def pair_examples(
         )
         for hit in hits:
             if (hit.kind, hit.object_id) == (judgement.other_kind, judgement.other_object_id):
+                words = (_words(judgement.text), _words(judgement.other_text))
                 same = judgement.label == Judgement.Label.SAME
-                examples.append(learning.PairExample(hit.features, same, judgement.object_id))
+                group = f"{judgement.other_kind}:{judgement.other_object_id}"
+                examples.append(learning.PairExample(hit.features, same, judgement.object_id, words, group))
                 break
     return examples
+
+
+def _words(text: str) -> frozenset[str]:
+    return pairs.link_words(w for w in segment.words(normalize(text)) if w not in segment.STOPWORDS)
 
 
 def _category_examples(keywords: dict[str, str]) -> tuple[list[learning.CategoryExample], ...]:

@@ -24,8 +24,8 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 FEATURES: tuple[str, ...] = (
     "score",
@@ -40,6 +40,8 @@ FEATURES: tuple[str, ...] = (
     "concept_overlap",
     "concept_conflict",
     "length_ratio",
+    "learned_link",
+    "learned_conflict",
 )
 
 _MARK_RE = re.compile(r"([0-9]+|[a-z])\s*(栋|号楼|座|单元|巷|期|区|排|组|队)")
@@ -66,13 +68,19 @@ def features(
     candidate_concepts: frozenset[str] = frozenset(),
     query_length: int = 0,
     candidate_length: int = 0,
+    learned_link: float = 0.0,
+    learned_conflict: float = 0.0,
 ) -> list[float]:
     """The feature vector of one (query, candidate) pair, in the order of ``FEATURES``.
     ``rank`` counts from 0; ``best`` is the top score of the list, ``next_score`` the score of the
     candidate ranked just below (0 when there is none). The concepts (``concepts``) of both sides
     give their overlap (Jaccard) and a conflict when both name problems and none is shared. The
     lengths (characters of the normalised texts) give |log of their ratio|: a one-line report and
-    a long one of the same problem share few words, so the overlap features mean more there."""
+    a long one of the same problem share few words, so the overlap features mean more there.
+    ``learned_link`` is the strongest learned link between a word of one side and a word of the
+    other that the first lacks (``PairModel.links``, ``link_strength``); ``learned_conflict`` the
+    strongest learned conflict (``PairModel.conflicts``: words of two places or two problems that
+    staff keep apart, 榕荫里 / 蚝壳巷)."""
     shared = bool(query_marks & candidate_marks)
     conflict = bool(query_marks and candidate_marks and not shared)
     common = len(query_concepts & candidate_concepts)
@@ -90,7 +98,86 @@ def features(
         common / either if either else 0.0,
         1.0 if query_concepts and candidate_concepts and not common else 0.0,
         abs(math.log(query_length / candidate_length)) if query_length and candidate_length else 0.0,
+        learned_link,
+        learned_conflict,
     ]
+
+
+# A link between two words is learned when they stand on the two sides of "same" pairs of at
+# least this many different problems (clusters, or the record merged into). Its strength is how
+# much more often than the base rate of all pairs a pair with the two words is the same problem
+# (the share shrunk towards the base rate by LINK_SMOOTHING pseudo-pairs, 0 at the base rate, 1
+# when always), so that words of every complaint (唔该, 好烦) link nothing; weak links are dropped.
+LINK_MIN_GROUPS = 2
+LINK_SMOOTHING = 4.0
+LINK_MIN_STRENGTH = 0.2
+MAX_LINKS = 20_000
+
+
+def link_words(words: Iterable[str]) -> frozenset[str]:
+    """The words a link may join: content words that are not numbers."""
+    return frozenset(w for w in words if not w.isdigit() and any(ch.isalnum() for ch in w))
+
+
+def learn_links(
+    labelled: Iterable[tuple[frozenset[str], frozenset[str], bool, str]], *, apart: bool = False
+) -> dict[str, dict[str, float]]:
+    """Word links from labelled pairs (words of one side, of the other, same problem?, the
+    pair's group: the problem, or the record kept apart from): words that paraphrases of one
+    problem use on their two sides (冇电 / 跳掣, 水浸 / 积水) in several problems, and rarely a
+    different problem. With ``apart`` the other way round: words on the two sides of pairs staff
+    keep apart (two places, two problems), rarely of the same problem. Symmetric."""
+    same: dict[tuple[str, str], int] = {}
+    groups: dict[tuple[str, str], set[str]] = {}
+    different: dict[tuple[str, str], int] = {}
+    counted = positive = 0
+    for left, right, is_same, group in labelled:
+        counted += 1
+        positive += int(is_same != apart)
+        shared = left & right
+        for a in left - shared:
+            for b in right - shared:
+                key = (a, b) if a < b else (b, a)
+                if is_same != apart:
+                    same[key] = same.get(key, 0) + 1
+                    groups.setdefault(key, set()).add(group)
+                else:
+                    different[key] = different.get(key, 0) + 1
+    base = positive / counted if counted else 0.0
+    strengths = []
+    for key, count in same.items():
+        if len(groups[key]) < LINK_MIN_GROUPS or base >= 1.0:
+            continue
+        share = (count + base * LINK_SMOOTHING) / (count + different.get(key, 0) + LINK_SMOOTHING)
+        strength = (share - base) / (1.0 - base)
+        if strength >= LINK_MIN_STRENGTH:
+            strengths.append((strength, key))
+    strengths.sort(reverse=True)
+    links: dict[str, dict[str, float]] = {}
+    for strength, (a, b) in strengths[:MAX_LINKS]:
+        links.setdefault(a, {})[b] = round(strength, 4)
+        links.setdefault(b, {})[a] = round(strength, 4)
+    return links
+
+
+def linked(links: Mapping[str, Mapping[str, float]], words: Iterable[str]) -> dict[str, float]:
+    """Every word linked to one of ``words``, with its strongest link (the query's side, computed
+    once per lookup; a candidate's ``link_strength`` is then one lookup per word)."""
+    found: dict[str, float] = {}
+    for word in words:
+        for other, strength in links.get(word, {}).items():
+            if strength > found.get(other, 0.0):
+                found[other] = strength
+    return found
+
+
+def link_strength(
+    query_links: Mapping[str, float], query_words: frozenset[str], words: Iterable[str]
+) -> float:
+    """The strongest link from the query to a word of the candidate that the query lacks."""
+    if not query_links:
+        return 0.0
+    return max((query_links.get(w, 0.0) for w in words if w not in query_words), default=0.0)
 
 
 @dataclass(frozen=True)
@@ -100,6 +187,8 @@ class PairModel:
     likely: float
     possible: float
     pairs: int = 0
+    links: Mapping[str, Mapping[str, float]] = field(default_factory=dict, compare=False, repr=False)
+    conflicts: Mapping[str, Mapping[str, float]] = field(default_factory=dict, compare=False, repr=False)
 
     def probability(self, x: Sequence[float]) -> float:
         if len(x) != len(self.coef):
@@ -122,6 +211,8 @@ class PairModel:
             "likely": self.likely,
             "possible": self.possible,
             "pairs": self.pairs,
+            "links": {word: dict(others) for word, others in self.links.items()},
+            "conflicts": {word: dict(others) for word, others in self.conflicts.items()},
         }
 
     @classmethod
@@ -134,7 +225,15 @@ class PairModel:
             likely=float(payload["likely"]),  # type: ignore[arg-type]
             possible=float(payload["possible"]),  # type: ignore[arg-type]
             pairs=int(payload.get("pairs", 0)),  # type: ignore[call-overload]
+            links=_word_table(payload.get("links")),
+            conflicts=_word_table(payload.get("conflicts")),
         )
+
+
+def _word_table(value: object) -> dict[str, dict[str, float]]:
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(w): {str(o): float(v) for o, v in dict(others).items()} for w, others in value.items()}
 
 
 def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
@@ -302,7 +401,7 @@ def train(
 # calibrated "possible" fell to its floor, the list keeps 0.2); a deployment with its own merge
 # history trains its own.
 DEFAULT = PairModel(
-    coef=(5.65, 4.12, 5.12, 3.0, -5.18, 1.36, 0.11, -0.54, 1.24, 1.54, -1.8, 1.32),
+    coef=(5.65, 4.12, 5.12, 3.0, -5.18, 1.36, 0.11, -0.54, 1.24, 1.54, -1.8, 1.32, 0.0, 0.0),
     bias=-3.83,
     likely=0.86,
     possible=0.2,

@@ -212,6 +212,9 @@ def similar(
     query_categories = dict(classifier.rank_normalized(category_model, norm, all_words))
     query_marks = pairs.place_marks(norm)
     query_concepts = query_profile.concepts()
+    query_words = pairs.link_words(words)
+    query_links = pairs.linked(pair_model.links, query_words) if pair_model.links else {}
+    query_conflicts = pairs.linked(pair_model.conflicts, query_words) if pair_model.conflicts else {}
     weighing = similarity.Weighing.of(query_profile, factors, default_factor)
     scored = []
     for row in rows:
@@ -240,6 +243,8 @@ def similar(
             candidate_concepts=candidate_concepts,
             query_length=len(norm),
             candidate_length=len(candidate_norm),
+            learned_link=pairs.link_strength(query_links, query_words, known.kept.key_of),
+            learned_conflict=pairs.link_strength(query_conflicts, query_words, known.kept.key_of),
         )
         probability = pair_model.probability(x)
         level = (

@@ -31,7 +31,10 @@ def test_a_district_with_its_own_wording_is_learned_and_its_figures_rise(db):
     assert candidate["category_top1"] >= previous["category_top1"] + 0.3
     assert candidate["category_top3"] > previous["category_top3"]
     assert candidate["log_loss"] < previous["log_loss"]
-    assert (candidate["likely_precision"] or 1.0) > previous["likely_precision"]
+    # "likely" was wrong half the time; learned, it is precise and still finds some
+    assert previous["likely_precision"] < 0.6
+    assert candidate["likely_precision"] >= 0.9
+    assert candidate["likely_recall"] > 0.0
     assert (row.active, row.promoted, row.source) == (True, True, "decisions")
     assert [s.name for s in selectors.suggest_category("凤凰台呢度又跳掣，成晚冇电", k=1)] == ["水电气"]
     assert [s.name for s in before] != ["水电气"]
@@ -80,7 +83,8 @@ def test_the_likely_threshold_is_calibrated_for_precision_on_held_out_pairs():
 
 def test_the_prior_holds_the_weights_when_there_is_little_to_learn():
     # given: four pairs
-    samples = [[0.9] * 12, [0.8] * 12, [0.1] * 12, [0.2] * 12]
+    width = len(pairs.FEATURES)
+    samples = [[0.9] * width, [0.8] * width, [0.1] * width, [0.2] * width]
     labels = [True, False, False, True]
     # when
     coef, _ = pairs.fit(samples, labels, prior=pairs.DEFAULT)

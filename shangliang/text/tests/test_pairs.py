@@ -1,5 +1,7 @@
 """The pair model on fixed samples: place marks, features, fitting and calibration."""
 
+import dataclasses
+
 from shangliang.text import pairs
 from shangliang.text.normalize import normalize
 
@@ -51,15 +53,15 @@ def test_features_mark_a_place_conflict_and_an_agreement():
 
 def test_default_model_prefers_same_place_same_problem():
     # given
-    same = [0.35, 0.45, 0.25, 0.8, 0.0, 1.0, 1.0, 1.0, 0.15, 0.5, 0.0, 0.2]
-    other_building = [0.35, 0.45, 0.25, 0.8, 1.0, 0.0, 1.0, 1.0, 0.15, 0.5, 0.0, 0.2]
+    same = [0.35, 0.45, 0.25, 0.8, 0.0, 1.0, 1.0, 1.0, 0.15, 0.5, 0.0, 0.2, 0.0, 0.0]
+    other_building = [0.35, 0.45, 0.25, 0.8, 1.0, 0.0, 1.0, 1.0, 0.15, 0.5, 0.0, 0.2, 0.0, 0.0]
     # when / then
     assert pairs.DEFAULT.probability(same) > pairs.DEFAULT.probability(other_building)
 
 
 def test_fit_separates_and_calibrates():
     # given: positives have high word cosine, negatives low
-    samples = [[0.1 * i, 0.1 * i, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] for i in range(10)] * 3
+    samples = [[0.1 * i, 0.1 * i, *[0] * (len(pairs.FEATURES) - 2)] for i in range(10)] * 3
     labels = [i >= 6 for i in range(10)] * 3
     # when
     model = pairs.train(samples, labels)
@@ -103,3 +105,35 @@ def test_calibrate_likely_on_expected_precision():
     # then
     assert likely == 0.8
     assert possible == 0.6
+
+
+def test_links_join_words_of_paraphrases_and_not_words_of_every_complaint():
+    # given: three problems each reported as 停电 on one side and 跳闸 on the other, and pairs
+    # kept apart that share only the filler 麻烦
+    same = [
+        (frozenset({"停电", "麻烦"}), frozenset({"跳闸", "麻烦", f"{n}栋"}), True, f"p{n}") for n in range(3)
+    ]
+    apart = [(frozenset({"停电", "麻烦"}), frozenset({"漏水", "麻烦"}), False, f"q{n}") for n in range(3)]
+    apart += [(frozenset({"噪音", "麻烦"}), frozenset({"漏水"}), False, f"r{n}") for n in range(3)]
+    # when
+    links = pairs.learn_links(same + apart)
+    conflicts = pairs.learn_links(same + apart, apart=True)
+    # then
+    assert links["停电"]["跳闸"] == links["跳闸"]["停电"]
+    assert links["停电"]["跳闸"] == 0.4286  # (3 + 4/3) / (3 + 4) against a base rate of 1/3
+    assert "麻烦" not in links
+    assert conflicts["停电"]["漏水"] == 0.4286
+    query = frozenset({"停电"})
+    assert pairs.link_strength(pairs.linked(links, query), query, ["跳闸", "3栋"]) == links["停电"]["跳闸"]
+    assert pairs.link_strength({}, query, ["跳闸"]) == 0.0
+
+
+def test_links_travel_with_the_model():
+    # given
+    model = dataclasses.replace(
+        pairs.DEFAULT, links={"停电": {"跳闸": 0.8}}, conflicts={"榕荫里": {"蚝壳巷": 0.9}}
+    )
+    # when
+    again = pairs.PairModel.from_payload(model.to_payload())
+    # then
+    assert (again.links, again.conflicts) == ({"停电": {"跳闸": 0.8}}, {"榕荫里": {"蚝壳巷": 0.9}})
