@@ -71,6 +71,46 @@ class SearchDocument(models.Model):
         return f"{self.get_kind_display()} #{self.object_id}"
 
 
+class TermCount(models.Model):
+    """How many documents hold a community's term (``c27x电梯``, and ``o27x电梯`` of its open
+    public records) and how many documents the community has (``c27``), kept by
+    ``text.fulltext`` as documents are indexed, changed and removed.
+
+    PostgreSQL's GIN index has no cheap per-term count (a count reads the whole posting list);
+    SQLite reads the same figures from FTS5's own vocabulary table, so the rows are written on
+    PostgreSQL only."""
+
+    term = models.TextField("词项", primary_key=True)
+    documents = models.IntegerField("文档数", default=0)
+
+    class Meta:
+        verbose_name = "词项文档数"
+        verbose_name_plural = "词项文档数"
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.documents}"
+
+
+class Posting(models.Model):
+    """A community term (``c27x电梯``, ``c27``, ``o27x电梯``) of one document, on PostgreSQL.
+
+    GIN returns a term's documents unordered and every row has to be visited to find the newest;
+    the primary key (term, document) reads a term's newest postings backwards from the index
+    alone and stops after as many as asked. SQLite's FTS5 table is ordered by document already,
+    so the rows are written on PostgreSQL only (by ``text.fulltext``)."""
+
+    pk = models.CompositePrimaryKey("term", "document_id")
+    term = models.TextField("词项")
+    document_id = models.BigIntegerField("文档编号")
+
+    class Meta:
+        verbose_name = "社区词项倒排"
+        verbose_name_plural = "社区词项倒排"
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.document_id}"
+
+
 class Category(TimeStampedModel):
     """A concern category (admin-editable). ``keywords`` drive the suggestion while the platform has
     too little labelled history to train on."""

@@ -164,12 +164,12 @@ def index_document(
     with transaction.atomic():
         old = SearchDocument.objects.select_for_update().filter(kind=kind, object_id=object_id).first()
         if old is not None:
-            fulltext.delete([(old.pk, old.terms, old.scoped_terms)])
             row.pk = old.pk
             row.save(force_update=True)
+            fulltext.replace([(old.pk, old.terms, old.scoped_terms)], [(row.pk, row.terms, row.scoped_terms)])
         else:
             row.save(force_insert=True)
-        fulltext.write([(row.pk, row.terms, row.scoped_terms)])
+            fulltext.write([(row.pk, row.terms, row.scoped_terms)])
     return row
 
 
@@ -200,8 +200,7 @@ def set_document_status(*, kind: str, object_id: int, status: str, is_open: bool
             return False
         scoped = scoped_terms(row.terms.split(" "), row.community_id, open_public=row.is_public and is_open)
         if scoped != row.scoped_terms:
-            fulltext.delete([(row.pk, row.terms, row.scoped_terms)])
-            fulltext.write([(row.pk, row.terms, scoped)])
+            fulltext.replace([(row.pk, row.terms, row.scoped_terms)], [(row.pk, row.terms, scoped)])
         SearchDocument.objects.filter(pk=row.pk).update(status=status, is_open=is_open, scoped_terms=scoped)
     return True
 
@@ -227,13 +226,13 @@ def reindex_all(*, batch_size: int = 2000) -> int:
         if not rows:
             break
         with transaction.atomic():
-            fulltext.delete([(r.pk, r.terms, r.scoped_terms) for r in rows])
+            old = [(r.pk, r.terms, r.scoped_terms) for r in rows]
             for row in rows:
                 row.terms, row.scoped_terms = analyse(
                     row.title, row.body, row.community_id, open_public=row.is_public and row.is_open
                 )
             SearchDocument.objects.bulk_update(rows, ["terms", "scoped_terms"])
-            fulltext.write([(r.pk, r.terms, r.scoped_terms) for r in rows])
+            fulltext.replace(old, [(r.pk, r.terms, r.scoped_terms) for r in rows])
         done += len(rows)
         last_id = rows[-1].pk
     return done

@@ -32,9 +32,6 @@ SIMILAR_CANDIDATES = 30
 POSTINGS_PER_WORD = 200
 MAX_CANDIDATE_WORDS = 6
 COMMON_SHARE = 0.2
-# Where counts are not cheap (PostgreSQL), the postings of this many of the generally rarest
-# words are read to count them.
-MAX_COUNTED_WORDS = 10
 # A lookup of open public records only (``open_only``) reads their own family of postings, where
 # every posting is a record it may show: fewer postings per word cover at least the same records
 # as the community's newest POSTINGS_PER_WORD did, and fewer candidates are read and scored.
@@ -141,17 +138,7 @@ def similar(
     words = [w for w in dict.fromkeys(all_words) if w not in segment.STOPWORDS]
     if not words:
         return []
-    fetched: dict[str, list[int]] = {}
-    if community_id is not None and not fulltext.cheap_counts():
-        # PostgreSQL has no cheap per-word count (a GIN bitmap reads the whole posting list): the
-        # newest postings of each word are read once, and their number is the word's count in the
-        # community (at least POSTINGS_PER_WORD when the list was cut).
-        keys = {w: scoped_term(community_id, w) for w in words}
-        total = _cached_community_size(community_id)
-        for word in sorted(words, key=lambda w: -similarity.word_weight(w))[:MAX_COUNTED_WORDS]:
-            fetched[keys[word]] = fulltext.postings(keys[word], POSTINGS_PER_WORD, scoped=True)
-        df = {w: len(fetched.get(keys[w], ())) for w in words}
-    elif community_id is not None:
+    if community_id is not None:
         keys = {w: scoped_term(community_id, w) for w in words}
         counts = _cached_doc_counts(list(keys.values()), scoped=True)
         total = _cached_community_size(community_id)
@@ -174,10 +161,10 @@ def similar(
     )
     # The words weigh by their counts in the whole community; an open-only lookup picks from the
     # open family's postings of the same words.
-    picked, per_word, candidates, read = keys, POSTINGS_PER_WORD, SIMILAR_CANDIDATES, fetched
+    picked, per_word, candidates = keys, POSTINGS_PER_WORD, SIMILAR_CANDIDATES
     if open_only and community_id is not None:
         picked = {w: open_term(community_id, w) for w in selective}
-        per_word, candidates, read = OPEN_POSTINGS_PER_WORD, OPEN_CANDIDATES, {}
+        per_word, candidates = OPEN_POSTINGS_PER_WORD, OPEN_CANDIDATES
         conditions = [*conditions, "d.is_open = %s"]
         params = [*params, True]
     rows = document_rows(
@@ -192,7 +179,6 @@ def similar(
             conditions,
             params,
             scoped=community_id is not None,
-            known=read,
         )
     )
     if not rows:

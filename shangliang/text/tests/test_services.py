@@ -180,3 +180,39 @@ def test_re_indexing_everything_keeps_the_open_family(db):
     # then
     assert SearchDocument.objects.get(pk=doc.pk).scoped_terms == doc.scoped_terms
     assert fulltext.postings("o27x井盖", 10, scoped=True) == [doc.pk]
+
+
+def test_community_term_counts_follow_indexing_status_changes_and_removal(db):
+    # given
+    first = index("井盖缺失", community_id=27, object_id=1, is_public=True, is_open=True)
+    index("井盖松动", community_id=27, object_id=2)
+    index("井盖缺失", community_id=28, object_id=3)
+    terms = ["c27", "c27x井盖", "c27x缺失", "o27x井盖", "c28x井盖"]
+    counted = fulltext.doc_counts(terms, scoped=True)
+    # when: the first is closed, the second rewritten, the third removed
+    services.set_document_status(kind="concern", object_id=1, status="closed", is_open=False)
+    index("路灯不亮", community_id=27, object_id=2)
+    services.remove_document(kind="concern", object_id=3)
+    # then
+    assert counted == {"c27": 2, "c27x井盖": 2, "c27x缺失": 1, "o27x井盖": 1, "c28x井盖": 1}
+    assert fulltext.doc_counts(terms, scoped=True) == {
+        "c27": 2,
+        "c27x井盖": 1,
+        "c27x缺失": 1,
+        "o27x井盖": 0,
+        "c28x井盖": 0,
+    }
+    assert fulltext.community_size(27) == 2
+    assert first.pk in fulltext.postings("c27x井盖", 10, scoped=True)
+
+
+def test_re_indexing_everything_keeps_the_counts(db):
+    # given
+    index("井盖缺失", community_id=27, is_public=True, is_open=True)
+    index("井盖松动", community_id=27)
+    before = fulltext.doc_counts(["c27", "c27x井盖", "o27x井盖", "c27x松动"], scoped=True)
+    # when
+    services.reindex_all()
+    # then
+    assert before == {"c27": 2, "c27x井盖": 2, "o27x井盖": 1, "c27x松动": 1}
+    assert fulltext.doc_counts(list(before), scoped=True) == before
