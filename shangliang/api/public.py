@@ -2,11 +2,13 @@
 no token and return no personal data (no names of residents, no telephone numbers)."""
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import BeforeValidator
 
 from shangliang.evaluations import selectors as evaluation_selectors
 from shangliang.meetings import selectors as meeting_selectors
@@ -20,22 +22,49 @@ from shangliang.topics.models import Topic
 router = Router()
 
 
-class ErrorOut(Schema):
-    detail: str
+MAX_ID = 2**53  # ids beyond this are answered 404 without a query (and stay within every database's integers)
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates are written 2021-01-01 (pydantic alone would read "0" as a timestamp)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("日期请写成 2021-01-01 的格式。")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+class RefusalOut(Schema):
+    """A refusal in Chinese (``detail``, with the ``field`` it concerns), or the list of the request's
+    type errors (a value that is not a number, a date …) as django-ninja reports them."""
+
+    detail: str | list[dict[str, Any]]
     field: str | None = None
+
+
+class Pages(LimitOffsetPagination):
+    """Stable pages: ``limit`` 1–100 (default 20), ``offset`` from 0."""
+
+    class Input(Schema):
+        limit: int = Field(20, ge=1, le=100)
+        offset: int = Field(0, ge=0, le=MAX_ID)
+
+
+PAGED = {422: RefusalOut}
 
 
 # --- Statistics -----------------------------------------------------------------------------------
 
 
 class StatsFilters(Schema):
-    period: str = "year"
-    start: dt.date | None = None
-    since: dt.date | None = None
-    end: dt.date | None = None
-    street: int | None = None
-    community: int | None = None
-    breakdown: str = ""
+    period: Literal["month", "quarter", "year", "since2021"] = "year"
+    start: IsoDate | None = None
+    since: IsoDate | None = None
+    end: IsoDate | None = None
+    street: int | None = Field(None, ge=1, le=MAX_ID)
+    community: int | None = Field(None, ge=1, le=MAX_ID)
+    breakdown: Literal["", "street", "community", "source", "category", "form", "committee"] = ""
 
 
 class PartOut(Schema):
@@ -121,7 +150,7 @@ def stats_for(filters: StatsFilters, scope_path: str, *, public: bool) -> tuple[
     return 200, stats_out(stats)
 
 
-@router.get("/stats", response={200: StatsOut, 422: ErrorOut}, tags=["统计"], auth=None)
+@router.get("/stats", response={200: StatsOut, 422: RefusalOut}, tags=["统计"], auth=None)
 def public_stats(request: HttpRequest, filters: Query[StatsFilters]) -> tuple[int, dict[str, Any]]:
     """The public statistics (the whole platform): the same figures and filters as the public page
     (period = month | quarter | year | since2021, or start/since and end; street, community;
@@ -183,18 +212,21 @@ def _result(topic: Topic) -> dict[str, Any]:
     }
 
 
-@router.get("/results", response=list[ResultOut], tags=["成果公示"], auth=None)
-@paginate(LimitOffsetPagination)
+@router.get("/results", response={200: list[ResultOut], **PAGED}, tags=["成果公示"], auth=None)
+@paginate(Pages)
 def results(request: HttpRequest) -> Any:
     """Published results: closed public topics that passed 三评, newest first."""
     return evaluation_selectors.public_results()
 
 
 @router.get(
-    "/results/{result_id}", response={200: ResultDetailOut, 404: ErrorOut}, tags=["成果公示"], auth=None
+    "/results/{result_id}",
+    response={200: ResultDetailOut, 404: RefusalOut, 422: RefusalOut},
+    tags=["成果公示"],
+    auth=None,
 )
 def result_detail(request: HttpRequest, result_id: int) -> tuple[int, dict[str, Any]]:
-    page = evaluation_selectors.result_page(result_id) if 0 < result_id < 2**63 else None
+    page = evaluation_selectors.result_page(result_id) if 0 < result_id <= MAX_ID else None
     if page is None:
         return 404, {"detail": "没有找到这项公示成果。"}
     return 200, {
@@ -220,8 +252,8 @@ def result_detail(request: HttpRequest, result_id: int) -> tuple[int, dict[str, 
 
 class OpenDayOut(Schema):
     date: dt.date
-    starts_at: dt.time
-    ends_at: dt.time
+    starts_at: str  # local time, "09:00"
+    ends_at: str
     name: str
 
 
@@ -259,8 +291,8 @@ def _room(room: Room) -> dict[str, Any]:
         "open_days": [
             {
                 "date": d.date,
-                "starts_at": d.schedule.start_time,
-                "ends_at": d.schedule.end_time,
+                "starts_at": f"{d.schedule.start_time:%H:%M}",
+                "ends_at": f"{d.schedule.end_time:%H:%M}",
                 "name": d.schedule.name,
             }
             for d in days
@@ -268,16 +300,21 @@ def _room(room: Room) -> dict[str, Any]:
     }
 
 
-@router.get("/rooms", response=list[RoomOut], tags=["协商议事室"], auth=None)
-@paginate(LimitOffsetPagination)
+@router.get("/rooms", response={200: list[RoomOut], **PAGED}, tags=["协商议事室"], auth=None)
+@paginate(Pages)
 def rooms(request: HttpRequest) -> Any:
     """Rooms in use with their next fixed open days (逢十说事, 二五议事 …), by name."""
     return place_selectors.public_rooms().order_by("name", "pk")
 
 
-@router.get("/rooms/{room_id}", response={200: RoomOut, 404: ErrorOut}, tags=["协商议事室"], auth=None)
+@router.get(
+    "/rooms/{room_id}",
+    response={200: RoomOut, 404: RefusalOut, 422: RefusalOut},
+    tags=["协商议事室"],
+    auth=None,
+)
 def room_detail(request: HttpRequest, room_id: int) -> tuple[int, dict[str, Any]]:
-    room = place_selectors.public_rooms().filter(pk=room_id).first() if 0 < room_id < 2**63 else None
+    room = place_selectors.public_rooms().filter(pk=room_id).first() if 0 < room_id <= MAX_ID else None
     if room is None:
         return 404, {"detail": "没有找到这个协商议事室。"}
     return 200, _room(room)
@@ -329,12 +366,12 @@ def _meeting(meeting: Meeting) -> dict[str, Any]:
 
 
 class MeetingFilters(Schema):
-    after: dt.date | None = None
-    before: dt.date | None = None
+    after: IsoDate | None = Field(None, description="会议开始日期不早于")
+    before: IsoDate | None = Field(None, description="会议开始日期不晚于")
 
 
-@router.get("/meetings", response=list[MeetingOut], tags=["协商议事会"], auth=None)
-@paginate(LimitOffsetPagination)
+@router.get("/meetings", response={200: list[MeetingOut], **PAGED}, tags=["协商议事会"], auth=None)
+@paginate(Pages)
 def meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
     """Public meetings (announced, held or published; no draft), latest start first."""
     qs = meeting_selectors.public_meetings()
@@ -346,10 +383,13 @@ def meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
 
 
 @router.get(
-    "/meetings/{meeting_id}", response={200: MeetingDetailOut, 404: ErrorOut}, tags=["协商议事会"], auth=None
+    "/meetings/{meeting_id}",
+    response={200: MeetingDetailOut, 404: RefusalOut, 422: RefusalOut},
+    tags=["协商议事会"],
+    auth=None,
 )
 def meeting_detail(request: HttpRequest, meeting_id: int) -> tuple[int, dict[str, Any]]:
-    meeting = meeting_selectors.public_meeting_get(meeting_id) if 0 < meeting_id < 2**63 else None
+    meeting = meeting_selectors.public_meeting_get(meeting_id) if 0 < meeting_id <= MAX_ID else None
     if meeting is None:
         return 404, {"detail": "没有找到这次公开会议。"}
     return 200, {**_meeting(meeting), "description": meeting.description}

@@ -2,7 +2,9 @@
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
+from shangliang.api.public import RefusalOut
 from shangliang.api.public import router as public_router
 from shangliang.concerns.apis import application_error
 from shangliang.concerns.apis import router as concerns_router
@@ -22,3 +24,21 @@ def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpRes
     """A refused request answers in Chinese with the field it concerns, never a 500."""
     status = application_error(exc)
     return api.create_response(request, status.value, status=status.status_code)
+
+
+def declare_type_errors(api: NinjaAPI) -> None:
+    """Every operation may answer django-ninja's 422 (a parameter or body of the wrong type, listed in
+    ``detail``): declare it in the schema wherever the operation does not already."""
+    refusal = Operation._create_response_model(None, RefusalOut)  # type: ignore[arg-type]
+    for _, router in api._routers:
+        for view in router.path_operations.values():
+            for operation in view.operations:
+                models = operation.response_models
+                if 422 in models or Ellipsis in models:
+                    continue
+                if len(models) == 1 and next(iter(models)) != 200:
+                    continue  # a single non-200 answer is chosen by being the only one: leave it so
+                models[422] = refusal
+
+
+declare_type_errors(api)  # last: after every router is added
