@@ -61,9 +61,11 @@ def _out(concern: Any) -> dict[str, Any]:
     }
 
 
-@router.post("", response={201: ConcernOut, 200: ConcernOut, 400: ErrorOut}, summary="提交诉求")
+@router.post("", response={201: ConcernOut, 400: ErrorOut, 409: ErrorOut}, summary="提交诉求")
 def submit(request: HttpRequest, payload: ConcernIn) -> Any:
-    """A resident's concern. The same ``client_token`` sent twice returns the first concern (200)."""
+    """A resident's concern (201 with its tracking code). The same submit sent again with the same
+    ``client_token`` within minutes files nothing and answers 409, without the tracking code: that
+    is given once, in the first answer."""
     concern, created = services.concern_submit(
         data=services.ConcernInput(
             text=payload.text,
@@ -77,7 +79,12 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Any:
         ),
         ip=client_ip(request),
     )
-    return Status(201 if created else 200, _out(concern))
+    if not created:
+        return Status(
+            409,
+            {"detail": "同一诉求刚刚已经提交过，请使用第一次提交返回的查询码。", "field": "client_token"},
+        )
+    return Status(201, _out(concern))
 
 
 @router.get("/{code}", response={200: ConcernOut, 404: ErrorOut, 429: ErrorOut}, summary="查询办理进度")

@@ -7,6 +7,7 @@ Every function checks its own rules and writes an audit event; the resident-visi
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import secrets
@@ -50,6 +51,8 @@ SUPPORT_LIMIT_PER_IP = Limit(count=30, seconds=3600)
 FOLLOWUP_LIMIT_PER_CODE = Limit(count=10, seconds=24 * 3600)
 # Looking up tracking codes: enough for a family, too few to guess codes.
 LOOKUP_LIMIT = Limit(count=30, seconds=600)
+# A submit sent again with the same client token counts as the first one only this soon after it.
+RESUBMIT_WINDOW = dt.timedelta(minutes=10)
 FOLLOW_LIMIT_PER_IP = Limit(count=20, seconds=3600)
 FIRST_RESPONSE_WORKING_DAYS = 5
 
@@ -203,12 +206,24 @@ def count_likely_duplicates(concern: Concern) -> int:
     return sum(1 for h in hits if h.level == "likely" and h.status not in closed)
 
 
+def _repeats(existing: Concern, *, text: str, region: Region, phone: str, ip: str, now: Any) -> bool:
+    """Whether a submit carrying ``existing``'s client token is that same submit sent again: within
+    ``RESUBMIT_WINDOW``, from the same address, with the same text, place and phone."""
+    return (
+        existing.created_at >= now - RESUBMIT_WINDOW
+        and existing.text == text
+        and existing.region_id == region.pk
+        and existing.phone_hash == personal.lookup_hash(phone)
+        and existing.submitted_ip_hash == ip_hash(ip)
+    )
+
+
 def concern_submit(*, data: ConcernInput, ip: str = "", actor: Any = None) -> tuple[Concern, bool]:
-    """Register a concern. Returns (concern, created): a repeated submit of the same form (same
-    ``client_token``) returns the first concern instead of creating another."""
-    existing = selectors.concern_by_client_token(data.client_token)
-    if existing is not None:
-        return existing, False
+    """Register a concern. Returns (concern, created). The ``client_token`` only makes a submit
+    idempotent: the same submit sent again (a double tap, a retried request) within a few minutes,
+    matching in everything else, returns the first concern with ``created`` False, after every
+    check and rate limit; any other use of a known token files a new concern. The caller must not
+    show a repeated submit's tracking code to anyone but the browser that received it."""
     assisted = data.channel in ASSISTED_CHANNELS
     if assisted and not permissions.can_enter_for_resident(actor):
         raise PermissionDenied("只有网格员、社区和政协机关工作人员可以代居民录入诉求。")
@@ -234,9 +249,14 @@ def concern_submit(*, data: ConcernInput, ip: str = "", actor: Any = None) -> tu
         if phone and not allow("submit-phone", phone, SUBMIT_LIMIT_PER_PHONE):
             raise ApplicationError("该手机号今天提交次数已达上限，请明天再试。", code="rate_limited")
 
+    now = timezone.now()
+    token = data.client_token or None
+    if token is not None and (existing := selectors.concern_by_client_token(token)) is not None:
+        if _repeats(existing, text=text, region=region, phone=phone, ip=ip, now=now):
+            return existing, False
+        token = None  # an old or different submit with a known token is a new concern
     words = list(SensitiveWord.objects.filter(active=True).values_list("word", flat=True))
     hits = rules.sensitive_hits(text + place, words)
-    now = timezone.now()
     try:
         with transaction.atomic():
             concern = Concern.objects.create(
@@ -260,7 +280,7 @@ def concern_submit(*, data: ConcernInput, ip: str = "", actor: Any = None) -> tu
                 external_ref=data.external_ref.strip()[:40],
                 needs_review=bool(hits),
                 review_reason=("含敏感词：" + "、".join(hits)) if hits else "",
-                client_token=data.client_token or None,
+                client_token=token,
                 submitted_ip_hash=ip_hash(ip),
                 first_response_due=add_working_days_db(timezone.localdate(now), FIRST_RESPONSE_WORKING_DAYS),
             )
@@ -289,8 +309,8 @@ def concern_submit(*, data: ConcernInput, ip: str = "", actor: Any = None) -> tu
             _notify_submitted(concern, phone)
     except IntegrityError:
         # Two identical submits raced; the other one won.
-        existing = selectors.concern_by_client_token(data.client_token)
-        if existing is None:
+        existing = selectors.concern_by_client_token(token) if token else None
+        if existing is None or not _repeats(existing, text=text, region=region, phone=phone, ip=ip, now=now):
             raise
         return existing, False
     return concern, True

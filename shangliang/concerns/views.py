@@ -7,6 +7,7 @@ they hold a phone. Every form keeps what was typed when it is refused.
 from __future__ import annotations
 
 import secrets
+import time
 from typing import Any
 
 from django.contrib import messages
@@ -45,27 +46,44 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("website"):
             form.add_error(None, "提交未成功，请刷新页面后重新填写。")
-        elif (
-            done := selectors.tracking_code_for_client_token(request.POST.get("client_token", ""))
-        ) is not None:
-            return redirect("concerns:track", code=done)
         elif form.is_valid():
             data = form.cleaned_data
             community = data["community"]
+            # The same form sent again by this browser (a double tap, the back button) shows the
+            # first receipt: the session, not the token, proves who submitted it.
+            if done := _submitted_here(request, data.get("client_token", "")):
+                return redirect("concerns:track", code=done)
             # Without JavaScript the similar problems are shown here, once, before filing anew.
             if not data.get("confirm_new"):
                 suggestions = _safe_similar(data["text"], community.pk)
             if not suggestions:
                 try:
-                    concern, _created = services.concern_submit(data=form.to_input(), ip=client_ip(request))
+                    concern, created = services.concern_submit(data=form.to_input(), ip=client_ip(request))
                 except ApplicationError as error:
                     _apply_error(form, error)
                 else:
-                    request.session[f"receipt:{concern.tracking_code}"] = True
-                    return redirect("concerns:track", code=concern.tracking_code)
+                    if not created:
+                        # Sent twice at once from a browser without a session yet: the first
+                        # answer has the code; this one does not repeat it.
+                        form.add_error(
+                            None, "这份反映刚刚已经提交成功，查询码显示在第一次提交后的页面上，请勿重复提交。"
+                        )
+                    else:
+                        request.session[f"receipt:{concern.tracking_code}"] = True
+                        if token := data.get("client_token", ""):
+                            request.session[f"submitted:{token}"] = [concern.tracking_code, time.time()]
+                        return redirect("concerns:track", code=concern.tracking_code)
     return _submit_page(
         request, form, suggestions, status=200 if request.method == "GET" or not form.errors else 400
     )
+
+
+def _submitted_here(request: HttpRequest, token: str) -> str | None:
+    """The tracking code this session got for the form with ``token``, within the resubmit window."""
+    kept = request.session.get(f"submitted:{token}") if token else None
+    if not kept or time.time() - kept[1] > services.RESUBMIT_WINDOW.total_seconds():
+        return None
+    return str(kept[0])
 
 
 def _form_texts() -> dict[str, Any]:

@@ -28,14 +28,53 @@ def test_submitting_through_the_api_uses_the_same_rules(client, district):
     assert (
         body["timeline"][0]["text"] == "已收到您的反映（居民自行提交）。我们将在 5 个工作日内给出处理意见。"
     )
-    # and the same token again returns the same concern
+    # and the same submit again files nothing and does not repeat the tracking code
     again = client.post(
         "/api/v1/concerns/",
         {"text": TEXT, "region_id": district.community_a.pk, "client_token": "api-1"},
         content_type="application/json",
     )
-    assert again.status_code == 200
+    assert again.status_code == 409
+    assert again.json() == {
+        "detail": "同一诉求刚刚已经提交过，请使用第一次提交返回的查询码。",
+        "field": "client_token",
+    }
+    assert concern.tracking_code[:4] not in again.content.decode()
     assert Concern.objects.count() == 1
+
+
+def test_a_known_token_with_another_text_is_a_new_concern_and_reveals_nothing(client, district):
+    # given a concern filed with a token somebody else learnt
+    first = client.post(
+        "/api/v1/concerns/",
+        {"text": TEXT, "region_id": district.community_a.pk, "client_token": "demo:known"},
+        content_type="application/json",
+    ).json()
+    # when they send the token with a text of their own
+    response = client.post(
+        "/api/v1/concerns/",
+        {
+            "text": "铜鼓里小区路灯坏了一个月没人修",
+            "region_id": district.community_a.pk,
+            "client_token": "demo:known",
+        },
+        content_type="application/json",
+    )
+    # then they file their own concern and learn nothing of the first
+    assert response.status_code == 201
+    assert response.json()["tracking_code"] != first["tracking_code"]
+    assert Concern.objects.count() == 2
+
+
+def test_a_repeated_token_is_checked_after_the_rate_limit(client, district, settings):
+    # given a submit limit of one per address
+    settings.SHANGLIANG = {**settings.SHANGLIANG, "RATE_LIMITS": {"submit-ip": (1, 3600)}}
+    payload = {"text": TEXT, "region_id": district.community_a.pk, "client_token": "api-2"}
+    assert client.post("/api/v1/concerns/", payload, content_type="application/json").status_code == 201
+    # when the same token is sent again past the limit
+    again = client.post("/api/v1/concerns/", payload, content_type="application/json")
+    # then the limit answers first
+    assert again.status_code == 429
 
 
 @pytest.mark.parametrize(

@@ -73,6 +73,30 @@ def test_a_double_submit_creates_one_concern(district):
     assert Concern.objects.count() == 1
 
 
+def test_a_token_counts_only_within_minutes_of_the_first_submit(district, time_machine):
+    # given a concern submitted with a token
+    time_machine.move_to("2026-12-07 09:00:00+08:00")
+    first, _ = submit(district, client_token="late-token")
+    # when the same submit comes again after the window
+    time_machine.move_to("2026-12-07 09:11:00+08:00")
+    second, created = submit(district, client_token="late-token")
+    # then it is a concern of its own
+    assert created is True
+    assert second.pk != first.pk
+    assert second.client_token is None
+
+
+def test_a_token_from_another_address_is_a_new_concern(district):
+    first, _ = services.concern_submit(
+        data=ConcernInput(text=TEXT, region_id=district.community_a.pk, client_token="t-ip"), ip="203.0.113.1"
+    )
+    second, created = services.concern_submit(
+        data=ConcernInput(text=TEXT, region_id=district.community_a.pk, client_token="t-ip"), ip="203.0.113.2"
+    )
+    assert created is True
+    assert second.pk != first.pk
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [

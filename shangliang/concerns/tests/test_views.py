@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from shangliang.concerns import services
@@ -125,6 +126,19 @@ def test_a_double_click_creates_one_concern(client, district):
     second = client.post(reverse("concerns:submit"), form_data(district))
     assert first["Location"] == second["Location"]
     assert Concern.objects.count() == 1
+
+
+def test_another_browser_with_a_known_token_gets_no_tracking_code(client, district):
+    # given a resident's submit
+    first = client.post(reverse("concerns:submit"), form_data(district))
+    code = Concern.objects.get().tracking_code
+    # when another browser sends the same form with its token (a leaked or guessed token)
+    other = Client()
+    response = other.post(reverse("concerns:submit"), form_data(district))
+    # then it is not taken to the first resident's tracking page
+    assert first.status_code == 302
+    assert code not in response.get("Location", "")
+    assert code not in response.content.decode()
 
 
 def test_without_javascript_similar_problems_are_offered_before_filing(client, district):
