@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 
-from shangliang.reports import charts, exports, permissions
+from shangliang.reports import charts, exports, permissions, records, summary
 from shangliang.reports.figures import BREAKDOWNS
 from shangliang.reports.forms import StatisticsForm
 from shangliang.reports.selectors import Statistics, preset_period, statistics
@@ -79,4 +80,77 @@ def export_statistics(request: HttpRequest, fmt: str) -> HttpResponse:
         return response
     response = HttpResponse(exports.statistics_csv(stats), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@login_required
+def export_list(request: HttpRequest) -> HttpResponse:
+    scope_path = permissions.statistics_path(request.user)
+    if scope_path is None:
+        raise PermissionDenied("您的账号没有导出数据的权限。")
+    form, stats = filtered(request, scope_path, public=False)
+    return render(
+        request,
+        "reports/exports.html",
+        {
+            "form": form,
+            "stats": stats,
+            "datasets": records.DATASETS.values(),
+            "query": request.GET.urlencode(),
+            "may_see_contacts": permissions.can_export_personal(request.user),
+        },
+    )
+
+
+@login_required
+def export_records(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
+    scope_path = permissions.statistics_path(request.user)
+    if scope_path is None or name not in records.DATASETS:
+        raise PermissionDenied("您的账号没有导出数据的权限。")
+    form = StatisticsForm(request.GET or None, scope_path=scope_path)
+    if form.is_bound and form.is_valid():
+        path, period = form.cleaned_data["path_value"], form.cleaned_data["period_value"]
+    else:
+        path, period = scope_path, preset_period("year")
+    full = request.GET.get("full") == "1" and permissions.can_export_personal(request.user)
+    export = records.export_for(
+        request.user, name, path_prefix=path, start=period.start, end=period.end, full=full
+    )
+    filename = f"{name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    if fmt == "csv":
+        response: HttpResponseBase = StreamingHttpResponse(
+            records.csv_stream(export), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if export.rows.count() > records.XLSX_MAX_ROWS:
+        return render(
+            request,
+            "reports/export_too_large.html",
+            {
+                "limit": records.XLSX_MAX_ROWS,
+                "csv_url": request.get_full_path().replace(f"{name}.xlsx", f"{name}.csv"),
+            },
+            status=413,
+        )
+    response = HttpResponse(
+        records.xlsx_bytes(export.lines(), export.dataset.label),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+@login_required
+def annual_summary(request: HttpRequest) -> HttpResponse:
+    scope_path = permissions.statistics_path(request.user)
+    if scope_path is None:
+        raise PermissionDenied("您的账号没有查看统计分析的权限。")
+    _, stats = filtered(request, scope_path, public=False)
+    title = f"“{settings.SHANGLIANG['BRAND_NAME']}”协商议事工作情况（{stats.period.label}）"
+    response = HttpResponse(
+        summary.summary_docx(stats, title),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="summary-{stats.period.start:%Y%m%d}.docx"'
     return response
