@@ -194,8 +194,6 @@ def evaluation_open(
         )
         if "topic" in subject:
             topic = subject["topic"]
-            if topic.status == TopicStatus.REOPENED:
-                topic_services.topic_transition(topic_id=topic.pk, new=TopicStatus.IMPLEMENTING, actor=actor)
             topic_services.topic_transition(topic_id=topic.pk, new=TopicStatus.EVALUATING, actor=actor)
         _invite(evaluation, cleaned)
     return evaluation

@@ -60,12 +60,14 @@ class TopicStatus(models.TextChoices):
 
 TOPIC_TRANSITIONS: dict[str, frozenset[str]] = {
     TopicStatus.PROPOSED: frozenset({TopicStatus.APPROVED, TopicStatus.CANCELLED}),
-    TopicStatus.APPROVED: frozenset({TopicStatus.SCHEDULED, TopicStatus.IMPLEMENTING, TopicStatus.CANCELLED}),
+    TopicStatus.APPROVED: frozenset({TopicStatus.SCHEDULED, TopicStatus.CANCELLED}),
     TopicStatus.SCHEDULED: frozenset({TopicStatus.CONSULTED, TopicStatus.APPROVED, TopicStatus.CANCELLED}),
     TopicStatus.CONSULTED: frozenset({TopicStatus.IMPLEMENTING, TopicStatus.CANCELLED}),
     TopicStatus.IMPLEMENTING: frozenset({TopicStatus.EVALUATING, TopicStatus.CANCELLED}),
     TopicStatus.EVALUATING: frozenset({TopicStatus.CLOSED, TopicStatus.REOPENED}),
-    TopicStatus.REOPENED: frozenset({TopicStatus.IMPLEMENTING, TopicStatus.CANCELLED}),
+    TopicStatus.REOPENED: frozenset(
+        {TopicStatus.IMPLEMENTING, TopicStatus.EVALUATING, TopicStatus.CANCELLED}
+    ),
     TopicStatus.CLOSED: frozenset(),
     TopicStatus.CANCELLED: frozenset(),
 }
@@ -82,6 +84,10 @@ JOINABLE_STATUSES = frozenset(
     }
 )
 FINISHED_STATUSES = frozenset({TopicStatus.CLOSED, TopicStatus.CANCELLED})
+# The only changes a person makes on the topic page itself: 批准立题 and 撤销 (with a reason).
+# Every other state follows the step that makes it true (a meeting planned, held, its consensus
+# assigned, 三评 opened and closed) and is moved by that step's service.
+MANUAL_TRANSITIONS = frozenset({TopicStatus.APPROVED, TopicStatus.CANCELLED})
 
 
 class Topic(VersionedModel):

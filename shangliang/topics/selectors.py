@@ -226,6 +226,7 @@ class ActionItemRow:
     title: str
     department_name: str
     status_label: str
+    department_id: int | None = None
 
 
 def action_items_of(topic: Topic) -> list[ActionItemRow]:
@@ -235,11 +236,15 @@ def action_items_of(topic: Topic) -> list[ActionItemRow]:
     labels = dict(model._meta.get_field("status").choices or ())  # type: ignore[union-attr]
     return [
         ActionItemRow(
-            pk=pk, title=title, department_name=department or "", status_label=str(labels.get(status, status))
+            pk=pk,
+            title=title,
+            department_name=department or "",
+            status_label=str(labels.get(status, status)),
+            department_id=department_id,
         )
-        for pk, title, department, status in model._default_manager.filter(topic=topic)
+        for pk, title, department, status, department_id in model._default_manager.filter(topic=topic)
         .order_by("deadline", "id")
-        .values_list("pk", "title", "department__name", "status")
+        .values_list("pk", "title", "department__name", "status", "department_id")
     ]
 
 

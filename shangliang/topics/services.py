@@ -18,8 +18,9 @@ from django.utils import timezone
 from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import CONCERN_TRANSITIONS, Concern, ConcernSource, ConcernStatus
 from shangliang.core import audit, uploads
-from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from shangliang.core.ratelimit import allow
+from shangliang.core.sentences import clause
 from shangliang.core.transitions import apply_transition, check_version, state_phrase
 from shangliang.notifications import links
 from shangliang.places.models import ActivityGroup, Organisation, OrganisationKind, Region, RegionLevel
@@ -50,14 +51,25 @@ PUBLIC_TEXT: dict[str, str] = {
     TopicStatus.EVALUATING: "议题“{title}”已落实，正在听取各方评价。",
     TopicStatus.CLOSED: "议题“{title}”已办结，感谢您的参与。",
     TopicStatus.REOPENED: "议题“{title}”评价未通过，已重新办理。",
-    TopicStatus.CANCELLED: "议题“{title}”已撤销（{reason}），您的反映将重新研判。",
+    TopicStatus.CANCELLED: "议题“{title}”已撤销{reason}，您的反映将重新研判。",
 }
 # The same steps as anyone reading the topic's public page or following it hears them.
 TOPIC_PUBLIC_TEXT: dict[str, str] = {
     **PUBLIC_TEXT,
     TopicStatus.APPROVED: "议题“{title}”已立题，将组织相关各方协商。",
-    TopicStatus.CANCELLED: "议题“{title}”已撤销（{reason}）。",
+    TopicStatus.CANCELLED: "议题“{title}”已撤销{reason}。",
 }
+# Back from 已安排协商 to 已立题: the only meeting was cancelled.
+MEETING_CANCELLED_TEXT = "议题“{title}”原定的协商议事会已取消{reason}，将另行安排协商。"
+
+
+def public_text(*, old: str, new: str, title: str, reason: str, follower: bool = False) -> str:
+    """What residents are told when a topic moves from ``old`` to ``new``: those behind its
+    concerns, or (``follower``) its public page and the people following it."""
+    told = f"（{clause(reason)}）" if clause(reason) else ""
+    if old == TopicStatus.SCHEDULED and new == TopicStatus.APPROVED:
+        return MEETING_CANCELLED_TEXT.format(title=title, reason=told)
+    return (TOPIC_PUBLIC_TEXT if follower else PUBLIC_TEXT)[new].format(title=title, reason=told)
 
 
 @dataclass
@@ -241,10 +253,40 @@ def active_concerns(topic: Topic) -> list[Concern]:
     )
 
 
+# Meeting states (``meetings.models``, later in the import order) that count as "a meeting for the
+# topic was planned" and "… was held"; a test keeps them equal to the meetings app's own sets.
+MEETING_PLANNED_STATUSES = frozenset({"planned", "notified"})
+MEETING_HELD_STATUSES = frozenset({"held", "minutes_draft", "minutes_confirmed", "published"})
+
+
+def missing_step(topic: Topic, new: str) -> str:
+    """Why ``topic`` cannot be ``new``: the step behind that state has not happened ("" when it
+    has). Read through the reverse relations of the apps that own those steps."""
+    meetings = topic.meetings.all()
+    booked = meetings.filter(status__in=MEETING_PLANNED_STATUSES | MEETING_HELD_STATUSES)
+    if new == TopicStatus.SCHEDULED and not booked.exists():
+        return "议题还没有已安排的协商议事会，请先安排会议。"
+    if new == TopicStatus.APPROVED and topic.status == TopicStatus.SCHEDULED and booked.exists():
+        return "议题已安排协商议事会，请先取消会议。"
+    if new == TopicStatus.CONSULTED and not meetings.filter(status__in=MEETING_HELD_STATUSES).exists():
+        return "议题的协商议事会还没有召开。"
+    if new == TopicStatus.IMPLEMENTING and not topic.action_items.exists():
+        return "议题还没有交办单，请先把协商共识交办。"
+    evaluations = topic.evaluations.all()
+    if new == TopicStatus.EVALUATING and not evaluations.filter(status="open").exists():
+        return "议题须通过“发起三评”进入评价。"
+    if new in (TopicStatus.CLOSED, TopicStatus.REOPENED):
+        last = evaluations.filter(status="closed").order_by("-closed_at", "-pk").first()
+        if last is None or last.passed is not (new == TopicStatus.CLOSED):
+            return "议题的三评还没有得出相应结果。"
+    return ""
+
+
 def topic_transition(
     *, topic_id: int, new: str, actor: Any, reason: str = "", expected_version: int | None = None
 ) -> Topic:
-    """Move a topic along its states (approve, schedule, …, cancel with a reason)."""
+    """Move a topic along its states. Only 批准立题 and 撤销 are a person's decision; every other
+    state is reached by the step that makes it true (``missing_step``), called by that step's service."""
     reason = (reason or "").strip()
     with transaction.atomic():
         topic = Topic.objects.select_for_update().select_related("region").filter(pk=topic_id).first()
@@ -259,6 +301,12 @@ def topic_transition(
             raise ApplicationError("撤销议题须说明原因。", field="reason")
         if len(reason) > 300:
             raise ApplicationError("原因不能超过 300 字。", field="reason")
+        if new in TOPIC_TRANSITIONS.get(topic.status, ()):
+            missing = missing_step(topic, new)
+            if missing:
+                raise TransitionNotAllowed(missing)
+        text = public_text(old=topic.status, new=new, title=topic.title, reason=reason)
+        followers_text = public_text(old=topic.status, new=new, title=topic.title, reason=reason, follower=True)
         changed = apply_transition(
             topic,
             new=new,
@@ -268,15 +316,15 @@ def topic_transition(
             event_type=f"topic.{new}",
             reason=reason,
             public=new != TopicStatus.CANCELLED or topic.is_public,
-            public_text=TOPIC_PUBLIC_TEXT[new].format(title=topic.title, reason=reason),
+            public_text=followers_text,
             extra_fields={"cancel_reason": reason} if new == TopicStatus.CANCELLED else None,
         )
         if changed:
-            _follow_up_concerns(topic, new, reason, actor)
+            _follow_up_concerns(topic, new, text, actor)
             if topic.is_public:
                 concern_services.notify_followers(
                     topic.followers.order_by("pk"),
-                    TOPIC_PUBLIC_TEXT[new].format(title=topic.title, reason=reason),
+                    followers_text,
                     key=f"topic:{topic.pk}:{new}:{topic.version}",
                     link=lambda f: public_link(topic),
                 )
@@ -286,11 +334,10 @@ def topic_transition(
     return topic
 
 
-def _follow_up_concerns(topic: Topic, new: str, reason: str, actor: Any) -> None:
+def _follow_up_concerns(topic: Topic, new: str, text: str, actor: Any) -> None:
     """The concerns of a topic follow it: told at each public step, closed with it, and sent back
     to screening when it is cancelled."""
     concerns = active_concerns(topic)
-    text = PUBLIC_TEXT[new].format(title=topic.title, reason=reason)
     concern_services.inform_residents(
         concerns=concerns,
         text=text,

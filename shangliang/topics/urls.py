@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_detail, name="staff-detail"),
     path("staff/<int:pk>/edit/", views.edit, name="edit"),
     path("staff/<int:pk>/transition/", views.transition, name="transition"),
+    path("staff/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("staff/<int:pk>/documents/", views.add_document, name="add-document"),
     path("staff/<int:pk>/documents/<int:doc_pk>/", views.document, name="document"),
 ]

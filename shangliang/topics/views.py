@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -14,9 +15,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shangliang.concerns.permissions import linked_community_ids
+from shangliang.actions import permissions as action_permissions
+from shangliang.concerns.permissions import can_act_in_region, linked_community_ids
 from shangliang.core.errors import ApplicationError
+from shangliang.core.roles import Role
+from shangliang.evaluations import permissions as evaluation_permissions
+from shangliang.meetings import permissions as meeting_permissions
+from shangliang.meetings import services as meeting_services
+from shangliang.outputs import permissions as output_permissions
+from shangliang.outputs.forms import DRAFT_KINDS
 from shangliang.places.permissions import is_admin
+from shangliang.screening import permissions as screening_permissions
 from shangliang.topics import permissions, selectors, services
 from shangliang.topics.forms import (
     AssignForm,
@@ -26,19 +35,17 @@ from shangliang.topics.forms import (
     TransitionForm,
     apply_error,
 )
-from shangliang.topics.models import TOPIC_TRANSITIONS, Topic, TopicDocument, TopicSource, TopicStatus
+from shangliang.topics.models import (
+    MANUAL_TRANSITIONS,
+    TOPIC_TRANSITIONS,
+    Topic,
+    TopicDocument,
+    TopicSource,
+    TopicStatus,
+)
+from shangliang.topics.permissions import role_of
 
 PAGE_SIZE = 30
-# Buttons on the topic page, in the order of the states.
-ACTION_LABELS = {
-    TopicStatus.APPROVED: "批准立题",
-    TopicStatus.SCHEDULED: "安排协商",
-    TopicStatus.CONSULTED: "已完成协商",
-    TopicStatus.IMPLEMENTING: "进入落实",
-    TopicStatus.EVALUATING: "进入评价",
-    TopicStatus.CLOSED: "办结",
-    TopicStatus.REOPENED: "重新办理",
-}
 
 
 def _topic_or_404(request: HttpRequest, pk: int) -> Topic:
@@ -74,17 +81,31 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _can_move(user: Any, topic: Topic, new: str) -> bool:
+    return new in TOPIC_TRANSITIONS.get(topic.status, ()) and permissions.can_transition_topic(
+        user, topic, new
+    )
+
+
+def _concern_url(user: Any) -> str:
+    """Where a concern of the lineage opens for this person ("" where it does not)."""
+    if screening_permissions.can_use_desk(user):
+        return reverse("screening:concern", args=[0])[:-2]
+    if role_of(user) in (Role.MEMBER, Role.CHAIR):
+        return reverse("concerns:staff-detail", args=[0])[:-2]
+    return ""
+
+
+def _can_open_item(user: Any, topic: Topic, row: selectors.ActionItemRow) -> bool:
+    if is_admin(user):
+        return True
+    if role_of(user) == Role.OFFICER:
+        return row.department_id is not None and getattr(user, "organisation_id", None) == row.department_id
+    return role_of(user) in action_permissions.VIEW_ROLES and can_act_in_region(user, topic.region)
+
+
 def _detail_context(request: HttpRequest, topic: Topic, **extra: Any) -> dict[str, Any]:
     user = request.user
-    transitions = [
-        (new, ACTION_LABELS[new])
-        for new in ACTION_LABELS
-        if new in TOPIC_TRANSITIONS.get(topic.status, ())
-        and permissions.can_transition_topic(user, topic, new)
-    ]
-    can_cancel = TopicStatus.CANCELLED in TOPIC_TRANSITIONS.get(
-        topic.status, ()
-    ) and permissions.can_transition_topic(user, topic, TopicStatus.CANCELLED)
     rows = selectors.link_rows(topic)
     context = {
         "topic": topic,
@@ -93,15 +114,19 @@ def _detail_context(request: HttpRequest, topic: Topic, **extra: Any) -> dict[st
         "sources": selectors.sources_of(topic, rows=rows),
         "timeline": selectors.timeline(topic, public=False),
         "documents": selectors.documents_of(topic),
-        "transitions": transitions,
-        "can_cancel": can_cancel,
+        "can_approve": topic.status == TopicStatus.PROPOSED and _can_move(user, topic, TopicStatus.APPROVED),
+        "can_cancel": _can_move(user, topic, TopicStatus.CANCELLED),
+        "steps": step_actions(user, topic),
+        "draft_kinds": DRAFT_KINDS if output_permissions.can_draft_in(user, topic.region) else (),
+        "meetings": meeting_rows(user, topic),
         "can_edit": permissions.can_edit_topic(user, topic),
         # A form shown again with what was typed and its errors; empty forms need no values.
         "document_form": None,
         "cancel_form": None,
-        "action_items": selectors.action_items_of(topic),
+        "action_items": [(row, _can_open_item(user, topic, row)) for row in selectors.action_items_of(topic)],
+        "is_on_public_site": permissions.can_view_topic_public(topic),
         # Row links from one reversed prefix: reversing per row costs more than the row.
-        "concern_url": reverse("screening:concern", args=[0])[:-2],
+        "concern_url": _concern_url(user),
     }
     context.update(extra)
     return context
@@ -121,8 +146,12 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """批准立题 and 撤销 only: every other state follows its own step (meeting, 交办, 三评)."""
     topic = _topic_or_404(request, pk)
     form = TransitionForm(request.POST)
+    if form.is_valid() and form.cleaned_data["new"] not in MANUAL_TRANSITIONS:
+        messages.error(request, "议题状态随协商、交办和三评的实际办理推进，不能直接变更。")
+        return redirect("topics:staff-detail", pk=topic.pk)
     if form.is_valid():
         try:
             services.topic_transition(
@@ -135,11 +164,95 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as error:
             messages.error(request, error.message)
             topic.refresh_from_db()
-            return _render_detail(
-                request, topic, cancel_form=form, status=409 if error.code == "concurrent_change" else 400
-            )
+            status = 409 if error.code == "concurrent_change" else 400
+            if form.cleaned_data["new"] == TopicStatus.CANCELLED:
+                return _cancel_page(request, topic, form, status=status)
+            return _render_detail(request, topic, status=status)
         messages.success(request, f"议题状态已更新为“{TopicStatus(form.cleaned_data['new']).label}”。")
     return redirect("topics:staff-detail", pk=topic.pk)
+
+
+def _cancel_page(request: HttpRequest, topic: Topic, form: Any, *, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "topics/cancel.html",
+        {
+            "topic": topic,
+            "form": form,
+            "supporters": selectors.supporters(topic),
+            "resident_text": services.public_text(
+                old=topic.status, new=TopicStatus.CANCELLED, title=topic.title, reason="撤销原因"
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """撤销议题: a confirmation page that says what residents will be told; it posts to ``transition``."""
+    topic = _topic_or_404(request, pk)
+    if not _can_move(request.user, topic, TopicStatus.CANCELLED):
+        raise DjangoPermissionDenied("您不能撤销该议题。")
+    return _cancel_page(
+        request, topic, TransitionForm(initial={"new": TopicStatus.CANCELLED, "version": topic.version})
+    )
+
+
+@dataclass(frozen=True)
+class StepAction:
+    label: str
+    url: str
+    note: str = ""
+
+
+def step_actions(user: Any, topic: Topic) -> list[StepAction]:
+    """The next real step of the topic that this person may take, as links to where it is done."""
+    steps: list[StepAction] = []
+    if topic.status in meeting_services.PLANNABLE_TOPIC_STATUSES and meeting_permissions.can_plan_in(
+        user, topic.region
+    ):
+        steps.append(StepAction("安排协商会议", reverse("meetings:staff-create") + f"?topic={topic.pk}"))
+    if topic.status in (
+        TopicStatus.IMPLEMENTING,
+        TopicStatus.REOPENED,
+    ) and evaluation_permissions.can_manage_in(user, topic.region):
+        open_evaluation = topic.evaluations.filter(status="open").first()
+        if open_evaluation is None:
+            steps.append(
+                StepAction(
+                    "发起三评", reverse("evaluations:open-topic", args=[topic.pk]), "交办事项全部办结后可发起"
+                )
+            )
+    if topic.status == TopicStatus.EVALUATING:
+        open_evaluation = topic.evaluations.filter(status="open").first()
+        if open_evaluation is not None and evaluation_permissions.can_view(user, open_evaluation):
+            steps.append(StepAction("查看三评", reverse("evaluations:detail", args=[open_evaluation.pk])))
+    return steps
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    title: str
+    status_label: str
+    starts_at: Any
+    url: str
+
+
+def meeting_rows(user: Any, topic: Topic) -> list[MeetingRow]:
+    """The topic's meetings, linked where this person may open them."""
+    rows = []
+    for meeting in topic.meetings.select_related("region").order_by("starts_at"):
+        visible = meeting_permissions.can_view_meeting(user, meeting)
+        rows.append(
+            MeetingRow(
+                title=meeting.title,
+                status_label=meeting.get_status_display(),
+                starts_at=meeting.starts_at,
+                url=reverse("meetings:staff-detail", args=[meeting.pk]) if visible else "",
+            )
+        )
+    return rows
 
 
 @login_required

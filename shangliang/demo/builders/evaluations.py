@@ -111,7 +111,15 @@ def _assign_consensus(topic: Topic, staff: User) -> None:
         record.consensus_assign(meeting_id=meeting_id, assignments=assignments, actor=staff)
 
 
-def _evaluate(evaluation: Evaluation, *, reviewer: User, staff: User, grid: User, comment: str) -> Evaluation:
+def _evaluate(
+    evaluation: Evaluation,
+    *,
+    reviewer: User,
+    staff: User,
+    grid: User,
+    comment: str,
+    choices: tuple[str, ...] = RESIDENT_CHOICES,
+) -> Evaluation:
     # The demo reviewer may have no region scope; the administrator records the review then.
     if not permissions.can_review(reviewer, evaluation):
         reviewer = User.objects.filter(username="demo_admin").first() or reviewer
@@ -128,7 +136,7 @@ def _evaluate(evaluation: Evaluation, *, reviewer: User, staff: User, grid: User
             photo=_photo((230, 230, 220), f"ballots-{evaluation.pk}"),
             actor=staff,
         )
-    for number, choice in enumerate(RESIDENT_CHOICES, start=1):
+    for number, choice in enumerate(choices, start=1):
         services.resident_vote_cast(
             evaluation_id=evaluation.pk,
             choice=choice,
@@ -137,7 +145,7 @@ def _evaluate(evaluation: Evaluation, *, reviewer: User, staff: User, grid: User
             comment=comment if number == 1 else "",
             actor=grid if permissions.can_enter_resident_vote(grid, evaluation) else staff,
         )
-    return services.evaluation_close(evaluation_id=evaluation.pk, actor=staff, comment="评价通过，予以公示。")
+    return services.evaluation_close(evaluation_id=evaluation.pk, actor=staff, comment="评价结束，结果公示。")
 
 
 def build() -> list[Evaluation]:

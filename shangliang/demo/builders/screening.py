@@ -16,14 +16,16 @@ from django.utils import timezone
 
 from shangliang.accounts.models import User
 from shangliang.actions import services as actions
-from shangliang.actions.models import ActionItem, CategoryPolicy, SourceType
+from shangliang.actions.models import ActionItem, CategoryPolicy
 from shangliang.concerns import selectors as concern_selectors
 from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import Concern
 from shangliang.concerns.permissions import linked_community_ids
 from shangliang.concerns.services import ConcernInput
 from shangliang.core.roles import Role
+from shangliang.demo.builders import steps
 from shangliang.demo.builders.concerns import _photo
+from shangliang.meetings.models import MeetingStatus
 from shangliang.places.models import Organisation, OrganisationKind, Region, RegionLevel
 from shangliang.screening import services as screening
 from shangliang.screening.models import DeclineReason
@@ -129,9 +131,7 @@ def build() -> list[Topic]:
 
     def walk(topic: Topic, *states: str, actor: Any = staff) -> None:
         for new in states:
-            topics.topic_transition(
-                topic_id=topic.pk, new=new, actor=actor, reason="评价未达标" if new == "reopened" else ""
-            )
+            topics.topic_transition(topic_id=topic.pk, new=new, actor=actor)
 
     officer_of = {department: users[username] for department, (username, _) in OFFICERS.items()}
     officer_of[HOUSING] = officer
@@ -194,17 +194,19 @@ def build() -> list[Topic]:
         reason="公交站台改造需协商",
         topic=TopicDraft(title="海滨公交站候车亭改造", form="micro"),
     ).topic
-    walk(shelter, "approved", "scheduled", "consulted", "implementing")
-    shelter_item = actions.action_create(
-        title="海滨公交站加装候车亭和座椅",
-        description="协商共识：候车亭加装遮阳顶棚和座椅。",
-        department_id=departments[CITY].pk,
-        deadline=timezone.localdate() + dt.timedelta(days=20),
-        region=shelter.region,
-        actor=staff,
-        topic=shelter,
-        source_type=SourceType.CONSENSUS,
+    walk(shelter, "approved")
+    steps.consult(
+        shelter,
+        title="海滨公交站候车亭改造协商会",
+        status=MeetingStatus.PUBLISHED,
+        when=-14,
+        slot=0,
+        departments=[CITY],
+        consensus=[("海滨公交站加装候车亭和座椅：候车亭加装遮阳顶棚和座椅", CITY)],
+        assign=True,
     )
+    shelter_item = ActionItem.objects.filter(topic=shelter).order_by("pk").first()
+    assert shelter_item is not None
     actions.action_accept(item_id=shelter_item.pk, actor=officer_of[CITY])
     actions.action_report_progress(
         item_id=shelter_item.pk, text="候车亭已完成设计，下周进场施工。", actor=officer_of[CITY]
@@ -215,14 +217,38 @@ def build() -> list[Topic]:
         reason="流浪犬伤人隐患",
         topic=TopicDraft(title="东街片区流浪犬管理", form="micro", purpose="service"),
     ).topic
-    walk(dogs, "approved", "implementing", "evaluating", "closed")
+    walk(dogs, "approved")
+    steps.consult(
+        dogs,
+        title="东街片区流浪犬管理协商会",
+        status=MeetingStatus.PUBLISHED,
+        when=-45,
+        slot=1,
+        departments=[CITY],
+        consensus=[("城管部门联合社区开展流浪犬收容，设置宣传牌", CITY)],
+        assign=True,
+    )
+    steps.finish_items(dogs)
+    steps.evaluate(dogs, passed=True, comment="流浪犬少了，晚上散步安心多了。")
     dance = decide(
         "dance",
         kind="topic",
         reason="广场舞噪音需各方协商",
         topic=TopicDraft(title="外沙广场舞噪音协调", form="courtyard", purpose="consensus"),
     ).topic
-    walk(dance, "approved", "scheduled", "consulted", "implementing", "evaluating", "reopened")
+    walk(dance, "approved")
+    steps.consult(
+        dance,
+        title="外沙广场舞噪音协调议事会",
+        status=MeetingStatus.PUBLISHED,
+        when=-40,
+        slot=2,
+        departments=[CITY],
+        consensus=[("广场舞音响音量不超过60分贝，晚九点半前结束", CITY)],
+        assign=True,
+    )
+    steps.finish_items(dance)
+    steps.evaluate(dance, passed=False, comment="九点半以后还有人放音乐。")
 
     # 5. Direct assignments in the other states.
     drain = assign("nz-drain", DRAIN, "下水道疏通属市政排水职责")
@@ -254,35 +280,48 @@ def build() -> list[Topic]:
         reason="停车位规划需业主协商",
         topic=TopicDraft(title="海景花园停车难", form="owners"),
     ).topic
-    walk(parking, "approved", "scheduled")
+    walk(parking, "approved")
+    steps.consult(parking, title="海景花园停车难业主协商会", status=MeetingStatus.PLANNED, when=12, slot=3)
     smoke = decide(
         "smoke",
         kind="topic",
         reason="排档与居民需协商",
         topic=TopicDraft(title="海鲜排档油烟扰民", form="micro"),
     ).topic
-    walk(smoke, "approved", "scheduled", "consulted")
+    walk(smoke, "approved")
+    steps.consult(
+        smoke,
+        title="海鲜排档油烟扰民微协商",
+        status=MeetingStatus.PUBLISHED,
+        when=-7,
+        slot=4,
+        departments=[CITY],
+        consensus=[("排档加装油烟净化设施", CITY)],
+    )
     pier = decide(
         "pier",
         kind="topic",
         reason="涉及渔民安全",
         topic=TopicDraft(title="地角渔港码头照明", form="micro", purpose="service"),
     ).topic
-    walk(pier, "approved", "implementing", "evaluating")
-    pier_item = actions.action_create(
-        title="码头加装照明灯",
-        description="协商共识：码头增设6盏路灯。",
-        department_id=departments[HOUSING].pk,
-        deadline=timezone.localdate() + dt.timedelta(days=10),
-        region=pier.region,
-        actor=staff,
-        topic=pier,
-        source_type=SourceType.CONSENSUS,
+    walk(pier, "approved")
+    steps.consult(
+        pier,
+        title="地角渔港码头照明协商会",
+        status=MeetingStatus.PUBLISHED,
+        when=-20,
+        slot=5,
+        departments=[HOUSING],
+        consensus=[("码头加装照明灯：码头增设6盏路灯", HOUSING)],
+        assign=True,
     )
+    pier_item = ActionItem.objects.filter(topic=pier).order_by("pk").first()
+    assert pier_item is not None
     actions.action_accept(item_id=pier_item.pk, actor=officer)
     actions.action_complete(
         item_id=pier_item.pk, result_class="B", text="已列入下月市政照明计划，先安装临时照明。", actor=officer
     )
+    steps.open_evaluation(pier)
     market = decide(
         "market", kind="topic", reason="菜市场改造", topic=TopicDraft(title="中街菜市场改造", form="micro")
     ).topic

@@ -108,16 +108,28 @@ def test_cancelling_needs_a_reason_and_sends_concerns_back_to_screening(district
     assert "已撤销（已由物业解决）" in concern_selectors.public_timeline(concern)[-1].text
 
 
-def test_the_whole_path_to_closed_tells_residents_and_closes_concerns(district, staff):
-    concern = waiting_concern(district.community_a)
-    topic = topic_with(district.community_a, [concern])
-    for new in ["approved", "scheduled", "consulted", "implementing", "evaluating", "closed"]:
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("approved", "scheduled", "还没有已安排的协商议事会"),
+        ("scheduled", "consulted", "协商议事会还没有召开"),
+        ("consulted", "implementing", "还没有交办单"),
+        ("implementing", "evaluating", "须通过“发起三评”进入评价"),
+        ("evaluating", "closed", "三评还没有得出相应结果"),
+        ("evaluating", "reopened", "三评还没有得出相应结果"),
+    ],
+)
+def test_a_state_is_refused_until_its_step_has_happened(district, staff, old, new, message):
+    # given a topic in ``old`` with none of the records its next step leaves behind
+    concern = waiting_concern(district.community_a, phone_encrypted="")
+    topic = topic_with(district.community_a, [concern], status=old)
+    # when someone moves it straight to ``new``
+    with pytest.raises(ApplicationError, match=message):
         services.topic_transition(topic_id=topic.pk, new=new, actor=staff)
-    concern.refresh_from_db()
-    assert concern.status == ConcernStatus.CLOSED
-    texts = [e.text for e in concern_selectors.public_timeline(concern)]
-    assert texts[-1] == f"议题“{topic.title}”已办结，感谢您的参与。"
-    assert len(texts) == 6
+    # then nothing changed and the resident was told nothing
+    topic.refresh_from_db()
+    assert (topic.status, topic.version) == (old, 1)
+    assert concern_selectors.public_timeline(concern) == []
 
 
 def test_a_jump_the_table_forbids_is_refused(district, staff):

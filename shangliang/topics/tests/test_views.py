@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -173,3 +174,122 @@ def test_staff_page_shows_material_and_split_off_concerns_with_a_constant_number
     assert page.count('class="removed"') == 1
     assert "拆分" in page
     assert "7 人（7 条诉求）" in page
+
+
+def _offered(page: str) -> list[str]:
+    """The action buttons and links of the topic page, in order."""
+
+    actions = page.split('<div class="actions">', 1)[1].split("</div>", 1)[0]
+    labels = re.findall(r">([^<>]+)</(?:button|a)>", actions)
+    if 'data-testid="draft-output"' in page:
+        labels.append("起草成果")
+    return [label.strip() for label in labels]
+
+
+STAFF_OFFERS = {
+    "proposed": ["批准立题", "编辑", "撤销议题", "起草成果"],
+    "approved": ["安排协商会议", "编辑", "撤销议题", "起草成果"],
+    "scheduled": ["安排协商会议", "编辑", "撤销议题", "起草成果"],
+    "consulted": ["安排协商会议", "编辑", "撤销议题", "起草成果"],
+    "implementing": ["安排协商会议", "发起三评", "编辑", "撤销议题", "起草成果"],
+    "evaluating": ["编辑", "起草成果"],
+    "reopened": ["安排协商会议", "发起三评", "编辑", "撤销议题", "起草成果"],
+    "closed": ["起草成果"],
+    "cancelled": ["起草成果"],
+}
+SECRETARY_OFFERS = {
+    "proposed": ["批准立题", "编辑", "撤销议题"],
+    "approved": ["编辑"],
+    "scheduled": ["编辑"],
+    "consulted": ["编辑"],
+    "implementing": ["编辑"],
+    "evaluating": ["编辑"],
+    "reopened": ["编辑"],
+    "closed": [],
+    "cancelled": [],
+}
+
+
+@pytest.mark.parametrize("status", list(STAFF_OFFERS))
+@pytest.mark.parametrize(
+    ("role", "offers"),
+    [
+        ("staff", STAFF_OFFERS),
+        ("secretary", SECRETARY_OFFERS),
+        ("grid_worker", {key: [] for key in STAFF_OFFERS}),
+    ],
+)
+def test_the_topic_page_offers_only_what_the_state_and_role_allow(
+    request, client, district, status, role, offers
+):
+    # given a topic of community a in ``status``
+    topic = TopicFactory(
+        community=district.community_a, status=status, cancel_reason="x" if status == "cancelled" else ""
+    )
+    client.force_login(request.getfixturevalue(role))
+    # when the person opens its page
+    page = client.get(reverse("topics:staff-detail", args=[topic.pk])).content.decode()
+    # then it offers exactly the steps allowed, and no free status button
+    assert _offered(page) == offers[status]
+
+
+@pytest.mark.parametrize(
+    "new", ["scheduled", "consulted", "implementing", "evaluating", "closed", "reopened"]
+)
+def test_the_page_refuses_a_free_status_change(client, district, staff, new):
+    # given an approved topic
+    topic = TopicFactory(community=district.community_a, status=TopicStatus.APPROVED)
+    client.force_login(staff)
+    # when a status is posted directly
+    response = client.post(
+        reverse("topics:transition", args=[topic.pk]), {"new": new, "version": 1}, follow=True
+    )
+    # then nothing changes and the page says why
+    topic.refresh_from_db()
+    assert (topic.status, topic.version) == (TopicStatus.APPROVED, 1)
+    assert "议题状态随协商、交办和三评的实际办理推进，不能直接变更。" in response.content.decode()
+
+
+def test_cancelling_asks_for_confirmation_and_tells_the_resident_the_reason(client, district, staff):
+    # given an approved topic with a resident's concern
+    concern = ConcernFactory(community=district.community_a)
+    topic = topic_with(district.community_a, [concern], status=TopicStatus.APPROVED, title="海景花园停车难")
+    client.force_login(staff)
+    # when staff open 撤销议题, then the confirmation page says what the resident will read
+    page = client.get(reverse("topics:cancel", args=[topic.pk])).content.decode()
+    assert "议题“海景花园停车难”已撤销（撤销原因），您的反映将重新研判。" in page
+    # and confirming without a reason keeps the page with the error
+    empty = client.post(reverse("topics:transition", args=[topic.pk]), {"new": "cancelled", "version": 1})
+    assert empty.status_code == 400
+    assert "撤销议题须说明原因。" in empty.content.decode()
+    # and with a reason it is cancelled and the resident is told exactly that
+    client.post(
+        reverse("topics:transition", args=[topic.pk]),
+        {"new": "cancelled", "version": 1, "reason": "业主自行解决"},
+    )
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.CANCELLED
+    from shangliang.concerns import selectors as concern_selectors
+
+    assert concern_selectors.public_timeline(concern)[-1].text == (
+        "议题“海景花园停车难”已撤销（业主自行解决），您的反映将重新研判。"
+    )
+
+
+def test_drafting_an_output_from_the_topic_page_takes_the_chosen_kind(client, district, staff):
+    # given a consulted topic
+    topic = TopicFactory(community=district.community_a, status=TopicStatus.CONSULTED, title="海景花园停车难")
+    client.force_login(staff)
+    page = client.get(reverse("topics:staff-detail", args=[topic.pk])).content.decode()
+    assert 'value="special_report">专项报告</option>' in page
+    # when staff choose 专项报告 there and press 起草
+    response = client.post(
+        reverse("outputs:draft-topic", args=[topic.pk]), {"kind": "special_report", "title": ""}
+    )
+    # then a draft of that kind exists and its editing page opens
+    from shangliang.outputs.models import Output
+
+    output = Output.objects.get(source_topics=topic)
+    assert output.kind == "special_report"
+    assert response.status_code == 302
+    assert response["Location"] == reverse("outputs:edit", args=[output.pk])
