@@ -31,6 +31,7 @@ from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import CONCERN_TRANSITIONS, Concern, ConcernStatus
 from shangliang.core import audit, images
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.sentences import clause
 from shangliang.core.transitions import apply_transition, check_version
 from shangliang.core.workdays import add_working_days_db
 from shangliang.places.models import Organisation, OrganisationKind, Region
@@ -173,7 +174,7 @@ def action_create(
     for officer in department.users.filter(is_active=True, role="officer"):
         enqueue_inbox(
             user=officer,
-            body=f"新交办单：{item.title}，请于 {item.accept_due:%m月%d日} 前签收，{deadline:%m月%d日} 前办结。",
+            body=f"新交办单：{clause(item.title)}，请于 {item.accept_due:%m月%d日} 前签收，{deadline:%m月%d日} 前办结。",
             about=item,
             dedupe_key=f"action:{item.pk}:assigned:{department.pk}:{officer.pk}",
         )

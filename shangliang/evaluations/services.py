@@ -31,6 +31,7 @@ from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import Concern
 from shangliang.core import audit, personal
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.sentences import join_clauses, sentence
 from shangliang.core.transitions import apply_transition
 from shangliang.core.workdays import add_working_days_db
 from shangliang.evaluations import permissions, rules
@@ -502,7 +503,7 @@ def evaluation_close(
             labels=LABELS,
             actor=actor,
             event_type="evaluation.closed",
-            reason="；".join(result.reasons),
+            reason=join_clauses(result.reasons),
             extra_fields={
                 "closed_by": actor,
                 "closed_at": timezone.now(),
@@ -563,7 +564,7 @@ def _on_pass(evaluation: Evaluation, result: rules.Outcome, actor: Any) -> None:
 
 
 def _on_fail(evaluation: Evaluation, result: rules.Outcome, deadline: dt.date, actor: Any) -> None:
-    reason = ("三评未通过：" + "；".join(result.reasons))[:300]
+    reason = sentence("三评未通过：" + join_clauses(result.reasons))[:300]
     if evaluation.topic_id is not None:
         topic_services.topic_transition(
             topic_id=evaluation.topic_id, new=TopicStatus.REOPENED, actor=actor, reason=reason

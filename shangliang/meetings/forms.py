@@ -211,6 +211,12 @@ class VoteForm(Form):
     votes_for = forms.IntegerField(label="赞成", min_value=0)
     votes_against = forms.IntegerField(label="反对", min_value=0)
     votes_abstain = forms.IntegerField(label="弃权", min_value=0, initial=0)
+    others_present = forms.IntegerField(
+        label="其他到会人数（未签到的群众，选填）",
+        min_value=0,
+        required=False,
+        help_text="表决总票数不超过签到人数、报名人数与此人数之和。",
+    )
 
 
 class ConsensusForm(Form):

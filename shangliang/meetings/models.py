@@ -30,7 +30,7 @@ class MeetingStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     PLANNED = "planned", "已安排"
     NOTIFIED = "notified", "已通知"
-    HELD = "held", "已召开"
+    HELD = "held", "进行中"
     MINUTES_DRAFT = "minutes_draft", "纪要整理中"
     MINUTES_CONFIRMED = "minutes_confirmed", "纪要已确认"
     PUBLISHED = "published", "已公开"
@@ -140,6 +140,9 @@ class Meeting(VersionedModel):
     notified_at = models.DateTimeField("通知时间", null=True, blank=True)
     held_at = models.DateTimeField("开始时间（实际）", null=True, blank=True)
     closed_at = models.DateTimeField("结束时间（实际）", null=True, blank=True)
+    # People at the meeting who were neither invited nor registered nor checked in one by one (a
+    # show of hands counts them too): recorded as a number with the vote.
+    others_present = models.PositiveIntegerField("其他到会人数", default=0)
     minutes_summary = models.TextField("会议概述", blank=True)
     host_confirmed_at = models.DateTimeField("主持人确认时间", null=True, blank=True)
     recorder_confirmed_at = models.DateTimeField("记录人确认时间", null=True, blank=True)

@@ -109,8 +109,10 @@ def can_check_in_others(user: Any, meeting: Meeting) -> bool:
 
 
 def can_confirm_minutes(user: Any, meeting: Meeting) -> bool:
+    """The host or the recorder who has not confirmed the minutes yet."""
     return meeting.status == MeetingStatus.MINUTES_DRAFT and (
-        is_host(user, meeting) or is_recorder(user, meeting)
+        (is_host(user, meeting) and meeting.host_confirmed_at is None)
+        or (is_recorder(user, meeting) and meeting.recorder_confirmed_at is None)
     )
 
 

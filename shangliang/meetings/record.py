@@ -21,6 +21,7 @@ from shangliang.actions.models import ActionItem, SourceType
 from shangliang.concerns import services as concern_services
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.sentences import join_clauses, short_title
 from shangliang.core.workdays import add_working_days_db
 from shangliang.meetings import permissions
 from shangliang.meetings.models import (
@@ -151,8 +152,18 @@ def vote_add(
     votes_against: int | None,
     votes_abstain: int | None,
     actor: Any,
+    others_present: int | None = None,
 ) -> Vote:
+    """A show of hands. Its total may reach everyone at the meeting: checked-in participants,
+    registered residents and ``others_present``, the people counted in the room without signing in
+    (kept on the meeting: the largest number recorded)."""
     meeting = _recording(meeting_id, actor)
+    if others_present is not None:
+        if others_present < 0:
+            raise ApplicationError("人数须为 0 或正整数。", field="others_present")
+        if others_present > meeting.others_present:
+            meeting.others_present = others_present
+            Meeting.objects.filter(pk=meeting.pk).update(others_present=others_present)
     question = _text(question, field="question", required="请填写表决事项。", limit=200)
     counts = {"votes_for": votes_for, "votes_against": votes_against, "votes_abstain": votes_abstain}
     for name, value in counts.items():
@@ -163,9 +174,11 @@ def vote_add(
         raise ApplicationError("请填写表决票数。", field="votes_for")
     present = meeting.participants.filter(checked_in_at__isnull=False).count()
     registrations = meeting.registrations.filter(status="confirmed").count()
-    if present and total > present + registrations:
+    attending = present + registrations + meeting.others_present
+    if present and total > attending:
         raise ApplicationError(
-            f"表决总票数（{total}）超过到会人数（{present + registrations}）。", field="votes_for"
+            f"表决总票数（{total}）超过到会人数（{attending}）。如有未签到的到会群众，请填写“其他到会人数”。",
+            field="votes_for",
         )
     vote = Vote.objects.create(meeting=meeting, question=question, **counts)
     _written(meeting, actor, "vote", vote)
@@ -320,7 +333,7 @@ def consensus_assign(*, meeting_id: int, assignments: Sequence[Assignment], acto
         person = (assignment.responsible_person or consensus.responsible_person or "").strip()[:30]
         try:
             action = action_services.action_create(
-                title=consensus.text[:100],
+                title=short_title(consensus.text),
                 description=_action_description(meeting, consensus, person),
                 department_id=assignment.department_id,
                 deadline=assignment.deadline,
@@ -378,7 +391,7 @@ def _path_to_implementing(topic: Topic) -> list[str]:
 
 def consensus_public_text(meeting: Meeting, items: Sequence[ConsensusItem]) -> str:
     """What residents read: the consensus, no names. Kept short enough for an SMS and a timeline row."""
-    joined = "；".join(f"{i + 1}. {c.text}" for i, c in enumerate(items))
+    joined = join_clauses(f"{i + 1}. {c.text}" for i, c in enumerate(items))
     text = f"协商议事会“{meeting.title}”达成共识：{joined}"
     return text if len(text) <= 290 else text[:289] + "…"
 

@@ -24,6 +24,7 @@ from shangliang.accounts.models import User
 from shangliang.concerns import services as concern_services
 from shangliang.core import audit, personal, uploads
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.sentences import join_clauses, sentence
 from shangliang.core.transitions import apply_transition, check_version
 from shangliang.core.workdays import working_days_between_db
 from shangliang.meetings import permissions, rules
@@ -111,7 +112,7 @@ class Invitee:
 
 @dataclass(frozen=True)
 class Conflict:
-    kind: str  # room | host | member
+    kind: str  # room | host | recorder | member: also the form field it is reported on
     message: str
     meeting_id: int
     blocking: bool
@@ -243,8 +244,12 @@ def find_conflicts(
     exclude_id: int | None = None,
 ) -> list[Conflict]:
     """Other meetings at an overlapping time holding the same room (refused), the same host or
-    recorder (refused), or an invited member who has not declined (a warning: they choose)."""
-    people = set(people_ids)
+    recorder (refused), or an invited member who has not declined (a warning: they choose).
+    ``people_ids`` are this meeting's host then recorder: a conflict is reported on that field."""
+    fields: dict[int, str] = {}
+    for name, pk in zip(("host", "recorder"), people_ids, strict=False):
+        fields.setdefault(pk, name)
+    people = set(fields)
     members = set(member_ids)
     overlapping = (
         Meeting.objects.filter(status__in=BOOKED_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at)
@@ -259,18 +264,23 @@ def find_conflicts(
         at = when.format(timezone.localtime(other.starts_at))
         if room_id is not None and other.room_id == room_id:
             conflicts.append(
-                Conflict("room", f"议事室“{other.room}”在{at}已安排“{other.title}”。", other.pk, True)
+                Conflict("room", f"议事室“{other.room}”在{at}已安排“{other.title}”", other.pk, True)
             )
         for person in (other.host, other.recorder):
             if person.pk in people:
                 conflicts.append(
-                    Conflict("host", f"{person}在{at}已担任“{other.title}”的主持人或记录人。", other.pk, True)
+                    Conflict(
+                        fields[person.pk],
+                        f"{person}在{at}已担任“{other.title}”的主持人或记录人",
+                        other.pk,
+                        True,
+                    )
                 )
         if members:
             busy = other.participants.filter(member_id__in=members).exclude(rsvp=Rsvp.DECLINED)
             for p in busy:
                 conflicts.append(
-                    Conflict("member", f"委员{p.name}在{at}已受邀参加“{other.title}”。", other.pk, False)
+                    Conflict("member", f"委员{p.name}在{at}已受邀参加“{other.title}”", other.pk, False)
                 )
     return conflicts
 
@@ -308,8 +318,9 @@ def _refuse_blocking(values: dict[str, Any], exclude_id: int | None) -> None:
     )
     blocking = [c for c in conflicts if c.blocking]
     if blocking:
-        field_name = "room" if blocking[0].kind == "room" else "host"
-        raise ApplicationError("时间冲突：" + "；".join(c.message for c in blocking), field=field_name)
+        raise ApplicationError(
+            sentence("时间冲突：" + join_clauses(c.message for c in blocking)), field=blocking[0].kind
+        )
 
 
 def _clean_files(files: Sequence[Any]) -> None:
@@ -614,16 +625,20 @@ def meeting_plan(
             raise ApplicationError("开始时间已过，请先修改会议时间。", field="starts_at")
         check = plan_check(meeting)
         if check.blocking:
-            raise ApplicationError("时间冲突：" + "；".join(c.message for c in check.blocking), field="room")
+            raise ApplicationError(
+                sentence("时间冲突：" + join_clauses(c.message for c in check.blocking)),
+                field=check.blocking[0].kind,
+            )
         if check.to_confirm and not confirm_warnings:
             raise ApplicationError(
-                "请确认以下提醒后再安排：" + "；".join(check.to_confirm), field="confirm_warnings"
+                sentence("请确认以下提醒后再安排：" + join_clauses(check.to_confirm)),
+                field="confirm_warnings",
             )
         move(
             meeting,
             MeetingStatus.PLANNED,
             actor,
-            reason="；".join(check.to_confirm),
+            reason=join_clauses(check.to_confirm),
             extra={
                 "short_notice_confirmed": bool(check.warnings),
                 "postpone_reason": meeting.postpone_reason,

@@ -316,6 +316,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_record": permissions.can_record(user, meeting),
         "can_checkin": permissions.can_check_in_others(user, meeting),
         "can_confirm": permissions.can_confirm_minutes(user, meeting),
+        "confirmed_by": [
+            pk
+            for pk, at in (
+                (meeting.host_id, meeting.host_confirmed_at),
+                (meeting.recorder_id, meeting.recorder_confirmed_at),
+            )
+            if at is not None
+        ],
         "can_assign": permissions.can_assign_consensus(user, meeting),
         "attendance_form": AttendanceForm()
         if meeting.status == MeetingStatus.MINUTES_DRAFT and permissions.can_manage_meeting(user, meeting)
@@ -554,6 +562,7 @@ def _save_record(kind: str, meeting: Meeting, data: dict[str, Any], actor: Any) 
             votes_for=data["votes_for"],
             votes_against=data["votes_against"],
             votes_abstain=data["votes_abstain"],
+            others_present=data.get("others_present"),
             actor=actor,
         )
     elif kind == "consensus":

@@ -17,6 +17,7 @@ from shangliang.actions import selectors as action_selectors
 from shangliang.actions.models import AWAITING_ACCEPTANCE, OPEN_STATUSES, ActionStatus
 from shangliang.concerns.models import AWAITING_DECISION
 from shangliang.core.roles import Role
+from shangliang.core.sentences import join_clauses, sentence
 from shangliang.core.workdays import add_working_days_db
 from shangliang.notifications.services import enqueue_inbox
 from shangliang.screening import selectors
@@ -74,7 +75,7 @@ def send_daily_digest(today: dt.date | None = None) -> int:
         with transaction.atomic():
             enqueue_inbox(
                 user=user,
-                body=f"{today:%m月%d日}待办提醒：" + "；".join(lines) + "。",
+                body=sentence(f"{today:%m月%d日}待办提醒：" + join_clauses(lines)),
                 about=None,
                 dedupe_key=f"digest:{user.pk}:{today.isoformat()}",
             )

@@ -24,6 +24,7 @@ from shangliang.concerns.models import AWAITING_DECISION, CONCERN_TRANSITIONS, C
 from shangliang.concerns.permissions import can_act_in_region
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.sentences import sentence, sentences
 from shangliang.core.transitions import apply_transition, check_version, state_phrase
 from shangliang.outputs.models import OutputKind
 from shangliang.outputs.services import output_create_draft
@@ -330,7 +331,7 @@ def _clean_reason(decision: DecisionInput) -> str:
         listed = DeclineReason.objects.filter(pk=decision.decline_reason_id, active=True).first()
         if listed is None:
             raise ApplicationError("请选择有效的不予立题理由。", field="decline_reason")
-        reason = f"{listed.text}。{reason}" if reason else listed.text
+        reason = sentences([listed.text, reason]) if reason else listed.text
     elif decision.kind == DecisionKind.DECLINE:
         raise ApplicationError("请选择不予立题的理由。", field="decline_reason")
     if not reason:
@@ -407,7 +408,7 @@ def _decide(concern: Concern, decision: DecisionInput, reason: str, actor: Any) 
     record = Decision(concern=concern, kind=kind, reason=reason, actor=actor)
     if kind == DecisionKind.TOPIC:
         record.topic = _to_topic(concern, decision, actor)
-        text = f"经研判，您反映的问题已立题（议题“{record.topic.title}”），将组织相关各方协商。理由：{reason}"
+        text = f"经研判，您反映的问题已立题（议题“{record.topic.title}”），将组织相关各方协商。理由：{sentence(reason)}"
     elif kind == DecisionKind.ASSIGN:
         # The category's policy gives the usual department and the deadline unless staff chose.
         department = action_services.default_department(concern.category_id)
@@ -423,7 +424,7 @@ def _decide(concern: Concern, decision: DecisionInput, reason: str, actor: Any) 
             concern=concern,
         )
         item = record.action_item
-        text = f"经研判，您反映的问题已直接交办{item.department.name}，办理期限 {item.deadline:%Y年%m月%d日}。说明：{reason}"
+        text = f"经研判，您反映的问题已直接交办{item.department.name}，办理期限 {item.deadline:%Y年%m月%d日}。说明：{sentence(reason)}"
     elif kind == DecisionKind.REFER:
         body = (
             Organisation.objects.filter(
@@ -438,7 +439,7 @@ def _decide(concern: Concern, decision: DecisionInput, reason: str, actor: Any) 
         if not reference:
             raise ApplicationError(f"请填写{body.name}的受理编号，便于跟踪。", field="reference")
         record.referral_body, record.referral_ref = body, reference[:40]
-        text = f"经研判，您反映的问题已转交{body.name}办理（受理编号 {reference[:40]}）。说明：{reason}"
+        text = f"经研判，您反映的问题已转交{body.name}办理（受理编号 {reference[:40]}）。说明：{sentence(reason)}"
     elif kind in OUTPUT_FOR:
         record.output = output_create_draft(
             kind=OUTPUT_FOR[kind],
@@ -449,9 +450,9 @@ def _decide(concern: Concern, decision: DecisionInput, reason: str, actor: Any) 
             concerns=[concern],
         )
         what = "政协提案" if kind == DecisionKind.PROPOSAL else "社情民意信息"
-        text = f"经研判，您反映的问题将形成{what}向有关方面反映。说明：{reason}"
+        text = f"经研判，您反映的问题将形成{what}向有关方面反映。说明：{sentence(reason)}"
     else:
-        text = f"经研判，您反映的问题暂不予立题。理由：{reason}"
+        text = f"经研判，您反映的问题暂不予立题。理由：{sentence(reason)}"
     _move(concern, STATUS_FOR[kind], actor, reason=reason, extra={"decided_at": timezone.now()})
     record.save()
     concern_services.inform_residents(
@@ -523,7 +524,7 @@ def concerns_to_new_topic(
             )
         concern_services.inform_residents(
             concerns=list(rows.values()),
-            text=f"经研判，您反映的问题已立题（议题“{topic.title}”），将组织相关各方协商。理由：{reason}",
+            text=f"经研判，您反映的问题已立题（议题“{topic.title}”），将组织相关各方协商。理由：{sentence(reason)}",
             event_type="concern.decision_topic",
             key="decision:topic",
             actor=actor,

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString, mark_safe
 
-from shangliang.core import registry
+from shangliang.core import event_labels, registry
 
 register = template.Library()
 
@@ -67,3 +67,9 @@ def _static(path: str, static_url: str, storage: str) -> str:
 def layout_static(path: str) -> str:
     """``{% static %}`` for the layouts' assets, looked up once per process and storage."""
     return _static(path, settings.STATIC_URL, repr(settings.STORAGES.get("staticfiles")))
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    """An audit event kind in words (``core.event_labels``), for every timeline and 操作记录."""
+    return event_labels.event_label(str(kind))
