@@ -84,6 +84,52 @@ def nav_for_role(role: str) -> list[NavEntry]:
     return sorted((e for e in _nav if role in e.roles), key=lambda e: (e.order, e.label))
 
 
+# The staff navigation groups entries by the work they serve, by their ``order``: an entry below
+# the first bound stands alone, as does one in a group the role has no other entry of; entries
+# from ``PERSONAL_ORDER`` on (通知) sit beside the person's name.
+NAV_GROUPS: tuple[tuple[int, str], ...] = (
+    (10, ""),
+    (14, "诉求研判"),
+    (30, "议题协商"),
+    (34, "交办督办"),
+    (40, "评价成果"),
+    (50, "委员履职"),
+    (90, "资料统计"),
+)
+PERSONAL_ORDER = 90
+
+
+def group_of(entry: NavEntry) -> str:
+    for bound, label in NAV_GROUPS:
+        if entry.order < bound:
+            return label
+    return ""
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    label: str  # "" for an entry that stands alone
+    entries: tuple[NavEntry, ...]
+
+
+def nav_groups_for_role(role: str) -> list[NavGroup]:
+    """The role's entries (before ``PERSONAL_ORDER``) in their groups, in order."""
+    groups: list[NavGroup] = []
+    for entry in nav_for_role(role):
+        if entry.order >= PERSONAL_ORDER:
+            continue
+        label = group_of(entry)
+        if label and groups and groups[-1].label == label:
+            groups[-1] = NavGroup(label, (*groups[-1].entries, entry))
+        else:
+            groups.append(NavGroup(label, (entry,)))
+    return [g if len(g.entries) > 1 else NavGroup("", g.entries) for g in groups]
+
+
+def personal_nav_for_role(role: str) -> list[NavEntry]:
+    return [e for e in nav_for_role(role) if e.order >= PERSONAL_ORDER]
+
+
 def todo_for(user: Any) -> list[TodoItem]:
     items: list[TodoItem] = [item for provider in _todo_providers for item in provider(user)]
     return sorted(items, key=lambda i: (i.order, i.title))

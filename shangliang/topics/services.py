@@ -306,7 +306,9 @@ def topic_transition(
             if missing:
                 raise TransitionNotAllowed(missing)
         text = public_text(old=topic.status, new=new, title=topic.title, reason=reason)
-        followers_text = public_text(old=topic.status, new=new, title=topic.title, reason=reason, follower=True)
+        followers_text = public_text(
+            old=topic.status, new=new, title=topic.title, reason=reason, follower=True
+        )
         changed = apply_transition(
             topic,
             new=new,

@@ -16,25 +16,45 @@ from shangliang.core import event_labels, registry
 register = template.Library()
 
 
+def _link(url: str, label: str) -> str:
+    return f'<a href="{escape(url)}">{escape(label)}</a>'
+
+
 @functools.lru_cache(maxsize=256)
-def _nav_links(
+def _nav_parts(
     role: str, with_admin: bool, urlconf: Any, prefix: str, registered: tuple[int, int]
-) -> tuple[tuple[str, str], ...]:
-    """(url, ``<a>`` element) of each link a role sees, remembered per URLconf and script prefix."""
-    entries = [(registry.reverse_cached("core:staff-home"), "工作台")]
-    entries += [(entry.url, str(entry.label)) for entry in registry.nav_for_role(role)]
+) -> tuple[tuple[tuple[tuple[str, str], ...], str], ...]:
+    """The role's navigation as (links, group label) parts, remembered per
+    URLconf and script prefix: a lone link, or a group whose links open from its label."""
+    home = registry.reverse_cached("core:staff-home")
+    parts: list[tuple[tuple[tuple[str, str], ...], str]] = [(((home, _link(home, "工作台")),), "")]
+    for group in registry.nav_groups_for_role(role):
+        links = tuple((e.url, _link(e.url, str(e.label))) for e in group.entries)
+        parts.append((links, group.label))
     if with_admin:
-        entries.append((registry.reverse_cached("admin:index"), "管理后台"))
-    return tuple((url, f'<a href="{escape(url)}">{escape(label)}</a>') for url, label in entries)
+        url = registry.reverse_cached("admin:index")
+        parts.append((((url, _link(url, "管理后台")),), ""))
+    return tuple(parts)
+
+
+def _mark(links: tuple[tuple[str, str], ...], current: str) -> tuple[str, bool]:
+    html, here = [], False
+    for url, link in links:
+        if url == current:
+            here = True
+            link = link.replace("<a ", '<a aria-current="page" ', 1)
+        html.append(link)
+    return "".join(html), here
 
 
 @register.simple_tag(takes_context=True)
 def staff_nav_links(context: Any) -> SafeString:
-    """The staff navigation's links for the signed-in person, the current page marked."""
+    """The staff navigation for the signed-in person, grouped by their work (``core.registry``):
+    a group opens as a list under its label (``<details>``, no script), the current page marked."""
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return mark_safe("")
-    links = _nav_links(
+    parts = _nav_parts(
         registry.role_of(user),
         bool(getattr(user, "is_admin_role", False) or getattr(user, "is_staff", False)),
         get_urlconf() or settings.ROOT_URLCONF,
@@ -42,12 +62,30 @@ def staff_nav_links(context: Any) -> SafeString:
         registry.nav_generation(),
     )
     current = context["request"].path
-    return mark_safe(
-        "\n".join(
-            link.replace("<a ", '<a aria-current="page" ', 1) if url == current else link
-            for url, link in links
+    html = []
+    for links, label in parts:
+        inner, here = _mark(links, current)
+        if not label:
+            html.append(inner)
+            continue
+        marker = ' class="nav-group current"' if here else ' class="nav-group"'
+        html.append(
+            f'<details{marker}><summary>{escape(label)}</summary><div class="nav-menu">{inner}</div></details>'
         )
+    return mark_safe("\n".join(html))
+
+
+@register.simple_tag(takes_context=True)
+def staff_personal_links(context: Any) -> SafeString:
+    """The entries beside the person's name (通知)."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return mark_safe("")
+    current = context["request"].path
+    links = tuple(
+        (e.url, _link(e.url, str(e.label))) for e in registry.personal_nav_for_role(registry.role_of(user))
     )
+    return mark_safe(_mark(links, current)[0])
 
 
 @register.simple_tag
