@@ -45,6 +45,11 @@ class CompleteForm(VersionedForm):
     result_class = forms.ChoiceField(label="办理结果", choices=ResultClass.choices, widget=forms.RadioSelect)
     text = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 3}))
     photos = MultiplePhotoField(label="佐证照片（“已解决”须至少一张）", required=False)
+    # 办结 cannot be undone by the department: the office verifies it next.
+    confirm = forms.BooleanField(
+        label="我确认事项已办结（提交后不能撤回，由政协机关回访核实）",
+        error_messages={"required": "请勾选确认后再提交办结。"},
+    )
 
 
 class ExtensionForm(VersionedForm):

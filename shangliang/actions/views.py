@@ -47,7 +47,11 @@ class Step:
 
 
 def _args(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k != "version"}
+    return {k: v for k, v in data.items() if k not in ("version", "confirm")}
+
+
+# The day-to-day steps, shown open at the top of the page; the others open from their label.
+PRIMARY_STEPS = ("accept", "progress", "complete", "verify")
 
 
 STEPS: dict[str, Step] = {
@@ -127,13 +131,15 @@ def _detail(
 ) -> HttpResponse:
     names = available_steps(request.user, item)
     bound = forms or {}
+    ordered = [n for n in names if n in PRIMARY_STEPS] + [n for n in names if n not in PRIMARY_STEPS]
     step_forms = [
         (
             name,
             STEPS[name].label,
             bound.get(name) or STEPS[name].form(initial={"version": item.version}, auto_id=f"{name}-%s"),
+            name in PRIMARY_STEPS,
         )
-        for name in names
+        for name in ordered
     ]
     return render(
         request,

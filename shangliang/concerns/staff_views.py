@@ -83,7 +83,11 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("review") == "1":
         qs = qs.filter(needs_review=True)
     page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "concerns/staff_list.html", {"page": page, "status": status})
+    return render(
+        request,
+        "concerns/staff_list.html",
+        {"page": page, "status": status, "can_assist": permissions.can_enter_for_resident(request.user)},
+    )
 
 
 @login_required

@@ -67,6 +67,8 @@ EVENT_LABELS: dict[str, str] = {
     "concern.screening_public": "重新研判",
     "concern.split_public": "拆分",
     "concern.supported": "我也遇到",
+    "concern.followed": "居民关注",
+    "concern.unfollowed": "居民取消关注",
     # 履职
     "duty.appeal_filed": "提出申诉",
     "duty.appeal_upheld": "申诉已采纳",
@@ -170,6 +172,8 @@ EVENT_LABELS: dict[str, str] = {
     "topic.concern_joined": "并入诉求",
     "topic.concern_split": "拆分诉求",
     "topic.indicator": "记录成效指标",
+    "topic.followed": "居民关注议题",
+    "topic.unfollowed": "居民取消关注议题",
     "topic.approved": "批准立题",
     "topic.scheduled": "安排协商",
     "topic.consulted": "完成协商",

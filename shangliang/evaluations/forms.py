@@ -80,6 +80,11 @@ class CloseForm(Form):
     comment = forms.CharField(
         label="结论意见（选填）", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # Closing cannot be undone: the votes stop and the result goes to residents.
+    confirm = forms.BooleanField(
+        label="我已核对票数，确认结束评价（结束后不能再投票，结果将告知居民）",
+        error_messages={"required": "请勾选确认后再结束评价。"},
+    )
 
 
 class IndicatorForm(Form):

@@ -95,6 +95,25 @@ def open_for_item(request: HttpRequest, pk: int) -> HttpResponse:
     return _open(request, title=item.title, region_path=item.region_path, item_id=item.pk)
 
 
+def composite_note(preview: rules.Outcome, counted: Any) -> str:
+    """Which parts the running composite holds, and whether it could be closed now."""
+    parts = (
+        ("党政点评", preview.party),
+        ("民主评议", preview.democratic if preview.democratic_valid else None),
+        ("群众评价", preview.residents),
+    )
+    counted_in = [label for label, score in parts if score is not None]
+    missing = [label for label, score in parts if score is None]
+    if not counted_in:
+        return "还没有可计入的评价。"
+    text = "计入" + "、".join(counted_in)
+    if missing:
+        text += "，" + "、".join(missing) + "尚未计入"
+    if not counted.grades or counted.residents.valid == 0:
+        return text + "；还须有党政点评和有效的群众评价才能结束评价。"
+    return text + ("；按目前票数可以通过。" if preview.passed else "；按目前票数不能通过。")
+
+
 def _detail(request: HttpRequest, evaluation: Evaluation, status: int = 200, **bound: Any) -> HttpResponse:
     user = request.user
     counted = services.tally(evaluation)
@@ -128,6 +147,7 @@ def _detail(request: HttpRequest, evaluation: Evaluation, status: int = 200, **b
                 ),
             ],
             "composite": rules.fmt(preview.composite),
+            "composite_note": composite_note(preview, counted),
             "final_rows": score_rows(evaluation) if not evaluation.is_open else [],
             "reviews": evaluation.reviews.select_related("reviewer"),
             "invitees": evaluation.invitees.select_related("ballot"),

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from shangliang.core.errors import ApplicationError
@@ -73,6 +74,11 @@ class PlanForm(Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    member_query = forms.CharField(
+        label="筛选其他委员（姓名、界别或专委会，按“筛选其他委员”后列表只留下相符的委员）",
+        max_length=30,
+        required=False,
+    )
     other_members = MemberChoice(
         label="其他委员",
         queryset=Member.objects.filter(active=True).select_related("sector", "committee"),
@@ -102,11 +108,27 @@ class PlanForm(Form):
     materials = MultipleFileField(label="会议材料（选填，可多选）", required=False)
 
     def __init__(
-        self, *args: Any, topics: Any = None, suggestions: Suggestions | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        topics: Any = None,
+        suggestions: Suggestions | None = None,
+        member_query: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         if topics is not None:
             self._choices("topics").queryset = topics
+        query = member_query.strip()
+        if query and "other_members" in self.fields:
+            field = self._choices("other_members")
+            chosen = [int(v) for v in self.initial.get("other_members") or [] if str(v).isdigit()]
+            assert field.queryset is not None
+            field.queryset = field.queryset.filter(
+                Q(name__contains=query)
+                | Q(sector__name__contains=query)
+                | Q(committee__name__contains=query)
+                | Q(pk__in=chosen)
+            )
         if suggestions is not None:
             ids = [m.pk for m in suggestions.group_members + suggestions.body_members]
             members = Member.objects.filter(pk__in=ids).select_related("sector", "committee")
@@ -142,9 +164,10 @@ class EditForm(PlanForm):
             "other_members",
             "departments",
             "other_departments",
+            "member_query",
             "residents",
             "experts",
-            "files",
+            "materials",
         ):
             del self.fields[name]
 

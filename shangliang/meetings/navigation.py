@@ -15,7 +15,7 @@ from shangliang.core.workdays import add_working_days_db
 from shangliang.meetings import rules, selectors
 from shangliang.meetings.models import Rsvp
 
-NAV_ROLES = [Role.STAFF, Role.SECRETARY, Role.MEMBER, Role.CHAIR, Role.ADMIN]
+NAV_ROLES = [Role.STAFF, Role.SECRETARY, Role.MEMBER, Role.CHAIR, Role.OFFICER, Role.ADMIN]
 
 
 def todo(user: Any) -> Iterator[TodoItem]:

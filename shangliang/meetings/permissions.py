@@ -61,8 +61,12 @@ def is_invited(user: Any, meeting: Meeting) -> bool:
     if not _signed_in(user):
         return False
     member_id = getattr(user, "member_id", None)
+    # A department officer answers for their organisation's invitation.
+    organisation_id = getattr(user, "organisation_id", None) if role_of(user) == Role.OFFICER else None
     for p in meeting.participants.all():
         if p.user_id == user.pk or (member_id is not None and p.member_id == member_id):
+            return True
+        if organisation_id is not None and p.organisation_id == organisation_id:
             return True
     return False
 

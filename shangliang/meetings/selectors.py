@@ -45,6 +45,8 @@ def meetings_for_staff(user: Any) -> QuerySet[Meeting]:
     if getattr(user, "member_id", None):
         mine |= Q(participants__member_id=user.member_id)
     role = permissions.role_of(user)
+    if role == Role.OFFICER and getattr(user, "organisation_id", None):
+        mine |= Q(participants__organisation_id=user.organisation_id)
     scope = concern_permissions.scope_region(user)
     if role in permissions.VIEW_ROLES and scope is not None and scope.path:
         mine |= Q(region_path__startswith=scope.path)
@@ -119,6 +121,8 @@ def my_invitations(user: Any) -> QuerySet[Participant]:
     mine = Q(user=user)
     if getattr(user, "member_id", None):
         mine |= Q(member_id=user.member_id)
+    if permissions.role_of(user) == Role.OFFICER and getattr(user, "organisation_id", None):
+        mine |= Q(organisation_id=user.organisation_id)  # the department's invitation
     return (
         Participant.objects.filter(
             mine, meeting__status__in=[MeetingStatus.PLANNED, MeetingStatus.NOTIFIED, MeetingStatus.HELD]

@@ -24,6 +24,7 @@ from shangliang.accounts.models import User
 from shangliang.concerns import services as concern_services
 from shangliang.core import audit, personal, uploads
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.roles import Role
 from shangliang.core.sentences import join_clauses, sentence
 from shangliang.core.transitions import apply_transition, check_version
 from shangliang.core.workdays import working_days_between_db
@@ -561,6 +562,18 @@ def _invite(meeting: Meeting, participant: Participant, base: str) -> None:
     send_sms(participant_phone(participant), body, meeting, key)
     if participant.user is not None:
         enqueue_inbox(user=participant.user, body=body, about=meeting, dedupe_key=key + ":inbox")
+    elif participant.organisation is not None:
+        # An invited department: its officers see the invitation in their inbox and answer for it.
+        for officer in User.objects.filter(
+            role=Role.OFFICER, organisation=participant.organisation, is_active=True
+        ).order_by("pk"):
+            enqueue_inbox(
+                user=officer,
+                body=f"{participant.organisation.name}受邀参加协商议事会“{meeting.title}”，时间：{when_text(meeting)}，"
+                f"地点：{meeting.place}。请回复是否派员参加：{link}",
+                about=meeting,
+                dedupe_key=f"{key}:inbox:{officer.pk}",
+            )
     Participant.objects.filter(pk=participant.pk).update(invited_at=timezone.now())
 
 
@@ -657,7 +670,7 @@ def meeting_notify(*, meeting_id: int, actor: Any, expected_version: int | None 
         if not meeting.participants.exists():
             raise ApplicationError("请先添加参会人员，再发送会议通知。")
         if move(meeting, MeetingStatus.NOTIFIED, actor, extra={"notified_at": timezone.now()}):
-            for participant in meeting.participants.select_related("member", "user"):
+            for participant in meeting.participants.select_related("member", "user", "organisation"):
                 _invite(meeting, participant, base)
             text = f"协商议事会“{meeting.title}”定于{when_text(meeting)}在{meeting.place}召开。"
             for topic in meeting.topics.all():

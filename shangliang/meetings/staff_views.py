@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -159,6 +160,19 @@ def _invitees(form: PlanForm) -> list[services.Invitee]:
     return invitees
 
 
+def _typed(data: Any, form_class: type[PlanForm]) -> dict[str, Any]:
+    """What was typed into a plan form, as initial values (empty lists of suggestions left out)."""
+    typed: dict[str, Any] = {}
+    for name, field in form_class.base_fields.items():
+        if isinstance(field, (forms.ModelMultipleChoiceField, forms.MultipleChoiceField)):
+            values = data.getlist(name)
+            if values:
+                typed[name] = values
+        elif name in data and data.get(name) != "":
+            typed[name] = data.get(name)
+    return typed
+
+
 @back_office
 def create(request: HttpRequest) -> HttpResponse:
     topics_qs = _plannable_topics(request.user)
@@ -182,6 +196,20 @@ def create(request: HttpRequest) -> HttpResponse:
             initial["room"] = room.pk
     if request.user.is_authenticated:
         initial.setdefault("recorder", request.user.pk)
+    if request.method == "POST" and "refine" in request.POST:
+        # 按所选议题推荐 / 筛选其他委员: the form again with what was typed, the suggestions of the
+        # chosen topics and the filtered member list; nothing is checked or saved yet.
+        form = PlanForm(
+            topics=topics_qs,
+            suggestions=suggestions,
+            initial={**initial, **_typed(request.POST, PlanForm)},
+            member_query=request.POST.get("member_query", ""),
+        )
+        return render(
+            request,
+            "meetings/plan_form.html",
+            {"form": form, "suggestions": suggestions, "chosen": chosen, "meeting": None},
+        )
     form = PlanForm(
         request.POST or None,
         request.FILES or None,

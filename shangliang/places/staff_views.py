@@ -91,7 +91,8 @@ def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "region": region,
         "ancestors": Region.objects.filter(pk__in=_ancestor_ids(region)).order_by("path"),
         "children": selectors.region_children(region),
-        "rooms": region.rooms.order_by("name"),
+        # A region above one's own shows its rooms without links to pages outside one's scope.
+        "rooms": [(room, perms.can_view_room(request.user, room)) for room in region.rooms.order_by("name")],
         "form": form if can_add else None,
     }
     return render(request, "places/region_detail.html", context, status=400 if form.errors else 200)

@@ -27,6 +27,11 @@ class DeclineReason(TimeStampedModel):
     """An administrator-editable reason for 不予立题, shown to the resident with the free text."""
 
     text = models.CharField("理由", max_length=100, unique=True)
+    needs_contact = models.BooleanField(
+        "须能联系反映人",
+        default=False,
+        help_text="理由说已向反映人解释或告知时勾选：匿名且未留联系方式的诉求不能选用。",
+    )
     sort_order = models.PositiveIntegerField("排序", default=0)
     active = models.BooleanField("启用", default=True)
 

@@ -326,19 +326,28 @@ def concern_set_category(
 
 
 def _clean_reason(decision: DecisionInput) -> str:
+    """The free text of the decision (a 不予立题 keeps its listed reason apart, on the record)."""
     reason = (decision.reason or "").strip()
-    if decision.kind == DecisionKind.DECLINE and decision.decline_reason_id:
-        listed = DeclineReason.objects.filter(pk=decision.decline_reason_id, active=True).first()
-        if listed is None:
-            raise ApplicationError("请选择有效的不予立题理由。", field="decline_reason")
-        reason = sentences([listed.text, reason]) if reason else listed.text
-    elif decision.kind == DecisionKind.DECLINE:
-        raise ApplicationError("请选择不予立题的理由。", field="decline_reason")
+    if decision.kind == DecisionKind.DECLINE:
+        if _listed_reason(decision) is None:
+            raise ApplicationError("请选择不予立题的理由。", field="decline_reason")
+        if len(reason) > MAX_REASON:
+            raise ApplicationError(f"理由不能超过 {MAX_REASON} 字。", field="reason")
+        return reason
     if not reason:
         raise ApplicationError("请填写研判理由，居民会在办理进度中看到。", field="reason")
     if len(reason) > MAX_REASON:
         raise ApplicationError(f"理由不能超过 {MAX_REASON} 字。", field="reason")
     return reason
+
+
+def _listed_reason(decision: DecisionInput) -> DeclineReason | None:
+    if not decision.decline_reason_id:
+        return None
+    listed = DeclineReason.objects.filter(pk=decision.decline_reason_id, active=True).first()
+    if listed is None:
+        raise ApplicationError("请选择有效的不予立题理由。", field="decline_reason")
+    return listed
 
 
 def concern_decide(
@@ -452,7 +461,17 @@ def _decide(concern: Concern, decision: DecisionInput, reason: str, actor: Any) 
         what = "政协提案" if kind == DecisionKind.PROPOSAL else "社情民意信息"
         text = f"经研判，您反映的问题将形成{what}向有关方面反映。说明：{sentence(reason)}"
     else:
-        text = f"经研判，您反映的问题暂不予立题。理由：{sentence(reason)}"
+        listed = _listed_reason(decision)
+        assert listed is not None  # checked by _clean_reason
+        if listed.needs_contact and not concern.phone_encrypted:
+            raise ApplicationError(
+                f"该诉求为匿名反映且未留联系方式，不能选用“{listed.text}”，请选择其他理由。",
+                field="decline_reason",
+            )
+        record.decline_reason = listed
+        told = sentences([listed.text, reason])
+        text = f"经研判，您反映的问题暂不予立题。理由：{told}"
+        reason = told
     _move(concern, STATUS_FOR[kind], actor, reason=reason, extra={"decided_at": timezone.now()})
     record.save()
     concern_services.inform_residents(

@@ -3,7 +3,7 @@
 =====================  =====  ==========  ==============  ===========  ======  ========  =======
 action                 admin  staff       secretary       grid worker  member  reviewer  officer
 =====================  =====  ==========  ==============  ===========  ======  ========  =======
-view (staff pages)     all    ✓           ✓               ✓            linked  点题 own  —
+view (staff pages)     all    ✓           ✓               ✓            linked  点题 own  own 交办
 propose (立题)          all    ✓           ✓               ✓            荐题     —         —
 approve proposed       all    ✓           ✓ community     —            —       —         —
 cancel                 all    ✓           ✓ proposed      —            —       —         —
@@ -45,6 +45,12 @@ def can_view_topic(user: Any, topic: Topic) -> bool:
         return topic.community_id in linked_community_ids(user) or topic.created_by_id == user.pk
     if role == Role.REVIEWER:
         return topic.source == TopicSource.GOVERNMENT and can_act_in_region(user, topic.region)
+    if role == Role.OFFICER:
+        # The topic behind an action item of the officer's department.
+        organisation_id = getattr(user, "organisation_id", None)
+        return (
+            organisation_id is not None and topic.action_items.filter(department_id=organisation_id).exists()
+        )
     return False
 
 

@@ -27,6 +27,13 @@ def topics_for_staff(user: Any) -> QuerySet[Topic]:
         return qs.filter(
             Q(community_id__in=concern_permissions.linked_community_ids(user)) | Q(created_by=user)
         )
+    if role == Role.OFFICER:
+        organisation_id = getattr(user, "organisation_id", None)
+        if organisation_id is None:
+            return qs.none()
+        return qs.filter(
+            pk__in=Topic.objects.filter(action_items__department_id=organisation_id).values("pk")
+        )
     scope = concern_permissions.scope_region(user)
     if scope is None or not scope.path:
         return qs.none()

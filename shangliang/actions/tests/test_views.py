@@ -36,7 +36,13 @@ def test_accept_then_complete_with_evidence(client, district, department_officer
     item.refresh_from_db()
     response = client.post(
         reverse("actions:step", args=[item.pk, "complete"]),
-        {"version": item.version, "result_class": "A", "text": "已修剪完毕", "photos": [png()]},
+        {
+            "version": item.version,
+            "result_class": "A",
+            "text": "已修剪完毕",
+            "photos": [png()],
+            "confirm": "on",
+        },
     )
     assert response.status_code == 302
     item.refresh_from_db()
@@ -50,7 +56,7 @@ def test_a_refused_completion_keeps_what_was_typed(client, district, department_
     client.force_login(department_officer)
     response = client.post(
         reverse("actions:step", args=[item.pk, "complete"]),
-        {"version": item.version, "result_class": "A", "text": "已修剪完毕，居民满意"},
+        {"version": item.version, "result_class": "A", "text": "已修剪完毕，居民满意", "confirm": "on"},
     )
     assert response.status_code == 400
     body = response.content.decode()
@@ -77,3 +83,24 @@ def test_overdue_filter_is_derived(client, district, staff, department_officer):
     body = client.get(reverse("actions:inbox") + "?view=overdue").content.decode()
     assert "超期事项" in body
     assert "未到期事项" not in body
+
+
+def test_completion_needs_confirming_and_the_day_to_day_steps_are_open(client, district, department_officer):
+    # given an accepted item of the officer's department
+    item = ActionItemFactory(
+        department=department_officer.organisation, region=district.community_a, status="accepted"
+    )
+    client.force_login(department_officer)
+    # when the officer opens it, then 填报进展 and 办结 are open sections, not folded away
+    page = client.get(reverse("actions:detail", args=[item.pk])).content.decode()
+    assert '<h2 id="step-progress">填报进展</h2>' in page
+    assert '<h2 id="step-complete">办结</h2>' in page
+    # and 办结 without ticking the confirmation is refused, keeping what was typed
+    response = client.post(
+        reverse("actions:step", args=[item.pk, "complete"]),
+        {"version": item.version, "result_class": "A", "text": "已修剪完毕", "photos": [png()]},
+    )
+    assert response.status_code == 400
+    assert "请勾选确认后再提交办结。" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == ActionStatus.ACCEPTED

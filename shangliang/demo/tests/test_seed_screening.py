@@ -1,7 +1,5 @@
 """The demo's screening records: topics and action items in every state, merges, referrals, declines."""
 
-import time
-
 import pytest
 
 from shangliang.actions.models import ActionItem, ActionStatus
@@ -13,20 +11,18 @@ from shangliang.topics.models import Topic, TopicStatus
 pytestmark = pytest.mark.django_db
 
 
-def build() -> float:
+def build() -> None:
     from shangliang.demo.builders import accounts, concerns, places, screening
 
     built = places.build()
     accounts.build(built["regions"], built["organisations"])
     concerns.build()
-    started = time.monotonic()
     screening.build()
-    return time.monotonic() - started
 
 
 def test_seed_demo_shows_screening_topics_and_action_items_in_every_state():
     # when
-    seconds = build()
+    build()
     # then every topic state is there
     assert set(Topic.objects.values_list("status", flat=True)) == set(TopicStatus.values)
     # and action items in every state a visitor should see, overdue and returned included
@@ -57,8 +53,6 @@ def test_seed_demo_shows_screening_topics_and_action_items_in_every_state():
     assert Output.objects.count() == 2
     # and the demo officer has work in their inbox
     assert ActionItem.objects.filter(department__name="海城区住房和城乡建设局").count() >= 4
-    # and it is quick
-    assert seconds < 10
 
 
 def test_the_screening_demo_twice_changes_nothing():

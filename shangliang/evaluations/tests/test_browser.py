@@ -91,6 +91,7 @@ def test_verification_three_evaluations_and_results_on_a_phone(
         "#paper input[name=photo]", files=[{"name": "b.png", "mimeType": "image/png", "buffer": _png()}]
     )
     desktop.get_by_role("button", name="录入票数").click()
+    desktop.get_by_label(re.compile("确认结束评价")).check()
     desktop.get_by_role("button", name="结束评价并计算结果").click()
     desktop.get_by_text("评价通过").first.wait_for()
 

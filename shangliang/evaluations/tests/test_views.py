@@ -187,7 +187,8 @@ def test_close_page_and_published_result(
     client.force_login(staff)
     home_before = client.get(reverse("portal:home")).content.decode()
     response = client.post(
-        reverse("evaluations:close", kwargs={"pk": evaluation.pk}), {"version": evaluation.version}
+        reverse("evaluations:close", kwargs={"pk": evaluation.pk}),
+        {"version": evaluation.version, "confirm": "on"},
     )
     assert response.status_code == 302
     evaluation.topic.refresh_from_db()
@@ -231,3 +232,25 @@ def test_list_query_count_is_constant(
         assert client.get(reverse("evaluations:list")).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("evaluations:results")).status_code == 200
+
+
+def test_the_running_figures_say_which_parts_are_in_and_closing_asks_for_confirmation(
+    client, evaluation, staff
+):
+    # given an open evaluation with one resident's vote and nothing else
+    services.resident_vote_cast(
+        evaluation_id=evaluation.pk, choice="satisfied", channel=VoteChannel.QR, phone="13877905556"
+    )
+    client.force_login(staff)
+    # when staff open it, then the composite says it holds only the residents' part
+    page = client.get(reverse("evaluations:detail", kwargs={"pk": evaluation.pk})).content.decode()
+    assert "计入群众评价，党政点评、民主评议尚未计入；还须有党政点评和有效的群众评价才能结束评价。" in page
+    assert "目前未达到通过标准" not in page
+    # and closing without ticking the confirmation is refused and changes nothing
+    response = client.post(
+        reverse("evaluations:close", kwargs={"pk": evaluation.pk}), {"version": evaluation.version}
+    )
+    assert response.status_code == 400
+    assert "请勾选确认后再结束评价。" in response.content.decode()
+    evaluation.refresh_from_db()
+    assert evaluation.is_open

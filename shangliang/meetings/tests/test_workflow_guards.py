@@ -84,3 +84,78 @@ def test_a_meeting_under_way_reads_in_progress(w, staff, member):
         services.meeting_open(meeting_id=meeting.pk, actor=staff)
     meeting.refresh_from_db()
     assert (meeting.status, meeting.get_status_display()) == (MeetingStatus.HELD, "进行中")
+
+
+def test_an_invited_department_hears_of_it_and_its_officer_opens_and_answers(
+    client, w, staff, member, department_officer
+):
+    # given a meeting that invites the officer's department (区住建局, w.housing)
+    from shangliang.meetings.services import Invitee
+    from shangliang.notifications.models import Channel, OutboxMessage
+
+    meeting = planned(w, staff, member, invitees=[Invitee(role="department", organisation_id=w.housing.pk)])
+    # when it is notified
+    services.meeting_notify(meeting_id=meeting.pk, actor=staff)
+    # then the officer has an inbox notice with the answer link
+    notice = OutboxMessage.objects.get(channel=Channel.INBOX, recipient_user=department_officer)
+    participant = meeting.participants.get(organisation=w.housing)
+    assert notice.body.startswith(f"区住建局受邀参加协商议事会“{meeting.title}”")
+    assert notice.body.endswith(reverse("meetings:invitation", kwargs={"token": participant.token}))
+    # and the officer opens the meeting and sees it among their invitations
+    client.force_login(department_officer)
+    assert client.get(reverse("meetings:staff-detail", args=[meeting.pk])).status_code == 200
+    mine = client.get(reverse("meetings:mine")).content.decode()
+    assert meeting.title in mine
+    # and answers for the department
+    services.invitation_respond(token=participant.token, accept=True)
+    participant.refresh_from_db()
+    assert participant.get_rsvp_display() == "参加"
+
+
+def test_an_officer_opens_the_topic_behind_their_action_item(client, w, staff, member, department_officer):
+    # given the consensus of a meeting on w.topic assigned to the officer's department
+    meeting = run_meeting(w, staff, member)
+    record.minutes_confirm(meeting_id=meeting.pk, actor=member)
+    record.minutes_confirm(meeting_id=meeting.pk, actor=staff)
+    items = list(meeting.consensus_items.order_by("pk"))
+    record.consensus_assign(
+        meeting_id=meeting.pk,
+        assignments=[record.Assignment(items[1].pk, w.housing.pk, record.default_deadline())],
+        actor=staff,
+    )
+    client.force_login(department_officer)
+    # when the officer follows the topic link of the item, then the topic page opens
+    assert client.get(reverse("topics:staff-detail", args=[w.topic.pk])).status_code == 200
+    # and a topic without an item of theirs stays closed to them
+    from shangliang.topics.tests.factories import TopicFactory
+
+    other = TopicFactory(community=w.topic.community)
+    assert client.get(reverse("topics:staff-detail", args=[other.pk])).status_code == 404
+
+
+def test_planning_from_the_topic_shows_suggestions_at_once_and_filters_members_without_script(
+    client, w, staff, member
+):
+    # given an approved topic and the staff member on its planning page, opened from the topic
+    from shangliang.places.tests import factories as pf
+
+    pf.MemberFactory(name="李明华")
+    client.force_login(staff)
+    url = reverse("meetings:staff-create") + f"?topic={w.topic.pk}"
+    page = client.get(url).content.decode()
+    # then the topic is chosen and its title proposed on the first render
+    assert f'name="topics" value="{w.topic.pk}" id="id_topics_0" checked>' in page
+    assert 'value="“珠事好商量”——整治老旧小区飞线充电"' in page
+    # when they type a name into the member filter and press 筛选其他委员
+    response = client.post(
+        reverse("meetings:staff-create"),
+        {"refine": "members", "member_query": "李明华", "topics": [w.topic.pk], "title": "协商会"},
+    )
+    # then the page comes back with what was typed, only the matching members listed, and no errors
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="协商会"' in body
+    other = body.split('name="other_members"', 1)[1].split("</select>", 1)[0]
+    assert "李明华" in other
+    assert "邵响亮" not in other
+    assert "errorlist" not in body

@@ -156,15 +156,14 @@ def test_from_a_residents_report_to_a_published_result(
         item = ActionItem.objects.get(department=officer.organisation)
         login_in_browser(desk, officer.username)
         desk.goto(f"/actions/{item.pk}/")
-        desk.locator("summary", has_text="签收").click()
         desk.get_by_role("button", name="签收").click()
         desk.get_by_text("已签收。").wait_for()
-        desk.locator("summary", has_text=re.compile("^办结$")).click()
         desk.get_by_label("A 已解决").check()
         desk.get_by_label("办理情况").fill(f"{officer.organisation.name}已落实")
         desk.get_by_label("佐证照片（“已解决”须至少一张）").set_input_files(
             files=[{"name": "done.png", "mimeType": "image/png", "buffer": png()}]
         )
+        desk.get_by_label(re.compile("我确认事项已办结")).check()
         desk.get_by_role("button", name="办结").click()
         desk.get_by_text("已办结，等待回访核实。").wait_for()
 
@@ -216,6 +215,7 @@ def test_from_a_residents_report_to_a_published_result(
         "#paper input[name=photo]", files=[{"name": "b.png", "mimeType": "image/png", "buffer": png()}]
     )
     desk.get_by_role("button", name="录入票数").click()
+    desk.get_by_label(re.compile("确认结束评价")).check()
     desk.get_by_role("button", name="结束评价并计算结果").click()
     desk.get_by_text("评价通过").first.wait_for()
 

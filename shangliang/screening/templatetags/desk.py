@@ -45,7 +45,7 @@ def _row(row: Any, concern_url: str) -> str:
         f'<tr data-row data-href="{url}">'
         f'<td><input type="checkbox" name="ids" value="{int(row.pk)}" aria-label="勾选 {code}"></td>'
         f'<td><a href="{url}">{code}</a></td>'
-        f"<td>{escape(str(row.summary))}{_badges(row)}</td>"
+        f'<td class="wrap">{escape(str(row.summary))}{_badges(row)}</td>'
         f'<td><span class="badge source-{escape(str(row.source))}">{escape(str(row.source_label))}</span></td>'
         f"<td>{escape(str(row.place))}</td><td>{escape(str(row.category))}</td>"
         f"<td>{escape(str(row.status_label))}</td><td>{_due(row)}</td></tr>"

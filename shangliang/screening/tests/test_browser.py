@@ -102,16 +102,15 @@ def test_a_direct_assignment_is_completed_with_a_photo_and_the_resident_sees_it(
     page.get_by_role("link", name=re.compile("待签收的交办单")).click()
     page.get_by_role("link", name=re.compile("铜鼓里小区的大树")).click()
     assert serious_violations(page) == []
-    page.locator("summary", has_text="签收").click()
     page.get_by_role("button", name="签收").click()
     page.get_by_text("已签收。").wait_for()
-    page.locator("summary", has_text=re.compile("^办结$")).click()
     page.get_by_label("A 已解决").check()
     page.get_by_label("办理情况").fill("已修剪树枝，不再碰到窗户")
     photo = jpeg_with_gps()
     page.get_by_label("佐证照片（“已解决”须至少一张）").set_input_files(
         files=[{"name": "after.jpg", "mimeType": "image/jpeg", "buffer": photo.read()}]
     )
+    page.get_by_label(re.compile("我确认事项已办结")).check()
     page.get_by_role("button", name="办结").click()
     page.get_by_text("已办结，等待回访核实。").wait_for()
     assert page.get_by_role("img", name="办理照片 1").is_visible()

@@ -296,7 +296,7 @@ def test_decline_shows_the_listed_reason_and_the_free_text(district, staff):
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.DECLINED
     assert concern_selectors.public_timeline(concern)[-1].text == (
-        "经研判，您反映的问题暂不予立题。理由：属于个人私事，不属于公共事务。建议通过人民调解"
+        "经研判，您反映的问题暂不予立题。理由：属于个人私事，不属于公共事务。建议通过人民调解。"
     )
 
 
@@ -435,3 +435,29 @@ def test_a_declined_concern_is_no_longer_offered_to_residents_as_the_same_proble
     document = SearchDocument.objects.get(kind="concern", object_id=concern.pk)
     assert (document.status, document.is_open) == (ConcernStatus.DECLINED, False)
     assert concern_selectors.similar_public(similar, community_id=district.community_a.pk) == []
+
+
+def test_a_reason_that_says_the_resident_was_told_is_refused_for_an_anonymous_resident(district, staff):
+    # given an anonymous concern without a phone and the listed reason "已向反映人解释说明"
+    told = DeclineReason.objects.get(text="已有明确政策规定，已向反映人解释说明")
+    concern = waiting_concern(district.community_a, phone_encrypted="")
+    # when staff decline it with that reason, then it is refused and nothing changes
+    with pytest.raises(ApplicationError, match="匿名反映且未留联系方式"):
+        services.concern_decide(
+            concern_id=concern.pk,
+            decision=DecisionInput(kind=DecisionKind.DECLINE, decline_reason_id=told.pk, reason=""),
+            actor=staff,
+        )
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.SUBMITTED
+
+
+def test_the_listed_reason_and_the_free_text_are_kept_apart(district, staff):
+    listed = DeclineReason.objects.get(text="问题已经解决")
+    concern = waiting_concern(district.community_a)
+    decision = services.concern_decide(
+        concern_id=concern.pk,
+        decision=DecisionInput(kind=DecisionKind.DECLINE, decline_reason_id=listed.pk, reason="物业已修好"),
+        actor=staff,
+    )
+    assert (decision.decline_reason, decision.reason) == (listed, "物业已修好")
