@@ -68,6 +68,8 @@ EVENT_LABELS: dict[str, str] = {
     "concern.split_public": "拆分",
     "concern.supported": "我也遇到",
     "concern.followed": "居民关注",
+    "concern.category_corrected": "更正类别",
+    "concern.not_duplicate": "确认不是重复诉求",
     "concern.unfollowed": "居民取消关注",
     # 履职
     "duty.appeal_filed": "提出申诉",
@@ -164,6 +166,11 @@ EVENT_LABELS: dict[str, str] = {
     "output.instruction": "记录批示",
     "output.reply": "记录答复",
     "output.adoption": "记录采纳情况",
+    # 文本引擎
+    "text.judgement_recorded": "记录相似判断",
+    "text.model_trained": "训练模型",
+    "text.model_activated": "启用模型",
+    "text.model_rolled_back": "回退模型",
     # 议题
     "topic.created": "提出议题",
     "topic.assigned": "党委政府点题",

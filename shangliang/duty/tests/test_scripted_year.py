@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from shangliang.duty import ledger, selectors, services
 from shangliang.duty.models import DutyEntry, DutyRule, TrainingKind
 from shangliang.duty.tests.factories import at, group_of, held_meeting, member_user
+from shangliang.evaluations.models import Evaluation, EvaluationStatus
 from shangliang.meetings.models import Meeting, MeetingStatus
 from shangliang.places.tests import factories as pf
 from shangliang.topics import services as topic_services
@@ -115,6 +117,16 @@ def build_year(district: Any, staff: Any) -> dict[str, Any]:
         status=TopicStatus.EVALUATING,
     )
     with _on(D(YEAR, 9, 15)):
+        # A topic is closed by its passing 三评 (topics refuse the state without one).
+        Evaluation.objects.create(
+            topic=topic,
+            title=topic.title,
+            region=topic.region,
+            region_path=topic.region_path,
+            status=EvaluationStatus.CLOSED,
+            passed=True,
+            closed_at=timezone.now(),
+        )
         topic_services.topic_transition(topic_id=topic.pk, new=TopicStatus.CLOSED, actor=staff)
 
     # Self-reports: A's research verified and one rejected; B's six research reports verified (cap 15).

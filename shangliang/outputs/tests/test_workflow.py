@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -208,7 +210,10 @@ def test_pages_docx_and_print(
     docx = client.get(reverse("outputs:docx", kwargs={"pk": output.pk}))
     assert docx["Content-Type"].startswith("application/vnd.openxmlformats")
     printable = client.get(reverse("outputs:print", kwargs={"pk": output.pk})).content.decode()
-    assert "仿宋_GB2312" in printable
+    # the official layout (仿宋_GB2312 body text) comes from its static stylesheet
+    assert 'href="/static/css/official-document.css"' in printable
+    stylesheet = Path(str(finders.find("css/official-document.css"))).read_text(encoding="utf-8")
+    assert "仿宋_GB2312" in stylesheet
     assert "海城区人民政府：" in printable
     # the addressee sees it; a department officer elsewhere does not
     client.force_login(leader)
