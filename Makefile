@@ -64,6 +64,10 @@ bench: venv ## Benchmarks at BENCH_N concerns (default 100000); prints ratios ag
 		(echo "make bench needs wrk (Debian package wrk)"; exit 1)
 	BENCH_N=$${BENCH_N:-100000} $(BIN)/python -m bench
 
+.PHONY: loadtest
+loadtest: venv ## 20 residents submitting with photos and tracking for 60 s on loopback (gunicorn, a fresh instance; DATABASE_URL for PostgreSQL); prints JSON
+	$(BIN)/python scripts/loadtest.py
+
 .PHONY: ci
 ci: ## What CI runs: lint, types, migrations, the suite on SQLite and on PostgreSQL
 	bash .ci/run

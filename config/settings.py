@@ -101,6 +101,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "shangliang.core.security.SecurityHeadersMiddleware",
+    "shangliang.core.security.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -208,8 +209,14 @@ STORAGES = {
         )
     },
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+# Bounded work per request: uploads past 2.5 MB go to a temporary file, not memory; the fields of a
+# form (files aside) may hold 2.5 MB; at most 200 fields and 20 files; and the whole body is refused
+# (413) past SHANGLIANG_MAX_REQUEST_MB before anything reads it (core.security).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+SHANGLIANG_MAX_REQUEST_MB = int(os.environ.get("SHANGLIANG_MAX_REQUEST_MB", "64"))
 # An evidence document or photo larger than this is refused with a reason.
 SHANGLIANG_MAX_UPLOAD_MB = int(os.environ.get("SHANGLIANG_MAX_UPLOAD_MB", "10"))
 

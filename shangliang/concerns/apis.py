@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from shangliang.concerns import rules, selectors, services
 from shangliang.concerns.models import ConcernStatus
@@ -17,14 +17,19 @@ from shangliang.core.ratelimit import allow, client_ip
 router = Router(tags=["群众诉求"])
 
 
+MAX_ID = 2**63 - 1
+
+
 class ConcernIn(Schema):
-    text: str
-    region_id: int
-    place_description: str = ""
-    category_id: int | None = None
-    phone: str = ""
+    """The limits the service checks, stated: a longer text or place is refused with 422."""
+
+    text: str = Field(max_length=rules.MAX_TEXT, description=f"至少 {rules.MIN_TEXT} 个字（否则 400）")
+    region_id: int = Field(ge=1, le=MAX_ID)
+    place_description: str = Field("", max_length=rules.MAX_PLACE)
+    category_id: int | None = Field(None, ge=1, le=MAX_ID)
+    phone: str = Field("", max_length=20, description="大陆手机号；留空为匿名")
     consent: bool = False
-    client_token: str = ""
+    client_token: str = Field("", max_length=64, description="同一次提交重发时带相同的值（10分钟内有效）")
 
 
 class TimelineOut(Schema):
@@ -61,7 +66,11 @@ def _out(concern: Any) -> dict[str, Any]:
     }
 
 
-@router.post("", response={201: ConcernOut, 400: ErrorOut, 409: ErrorOut}, summary="提交诉求")
+@router.post(
+    "",
+    response={201: ConcernOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    summary="提交诉求",
+)
 def submit(request: HttpRequest, payload: ConcernIn) -> Any:
     """A resident's concern (201 with its tracking code). The same submit sent again with the same
     ``client_token`` within minutes files nothing and answers 409, without the tracking code: that

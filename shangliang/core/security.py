@@ -28,6 +28,28 @@ def permissions_policy_header() -> str:
     )
 
 
+class RequestSizeMiddleware:
+    """Refuse a request whose declared body is larger than ``SHANGLIANG_MAX_REQUEST_MB`` (413), before
+    any of it is read. The reverse proxy should refuse it earlier still (``client_max_body_size``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.limit = settings.SHANGLIANG_MAX_REQUEST_MB * 1024 * 1024
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > self.limit:
+            return HttpResponse(
+                f"提交的内容过大（超过 {settings.SHANGLIANG_MAX_REQUEST_MB} MB），请减少照片或文件后再试。",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

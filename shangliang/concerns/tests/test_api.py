@@ -114,3 +114,36 @@ def test_the_openapi_schema_lists_the_intake(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/concerns/" in schema["paths"]
     assert "/api/v1/concerns/{code}" in schema["paths"]
+
+
+def test_the_schema_states_the_limits_and_every_answer(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    submit = schema["paths"]["/api/v1/concerns/"]["post"]
+    track = schema["paths"]["/api/v1/concerns/{code}"]["get"]
+    assert set(submit["responses"]) == {"201", "400", "403", "409", "422", "429"}
+    assert {"200", "404", "429"} <= set(track["responses"])
+    body = schema["components"]["schemas"]["ConcernIn"]["properties"]
+    assert body["text"]["maxLength"] == 2000
+    assert body["place_description"]["maxLength"] == 200
+    assert body["client_token"]["maxLength"] == 64
+
+
+def test_a_text_over_the_limit_is_a_422_naming_the_field(client, district):
+    response = client.post(
+        "/api/v1/concerns/",
+        {"text": "长" * 2001, "region_id": district.community_a.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert Concern.objects.count() == 0
+
+
+def test_too_many_submits_answer_429_as_declared(client, district, settings):
+    settings.SHANGLIANG = {**settings.SHANGLIANG, "RATE_LIMITS": {"submit-ip": (1, 3600)}}
+    payload = {"text": TEXT, "region_id": district.community_a.pk}
+    client.post("/api/v1/concerns/", payload, content_type="application/json")
+    response = client.post(
+        "/api/v1/concerns/", {**payload, "text": TEXT + "又"}, content_type="application/json"
+    )
+    assert response.status_code == 429
+    assert response.json()["detail"] == "提交过于频繁，请一小时后再试；急事请直接拨打社区电话。"

@@ -66,3 +66,32 @@ def test_every_cookie_is_secure_in_production(client, settings):
 def test_cookies_are_not_secure_in_development(client):
     response = client.post("/text-size/", {"size": "large"})
     assert response.cookies["sl_text"]["secure"] == ""
+
+
+@pytest.mark.django_db
+def test_a_body_larger_than_the_limit_is_refused_before_it_is_read(client, settings):
+    # when a request declares a body over the limit
+    response = client.generic(
+        "POST",
+        "/concerns/new/",
+        b"x",
+        CONTENT_TYPE="application/octet-stream",
+        CONTENT_LENGTH=str(settings.SHANGLIANG_MAX_REQUEST_MB * 1024 * 1024 + 1),
+    )
+    # then it is refused with a reason, and carries the security headers too
+    assert response.status_code == 413
+    assert "提交的内容过大" in response.content.decode()
+    assert "Content-Security-Policy" in response
+
+
+@pytest.mark.django_db
+def test_a_form_with_too_many_fields_is_refused(client):
+    data = {f"field{n}": "x" for n in range(300)}
+    response = client.post("/concerns/new/", data)
+    assert response.status_code == 400
+
+
+def test_uploads_and_fields_are_bounded(settings):
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 2_621_440
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 2_621_440
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES == 20
