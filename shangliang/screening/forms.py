@@ -54,11 +54,21 @@ class DecisionForm(VersionedForm):
         required=False,
         empty_label="请选择",
     )
+    # 不予立题 cannot be taken back: the resident is told at once.
+    confirm_decline = forms.BooleanField(
+        label="我确认不予立题（居民会立即收到理由，不能撤回）", required=False
+    )
 
     def __init__(self, *args: Any, topics: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].required = False
         self.fields["topic"].widget.choices = [("", "（新建议题）"), *[(t.pk, t.title) for t in topics]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == DecisionKind.DECLINE and not data.get("confirm_decline"):
+            self.add_error("confirm_decline", "请勾选确认后再提交不予立题。")
+        return data
 
     def to_input(self) -> DecisionInput:
         data = self.cleaned_data

@@ -176,3 +176,29 @@ def test_hot_issues_group_reports_of_one_problem(client, district, staff):
     body = client.get(reverse("screening:hot")).content.decode()
     assert "合并立题" in body
     assert body.count('name="ids"') == 3
+
+
+def test_declining_on_the_concern_page_asks_for_confirmation(client, district, staff):
+    # given a waiting concern and a listed reason
+    from shangliang.screening.models import DeclineReason
+    from shangliang.topics.tests.factories import waiting_concern
+
+    concern = waiting_concern(district.community_a)
+    listed = DeclineReason.objects.get(text="问题已经解决")
+    client.force_login(staff)
+    url = reverse("screening:decide", args=[concern.pk])
+    data = {
+        "version": concern.version,
+        "kind": "decline",
+        "decline_reason": listed.pk,
+        "reason": "物业已修好",
+    }
+    # when 不予立题 is submitted without ticking the confirmation, then nothing is decided
+    response = client.post(url, data)
+    assert "请勾选确认后再提交不予立题。" in response.content.decode()
+    concern.refresh_from_db()
+    assert concern.status == "submitted"
+    # and with it ticked the concern is declined
+    client.post(url, {**data, "confirm_decline": "on"})
+    concern.refresh_from_db()
+    assert concern.status == "declined"
