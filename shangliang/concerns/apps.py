@@ -7,6 +7,10 @@ class ConcernsConfig(AppConfig):
     verbose_name = "群众诉求"
 
     def ready(self) -> None:
-        from shangliang.concerns import navigation
+        from datetime import time
+
+        from shangliang.concerns import navigation, tasks
+        from shangliang.core.periodic import register_periodic
 
         navigation.register()
+        register_periodic("concerns.sweep_pending_photos", tasks.sweep_pending_photos, daily_at=time(3, 30))

@@ -71,14 +71,22 @@ class PlaceMixin(Form):
         return grid.pk if grid else (community.pk if community else None)
 
 
+PUBLICITY_CHOICES = [
+    ("public", "公开：研判后，由工作人员隐去姓名、电话、门牌号等个人信息再公开"),
+    ("private", "不公开：只有办理的工作人员能看到"),
+]
+
+
 class ConcernForm(PlaceMixin):
+    # No maxlength in the page: a browser would cut a long paste without a word; the count is
+    # shown while typing and a text over the limit comes back whole with its length.
     text = forms.CharField(
         label="遇到了什么问题？",
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": rules.MAX_TEXT}),
+        widget=forms.Textarea(attrs={"rows": 5}),
         max_length=rules.MAX_TEXT,
         error_messages={
             "required": "请填写您要反映的问题。",
-            "max_length": f"问题描述不能超过 {rules.MAX_TEXT} 字，请精简后再提交。",
+            "max_length": "问题描述不能超过 %(limit_value)d 字（现在 %(show_value)d 字），请精简后再提交。",
         },
         help_text="用自己的话说清楚：什么问题、在哪里、影响了谁。",
     )
@@ -113,6 +121,13 @@ class ConcernForm(PlaceMixin):
         required=False,
         template_name="forms/checkbox_field.html",
     )
+    publicity = forms.ChoiceField(
+        label="是否公开",
+        choices=PUBLICITY_CHOICES,
+        widget=forms.RadioSelect,
+        initial="public",
+        required=False,
+    )
     client_token = forms.CharField(widget=forms.HiddenInput, required=False)
     confirm_new = forms.BooleanField(widget=forms.HiddenInput, required=False)
     # A field people never see; software that fills every field reveals itself.
@@ -138,6 +153,7 @@ class ConcernForm(PlaceMixin):
             phone=data.get("phone", "") if with_phone else "",
             consent=bool(data.get("consent")),
             anonymous=not with_phone,
+            is_public=data.get("publicity") != "private",
             photos=data.get("photos") or [],
             client_token=data.get("client_token", ""),
         )

@@ -108,6 +108,17 @@ OPEN_STATUSES = frozenset(
 )
 
 
+# Never public, whatever was confirmed before.
+NEVER_PUBLIC = frozenset(
+    {ConcernStatus.SUBMITTED, ConcernStatus.SCREENING, ConcernStatus.DECLINED, ConcernStatus.MERGED}
+)
+# The one rule of what anyone may read: the resident agreed, nothing waits for review, staff
+# confirmed the masked text after screening, and the concern was neither declined nor merged.
+PUBLICLY_VISIBLE = Q(is_public=True, needs_review=False, published_at__isnull=False) & ~Q(
+    status__in=list(NEVER_PUBLIC)
+)
+
+
 class Concern(VersionedModel):
     tracking_code = models.CharField("查询码", max_length=12, unique=True)
     source = models.CharField(
@@ -160,8 +171,13 @@ class Concern(VersionedModel):
     needs_review = models.BooleanField("需人工审核", default=False)
     review_reason = models.CharField("审核原因", max_length=200, blank=True)
     is_public = models.BooleanField(
-        "公开", default=True, help_text="公开的诉求可被其他居民看到（不含个人信息）并附议。"
+        "同意公开", default=True, help_text="居民同意后，经研判、由工作人员确认隐去个人信息的文字才公开。"
     )
+    # Public face (only after screening, never for declined or merged concerns): a random key for
+    # its address, the text staff confirmed with personal details masked, and when they did.
+    public_id = models.CharField("公开编号", max_length=16, unique=True, null=True, blank=True)
+    public_text = models.TextField("公开文字（已隐去个人信息）", blank=True)
+    published_at = models.DateTimeField("确认公开时间", null=True, blank=True)
     supporters_count = models.PositiveIntegerField("附议人数", default=0)
     client_token = models.CharField("提交令牌", max_length=64, unique=True, null=True, blank=True)
     submitted_ip_hash = models.CharField("提交地址索引", max_length=64, blank=True)
@@ -240,6 +256,16 @@ class Concern(VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_publicly_visible(self) -> bool:
+        """``PUBLICLY_VISIBLE`` for one record in hand."""
+        return (
+            self.is_public
+            and not self.needs_review
+            and self.published_at is not None
+            and self.status not in NEVER_PUBLIC
+        )
 
     @property
     def response_overdue(self) -> bool:

@@ -9,7 +9,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from shangliang.concerns import permissions
-from shangliang.concerns.models import OPEN_STATUSES, Concern, ConcernFollowUp, ConcernPhoto, ConcernStatus
+from shangliang.concerns.models import (
+    OPEN_STATUSES,
+    PUBLICLY_VISIBLE,
+    Concern,
+    ConcernFollowUp,
+    ConcernPhoto,
+    ConcernStatus,
+)
 from shangliang.concerns.rules import clean_tracking_code, mask_personal_text
 from shangliang.core.models import AuditEvent
 from shangliang.core.options import RenderedOptions, render_grouped_options, render_options
@@ -84,7 +91,7 @@ def concerns_for_phone(phone: str) -> QuerySet[Concern]:
 def followed_for_phone(phone: str) -> QuerySet[Concern]:
     """The public concerns a phone follows ("我也遇到" with that phone), newest first."""
     return (
-        Concern.objects.filter(followers__phone_hash=lookup_hash(phone), is_public=True, needs_review=False)
+        Concern.objects.filter(PUBLICLY_VISIBLE, followers__phone_hash=lookup_hash(phone))
         .select_related("community", "category")
         .order_by("-created_at")
     )
@@ -96,6 +103,7 @@ class Suggestion:
     page shows of it."""
 
     pk: int
+    public_id: str
     public_text: str
     community: str
     created_at: dt.datetime
@@ -129,19 +137,17 @@ def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> li
     # Which of them may be suggested (public, reviewed, still open: the index says so too, this
     # read is the record's own word), with their supporters and places.
     rows = {
-        pk: (status, supporters, community)
-        for pk, status, supporters, community in Concern.objects.filter(
-            pk__in=[h.object_id for h in likely],
-            is_public=True,
-            needs_review=False,
-            status__in=list(OPEN_STATUSES),
-        ).values_list("id", "status", "supporters_count", "community__name")
+        pk: (public_id, public_text, status, supporters, community)
+        for pk, public_id, public_text, status, supporters, community in Concern.objects.filter(
+            PUBLICLY_VISIBLE, pk__in=[h.object_id for h in likely], status__in=list(OPEN_STATUSES)
+        ).values_list("id", "public_id", "public_text", "status", "supporters_count", "community__name")
     }
     shown = [(h, rows[h.object_id]) for h in likely if h.object_id in rows][:limit]
     return [
         Suggestion(
             pk=hit.object_id,
-            public_text=mask_personal_text(hit.text),
+            public_id=public_id or "",
+            public_text=mask_personal_text(public_text),
             community=community or "",
             created_at=hit.created_at,
             status=_STATUS_LABELS.get(status, status),
@@ -149,7 +155,7 @@ def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> li
             score=hit.score,
             shared_words=tuple(hit.shared_words),
         )
-        for hit, (status, supporters, community) in shown
+        for hit, (public_id, public_text, status, supporters, community) in shown
     ]
 
 
@@ -215,3 +221,14 @@ def concerns_for_staff(user: object) -> QuerySet[Concern]:
     if scope is None or not scope.path or role not in ("staff", "secretary", "grid_worker", "chair"):
         return qs.none()
     return qs.filter(region_path__startswith=scope.path)
+
+
+def public_concern(public_id: str) -> Concern | None:
+    """A concern anyone may read, by its public key (``PUBLICLY_VISIBLE``)."""
+    if not public_id or len(public_id) > 16:
+        return None
+    return (
+        Concern.objects.filter(PUBLICLY_VISIBLE, public_id=public_id)
+        .select_related("community", "community__parent", "category")
+        .first()
+    )

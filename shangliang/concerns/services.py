@@ -13,6 +13,7 @@ import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,7 +23,9 @@ from django.utils import timezone
 from shangliang.concerns import permissions, rules, selectors
 from shangliang.concerns.models import (
     ASSISTED_CHANNELS,
+    NEVER_PUBLIC,
     OPEN_STATUSES,
+    PUBLICLY_VISIBLE,
     Concern,
     ConcernFollower,
     ConcernFollowUp,
@@ -69,7 +72,11 @@ class ConcernInput:
     name: str = ""
     consent: bool = False
     anonymous: bool = True
+    # The resident's choice: may the concern be public (masked, after screening) or not at all.
+    is_public: bool = True
     photos: Sequence[Any] = field(default_factory=list)
+    # Photos checked and re-encoded already (kept between the intake form's rounds).
+    encoded_photos: Sequence[images.Encoded] = field(default_factory=list)
     client_token: str = ""
     source: str = ConcernSource.RESIDENT
     channel: str = EntryChannel.ONLINE
@@ -128,19 +135,28 @@ def _clean_contact(data: ConcernInput) -> tuple[str, str]:
     return phone, (data.name or "").strip()[:30]
 
 
-def _clean_photos(photos: Sequence[Any]) -> None:
-    if len(photos) > rules.MAX_PHOTOS:
-        raise ApplicationError(
-            f"最多上传 {rules.MAX_PHOTOS} 张照片（您选了 {len(photos)} 张）。", field="photos"
-        )
+def clean_photo_count(count: int) -> None:
+    if count > rules.MAX_PHOTOS:
+        raise ApplicationError(f"最多上传 {rules.MAX_PHOTOS} 张照片（您选了 {count} 张）。", field="photos")
+
+
+def prepare_photos(photos: Sequence[Any]) -> list[images.Encoded]:
+    """Check and re-encode uploaded photos: the costly part, done before any transaction."""
+    clean_photo_count(len(photos))
     images.validate_photos(photos, max_bytes=rules.MAX_PHOTO_MB * 1024 * 1024)
+    return [images.reencode(photo, stem="photo") for photo in photos]
 
 
-def _store_photos(concern: Concern, photos: Sequence[Any], followup: ConcernFollowUp | None = None) -> None:
-    for index, photo in enumerate(photos, start=1):
-        record = ConcernPhoto(concern=concern, followup=followup)
-        images.attach(record, photo, stem=f"{concern.tracking_code}-{followup.pk if followup else 0}-{index}")
-        record.save()
+def _store_photos(
+    concern: Concern, photos: Sequence[images.Encoded], followup: ConcernFollowUp | None = None
+) -> None:
+    """Photo rows with non-guessable file names, in the caller's transaction; the files are
+    written once it commits."""
+    stored = [images.stored(photo, directory="concerns") for photo in photos]
+    ConcernPhoto.objects.bulk_create(
+        [ConcernPhoto(concern=concern, followup=followup, **photo.fields) for photo in stored]
+    )
+    images.write_after_commit(stored)
 
 
 def _category(data: ConcernInput, suggested: str) -> Category | None:
@@ -179,7 +195,7 @@ def index_concern(concern: Concern) -> None:
         community_id=concern.community_id,
         category=concern.category.name if concern.category else "",
         status=concern.status,
-        is_public=concern.is_public and not concern.needs_review,
+        is_public=concern.is_publicly_visible,
         is_open=concern.is_open,
     )
 
@@ -191,15 +207,15 @@ def index_concern_status(concern_id: int, status: str) -> None:
     )
 
 
-def count_likely_duplicates(concern: Concern) -> int:
-    """How many open concerns and topics of the same community the text engine finds likely the same."""
+_SYSTEM_READER = SimpleNamespace(is_authenticated=True, is_superuser=True, role="admin")
+
+
+def count_likely_duplicates(text: str, community_id: int) -> int:
+    """How many open concerns and topics of the same community the text engine finds likely the
+    same as ``text`` (before the new concern is stored: the check holds no lock)."""
     try:
-        hits = text_selectors.similar(
-            text=concern.text,
-            community_id=concern.community_id,
-            limit=10,
-            exclude=("concern", concern.pk),
-        )
+        # The desk's count: every record of the community, public or not yet (reads as the system).
+        hits = text_selectors.similar(text=text, community_id=community_id, limit=10, user=_SYSTEM_READER)
     except ApplicationError:
         return 0
     closed = {"merged", "declined", "closed", "cancelled", "resolved"}
@@ -240,7 +256,7 @@ def concern_submit(*, data: ConcernInput, ip: str = "", actor: Any = None) -> tu
         raise ApplicationError("请填写12345热线工单号。", field="external_ref")
     suggested = suggested_category(text)
     category = _category(data, suggested)
-    _clean_photos(data.photos)
+    clean_photo_count(len(data.photos) + len(data.encoded_photos))
     if not assisted:
         if ip and not allow("submit-ip", ip, SUBMIT_LIMIT_PER_IP):
             raise ApplicationError(
@@ -255,6 +271,10 @@ def concern_submit(*, data: ConcernInput, ip: str = "", actor: Any = None) -> tu
         if _repeats(existing, text=text, region=region, phone=phone, ip=ip, now=now):
             return existing, False
         token = None  # an old or different submit with a known token is a new concern
+    # Decoding photos and the similarity check are the slow parts: done before the transaction,
+    # which then only writes rows (SQLite holds its write lock for the whole transaction).
+    photos = [*data.encoded_photos, *prepare_photos(data.photos)]
+    likely_duplicates = count_likely_duplicates(text, community.pk)
     words = list(SensitiveWord.objects.filter(active=True).values_list("word", flat=True))
     hits = rules.sensitive_hits(text + place, words)
     try:
@@ -281,14 +301,14 @@ def concern_submit(*, data: ConcernInput, ip: str = "", actor: Any = None) -> tu
                 needs_review=bool(hits),
                 review_reason=("含敏感词：" + "、".join(hits)) if hits else "",
                 client_token=token,
+                is_public=data.is_public,
+                public_id=rules.new_public_id(),
                 submitted_ip_hash=ip_hash(ip),
                 first_response_due=add_working_days_db(timezone.localdate(now), FIRST_RESPONSE_WORKING_DAYS),
+                likely_duplicates=likely_duplicates,
             )
-            _store_photos(concern, data.photos)
+            _store_photos(concern, photos)
             index_concern(concern)
-            concern.likely_duplicates = count_likely_duplicates(concern)
-            if concern.likely_duplicates:
-                concern.save(update_fields=["likely_duplicates"])
             how = EntryChannel(data.channel).label
             audit.record(
                 target=concern,
@@ -390,9 +410,9 @@ def inform_residents(
 
 def public_link(concern: Concern) -> str:
     """The public page of a concern, or "" when it is not public."""
-    if not concern.is_public or concern.needs_review:
+    if not concern.is_publicly_visible or not concern.public_id:
         return ""
-    return links.absolute_url("concerns:public-detail", pk=concern.pk)
+    return links.absolute_url("concerns:public-detail", public_id=concern.public_id)
 
 
 def follower_fields(phone: str, consent: bool) -> dict[str, str]:
@@ -456,7 +476,7 @@ def concern_follow(*, concern: Concern, phone: str, consent: bool) -> tuple[Conc
     )
     if created:
         audit.record(target=concern, event_type="concern.followed", actor_label="居民")
-        welcome_follower(follower, concern.text, public_link(concern))
+        welcome_follower(follower, concern.public_text, public_link(concern))
     return follower, created
 
 
@@ -485,7 +505,7 @@ def concern_support(
     """ "我也遇到": count one more resident affected. Returns (concern, counted); the same person
     supporting twice counts once. With a phone (and consent) the resident also follows the concern:
     an SMS at each public change, and the concern among theirs in "我反映的问题"."""
-    concern = Concern.objects.filter(pk=concern_id, is_public=True, needs_review=False).first()
+    concern = Concern.objects.filter(PUBLICLY_VISIBLE, pk=concern_id).first()
     if concern is None:
         raise ApplicationError("没有找到这条公开的反映，可能已被合并或撤下。")
     if phone:
@@ -527,12 +547,13 @@ def concern_add_followup(*, concern: Concern, text: str, photos: Sequence[Any] =
     existing_photos = concern.photos.count()
     if existing_photos + len(photos) > rules.MAX_PHOTOS * 2:
         raise ApplicationError("该诉求的照片已达上限。", field="photos")
-    _clean_photos(photos)
+    clean_photo_count(len(photos))
     if not allow("followup-code", concern.tracking_code, FOLLOWUP_LIMIT_PER_CODE):
         raise ApplicationError("今天补充次数已达上限，请明天再试。", code="rate_limited")
+    encoded = prepare_photos(photos)
     with transaction.atomic():
         followup = ConcernFollowUp.objects.create(concern=concern, text=text)
-        _store_photos(concern, photos, followup)
+        _store_photos(concern, encoded, followup)
         audit.record(
             target=concern,
             event_type="concern.followup_added",
@@ -580,3 +601,54 @@ def contact_delete(*, concern: Concern) -> None:
             public_text="您已删除留下的联系方式，此后不再发送短信。",
         )
     concern.refresh_from_db()
+
+
+# --- Publishing: what anyone may read, confirmed by staff after screening ----------------------------
+
+
+def concern_publish(*, concern: Concern, public_text: str, actor: Any) -> Concern:
+    """Staff confirm the masked text that makes a screened concern public (the caller checks the
+    desk permission). Refused while it waits for a decision, when declined or merged, and when the
+    resident chose 不公开; the text is masked once more for numbers."""
+    text = rules.mask_personal_text((public_text or "").strip())
+    if not text:
+        raise ApplicationError("请填写公开的文字（已隐去个人信息）。", field="public_text")
+    if len(text) > rules.MAX_TEXT:
+        raise ApplicationError(
+            f"公开的文字不能超过 {rules.MAX_TEXT} 字（现在 {len(text)} 字）。", field="public_text"
+        )
+    with transaction.atomic():
+        locked = Concern.objects.select_for_update().get(pk=concern.pk)
+        if not locked.is_public:
+            raise ApplicationError("居民选择了不公开，这条反映不能公开。")
+        if locked.status in NEVER_PUBLIC:
+            raise ApplicationError("研判后（且未被不予立题或合并）才能公开。")
+        old = locked.public_text
+        locked.public_text = text
+        locked.published_at = locked.published_at or timezone.now()
+        locked.public_id = locked.public_id or rules.new_public_id()
+        locked.save(update_fields=["public_text", "published_at", "public_id", "updated_at"])
+        audit.record(
+            target=locked,
+            event_type="concern.published",
+            actor=actor,
+            old={"public_text": old},
+            new={"public_text": text},
+        )
+        index_concern(locked)
+    return locked
+
+
+def concern_unpublish(*, concern: Concern, actor: Any, reason: str = "") -> Concern:
+    """Staff withdraw a concern from public view (its text stays for staff)."""
+    with transaction.atomic():
+        locked = Concern.objects.select_for_update().get(pk=concern.pk)
+        if locked.published_at is None:
+            return locked
+        locked.published_at = None
+        locked.save(update_fields=["published_at", "updated_at"])
+        audit.record(
+            target=locked, event_type="concern.unpublished", actor=actor, reason=reason or "撤下公开"
+        )
+        index_concern(locked)
+    return locked

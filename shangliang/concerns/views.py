@@ -13,18 +13,18 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shangliang.concerns import rules, selectors, services
+from shangliang.concerns import pending, rules, selectors, services
 from shangliang.concerns.forms import CodeLookupForm, ConcernForm, FollowUpForm, OtpForm, PhoneForm
 from shangliang.concerns.models import Concern, ConcernFollower
 from shangliang.core import otp, personal
 from shangliang.core.errors import ApplicationError
 from shangliang.core.forms import add_service_error
 from shangliang.core.qr import qr_svg
-from shangliang.core.ratelimit import allow, client_ip
+from shangliang.core.ratelimit import Limit, allow, client_ip
 from shangliang.text import selectors as text_selectors
 
 SUPPORTER_COOKIE = "sl_supporter"
@@ -41,38 +41,41 @@ def submit(request: HttpRequest) -> HttpResponse:
     community_id = request.GET.get("community", "")
     if community_id.isdigit():
         initial["community"] = int(community_id)
-    form = ConcernForm(request.POST or None, request.FILES or None, initial=initial)
+    # The photos arrive with the first post that carries them and are kept under the form's token
+    # (``concerns.pending``): the files of a form shown again are never asked for twice.
+    form = ConcernForm(request.POST or None, initial=initial)
     suggestions: list[selectors.Suggestion] = []
+    token = request.POST.get("client_token", "")
+    photo_error = None
     if request.method == "POST":
         if request.POST.get("website"):
             form.add_error(None, "提交未成功，请刷新页面后重新填写。")
-        elif form.is_valid():
-            data = form.cleaned_data
-            community = data["community"]
+        elif done := _submitted_here(request, token):
             # The same form sent again by this browser (a double tap, the back button) shows the
             # first receipt: the session, not the token, proves who submitted it.
-            if done := _submitted_here(request, data.get("client_token", "")):
-                return redirect("concerns:track", code=done)
-            # Without JavaScript the similar problems are shown here, once, before filing anew.
-            if not data.get("confirm_new"):
-                suggestions = _safe_similar(data["text"], community.pk)
-            if not suggestions:
-                try:
-                    concern, created = services.concern_submit(data=form.to_input(), ip=client_ip(request))
-                except ApplicationError as error:
-                    _apply_error(form, error)
-                else:
-                    if not created:
-                        # Sent twice at once from a browser without a session yet: the first
-                        # answer has the code; this one does not repeat it.
-                        form.add_error(
-                            None, "这份反映刚刚已经提交成功，查询码显示在第一次提交后的页面上，请勿重复提交。"
-                        )
-                    else:
+            return redirect("concerns:track", code=done)
+        else:
+            if request.POST.get("drop_photos"):
+                pending.discard(request.session, token)
+            photo_error = _keep_photos(request, token)
+            if request.POST.get("list_grids") and photo_error is None:
+                # Without JavaScript: the chosen community's grids, the form kept as typed.
+                return _submit_page(request, form, [], status=200, check=False)
+            if form.is_valid() and photo_error is None:
+                data = form.cleaned_data
+                community = data["community"]
+                # Without JavaScript the similar problems are shown here, once, before filing anew.
+                if not data.get("confirm_new"):
+                    suggestions = _safe_similar(data["text"], community.pk)
+                if not suggestions:
+                    concern = _file(request, form, token)
+                    if concern is not None:
                         request.session[f"receipt:{concern.tracking_code}"] = True
-                        if token := data.get("client_token", ""):
+                        if token:
                             request.session[f"submitted:{token}"] = [concern.tracking_code, time.time()]
                         return redirect("concerns:track", code=concern.tracking_code)
+            if photo_error is not None:
+                form.add_error("photos", photo_error.message)
     return _submit_page(
         request, form, suggestions, status=200 if request.method == "GET" or not form.errors else 400
     )
@@ -84,6 +87,55 @@ def _submitted_here(request: HttpRequest, token: str) -> str | None:
     if not kept or time.time() - kept[1] > services.RESUBMIT_WINDOW.total_seconds():
         return None
     return str(kept[0])
+
+
+# Photos decoded per address and hour: enough for a family's reports, too few to tie up a server.
+PHOTO_LIMIT_PER_IP = Limit(count=60, seconds=3600)
+
+
+def _keep_photos(request: HttpRequest, token: str) -> ApplicationError | None:
+    """Check, re-encode and keep the photos of this post with the ones kept before (the request
+    holds no transaction). Returns the reason when they are refused; nothing is kept then."""
+    new = request.FILES.getlist("photos")
+    if not new:
+        return None
+    kept = pending.kept(request.session, token)
+    try:
+        services.clean_photo_count(len(kept) + len(new))
+        counted = [allow("photo-ip", client_ip(request), PHOTO_LIMIT_PER_IP) for _ in new]  # each photo
+        if not all(counted):
+            raise ApplicationError("上传照片过于频繁，请一小时后再试。", field="photos")
+        encoded = services.prepare_photos(new)
+    except ApplicationError as error:
+        return error
+    for photo, upload in zip(encoded, new, strict=True):
+        if pending.keep(request.session, token, photo, upload.name or "照片") is None:
+            return ApplicationError("提交未成功，请刷新页面后重新填写。", field="photos")
+    return None
+
+
+def _file(request: HttpRequest, form: ConcernForm, token: str) -> Concern | None:
+    """File the concern with the photos kept for its form; None with the error on the form."""
+    kept = pending.kept(request.session, token)
+    photos = [photo for photo in map(pending.load, kept) if photo is not None]
+    if len(photos) < len(kept):
+        pending.discard(request.session, token)
+        form.add_error("photos", "之前选择的照片已过期，请重新选择照片。")
+        return None
+    data = form.to_input()
+    data.encoded_photos = photos
+    try:
+        concern, created = services.concern_submit(data=data, ip=client_ip(request))
+    except ApplicationError as error:
+        _apply_error(form, error)
+        return None
+    pending.discard(request.session, token)
+    if not created:
+        # Sent twice at once from a browser without a session yet: the first answer has the
+        # code; this one does not repeat it.
+        form.add_error(None, "这份反映刚刚已经提交成功，查询码显示在第一次提交后的页面上，请勿重复提交。")
+        return None
+    return concern
 
 
 def _form_texts() -> dict[str, Any]:
@@ -103,6 +155,7 @@ def _form_texts() -> dict[str, Any]:
             "place_description": fields["place_description"].help_text,
         },
         "contact_choices": tuple(fields["contact"].choices),  # type: ignore[attr-defined]
+        "publicity_choices": tuple(fields["publicity"].choices),  # type: ignore[attr-defined]
         "max_text": rules.MAX_TEXT,
         "max_place": rules.MAX_PLACE,
     }
@@ -117,12 +170,19 @@ _TYPED_FIELDS = ("text", "place_description", "phone", "website", "client_token"
 
 
 def _submit_page(
-    request: HttpRequest, form: ConcernForm, suggestions: list[selectors.Suggestion], *, status: int
+    request: HttpRequest,
+    form: ConcernForm,
+    suggestions: list[selectors.Suggestion],
+    *,
+    status: int,
+    check: bool = True,
 ) -> HttpResponse:
-    """The intake page: the form as the resident left it, with the similar problems found."""
+    """The intake page: the form as the resident left it, with the similar problems found (and
+    what is wrong with it, unless ``check`` is off)."""
     place = selectors.place_choices()
     community = _value(form, "community")
-    errors = {name: [str(e) for e in errs] for name, errs in form.errors.items() if name != NON_FIELD_ERRORS}
+    form_errors = form.errors if check else {}
+    errors = {name: [str(e) for e in errs] for name, errs in form_errors.items() if name != NON_FIELD_ERRORS}
     context = {
         **_form_texts(),
         "typed": {name: _value(form, name) for name in _TYPED_FIELDS},
@@ -133,17 +193,21 @@ def _submit_page(
             "category": _value(form, "category"),
             "contact": _value(form, "contact"),
             "consent": bool(form["consent"].value()),
+            "publicity": _value(form, "publicity") or "public",
         },
         "confirm_new": bool(form.fields["confirm_new"].to_python(form["confirm_new"].value())),
         "errors": errors,
-        "non_field_errors": [str(e) for e in form.non_field_errors()],
-        "has_errors": bool(form.errors),
+        "non_field_errors": [str(e) for e in form.non_field_errors()] if check else [],
+        "has_errors": bool(form_errors),
         "streets": place.streets,
         "communities": place.communities,
         "grids": place.grids(community),
         "category_options": place.categories,
         "suggestions": suggestions,
         "residents": sum(s.residents for s in suggestions),
+        "kept_photos": pending.kept(request.session, _value(form, "client_token")),
+        "max_photo_mb": rules.MAX_PHOTO_MB,
+        "max_photos": rules.MAX_PHOTOS,
     }
     return render(request, "concerns/submit.html", context, status=status)
 
@@ -202,10 +266,14 @@ def community_options(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def support(request: HttpRequest, pk: int) -> HttpResponse:
+def support(request: HttpRequest, public_id: str) -> HttpResponse:
     """ "我也遇到" from the intake page (the phone typed there comes along) or a concern's page.
     With a phone and consent the resident follows the concern; a phone that cannot be used is
     shown again on the answer page, with the reason, and the support still counts."""
+    public = selectors.public_concern(public_id)
+    if public is None:
+        raise Http404("没有找到这条公开的反映，可能已被合并或撤下。")
+    pk = public.pk
     token = request.COOKIES.get(SUPPORTER_COOKIE) or secrets.token_hex(16)
     wants_sms = request.POST.get("contact", "phone") == "phone"
     phone = request.POST.get("phone", "").strip()[:20] if wants_sms else ""
@@ -256,16 +324,18 @@ def _supported_page(
             "followed": followed,
             "phone": phone,
             "follow_error": error,
-            "public_text": rules.mask_personal_text(concern.text),
+            "public_text": rules.mask_personal_text(concern.public_text),
         },
         status=400 if error else 200,
     )
 
 
 @require_POST
-def follow(request: HttpRequest, pk: int) -> HttpResponse:
+def follow(request: HttpRequest, public_id: str) -> HttpResponse:
     """Leave a phone (with consent) to hear of each public change of a public concern."""
-    concern = get_object_or_404(Concern, pk=pk, is_public=True, needs_review=False)
+    concern = selectors.public_concern(public_id)
+    if concern is None:
+        raise Http404("没有找到这条公开的反映，可能已被合并或撤下。")
     phone = request.POST.get("phone", "").strip()[:20]
     if not allow("follow-ip", client_ip(request), services.FOLLOW_LIMIT_PER_IP):
         error: ApplicationError | None = ApplicationError("操作过于频繁，请稍后再试。", field="phone")
@@ -299,18 +369,24 @@ def unfollow(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "concerns/unfollow.html", {"stopped": False})
 
 
-def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A public concern as other residents see it: no personal data, with "我也遇到"."""
-    concern = get_object_or_404(
-        Concern.objects.select_related("community", "community__parent", "category"),
-        pk=pk,
-        is_public=True,
-        needs_review=False,
-    )
+def public_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A public concern as other residents see it: the text staff confirmed with personal details
+    masked, the topic it joined, and "我也遇到"."""
+    from shangliang.topics.selectors import public_topics
+
+    concern = selectors.public_concern(public_id)
+    if concern is None:
+        raise Http404("没有找到这条公开的反映，可能尚未公开、已被合并或撤下。")
     return render(
         request,
         "concerns/public_detail.html",
-        {"concern": concern, "public_text": rules.mask_personal_text(concern.text)},
+        {
+            "concern": concern,
+            "public_text": rules.mask_personal_text(concern.public_text),
+            "topics": list(
+                public_topics().filter(links__concern=concern, links__removed_at__isnull=True).order_by("pk")
+            ),
+        },
     )
 
 

@@ -1,22 +1,37 @@
 """Re-encoding photos before they are stored: metadata (GPS location, camera, owner) is dropped,
-orientation applied, size bounded, and a thumbnail made. Validate with ``core.uploads`` first."""
+orientation applied, size bounded, and a thumbnail made. Validate with ``core.uploads`` first.
+
+Decoding is the costly part (seconds for a large image), so it happens before the transaction that
+stores the record (``reencode``); the record gets non-guessable file names inside the transaction
+(``stored``) and the files are written once it has committed (``write_after_commit``): a rolled-back
+or killed request leaves no file, and no file name tells whose it is."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+import logging
+import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
 from PIL import Image, ImageOps
 
 from shangliang.core import uploads
 from shangliang.core.errors import ApplicationError
 
+logger = logging.getLogger(__name__)
+
 MAX_SIDE = 2048
 THUMB_SIDE = 360
+# The pixels one request may make the server decode, all its photos together (per photo:
+# ``uploads.MAX_IMAGE_PIXELS``).
+MAX_REQUEST_PIXELS = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -55,7 +70,9 @@ def reencode(file: IO[bytes], *, stem: str) -> Encoded:
 
 
 def validate_photos(photos: Iterable[Any], *, field: str = "photos", max_bytes: int | None = None) -> None:
-    """Refuse the first file that is not an acceptable photo, naming it in the Chinese message."""
+    """Refuse the first file that is not an acceptable photo, naming it in the Chinese message, and
+    photos that together hold more than ``MAX_REQUEST_PIXELS``."""
+    total = 0
     for photo in photos:
         try:
             uploads.validate_upload(photo, kinds=(uploads.IMAGE,), max_bytes=max_bytes)
@@ -63,6 +80,52 @@ def validate_photos(photos: Iterable[Any], *, field: str = "photos", max_bytes: 
             raise ApplicationError(
                 f"照片“{getattr(photo, 'name', '')}”未能上传：{exc.messages[0]}", field=field
             ) from exc
+        total += uploads.image_pixels(photo)
+        if total > MAX_REQUEST_PIXELS:
+            raise ApplicationError(
+                f"这些照片合计尺寸过大（超过 {MAX_REQUEST_PIXELS // 1_000_000} 百万像素），"
+                "请少选几张或压缩后再上传。",
+                field=field,
+            )
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A re-encoded photo given its file names: ``fields`` go into the record's constructor,
+    ``files`` are written after the commit."""
+
+    fields: dict[str, Any]
+    files: tuple[tuple[str, bytes], ...]
+
+
+def stored(encoded: Encoded, *, directory: str) -> Stored:
+    """Non-guessable names under ``directory`` for ``encoded`` (no record id, code or person in them)."""
+    token = secrets.token_urlsafe(18)
+    image, thumb = f"{directory}/{token}.jpg", f"{directory}/{token}-t.jpg"
+    return Stored(
+        fields={"image": image, "thumbnail": thumb, "width": encoded.width, "height": encoded.height},
+        files=((image, _bytes(encoded.image)), (thumb, _bytes(encoded.thumbnail))),
+    )
+
+
+def _bytes(content: ContentFile) -> bytes:
+    content.seek(0)
+    data = content.read()
+    return data if isinstance(data, bytes) else data.encode()
+
+
+def write_after_commit(photos: Sequence[Stored]) -> None:
+    """Write the photos' files once the current transaction commits (at once outside one)."""
+    files = [f for photo in photos for f in photo.files]
+    if files:
+        transaction.on_commit(partial(_write, files))
+
+
+def _write(files: Sequence[tuple[str, bytes]]) -> None:
+    for name, data in files:
+        saved = default_storage.save(name, ContentFile(data))
+        if saved != name:  # pragma: no cover - the names are random
+            logger.error("photo file %s was stored as %s", name, saved)
 
 
 def attach(record: Any, photo: IO[bytes], *, stem: str) -> None:

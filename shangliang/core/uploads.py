@@ -16,7 +16,9 @@ from pathlib import PurePath
 from typing import IO, Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from PIL import Image
 
 IMAGE = "image"
@@ -40,8 +42,9 @@ IMAGE_FORMATS = {
     "webp": {"WEBP"},
 }
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-# A photo from a phone is 12–50 megapixels; anything far larger is a bomb or not a photo.
-MAX_IMAGE_PIXELS = 80_000_000
+# A photo from a phone is 12–50 megapixels (the largest sensors are binned to 12–24 in their
+# photos); decoding costs memory and time in proportion, so anything larger is refused.
+MAX_IMAGE_PIXELS = 40_000_000
 
 DOCUMENTS_AND_IMAGES = (IMAGE, PDF, WORD, SPREADSHEET)
 
@@ -149,6 +152,17 @@ def validate_upload(
     return _check_content(file, extension)
 
 
+def image_pixels(file: IO[bytes]) -> int:
+    """Width × height of an image already validated (its header is read, not its pixels)."""
+    file.seek(0)
+    try:
+        with Image.open(file) as image:
+            width, height = image.size
+    finally:
+        file.seek(0)
+    return width * height
+
+
 def validate_document_or_image(file: Any) -> None:
     """A field validator: an image, PDF, Word document or Excel sheet within the size limit."""
     validate_upload(file)
@@ -157,3 +171,26 @@ def validate_document_or_image(file: Any) -> None:
 def validate_image(file: Any) -> None:
     """A field validator for photos (for example a resident's photo of the problem)."""
     validate_upload(file, kinds=(IMAGE,))
+
+
+# --- Serving stored files ----------------------------------------------------------------------
+# Uploaded files are never served from /media/ by a proxy. A page that may show a file links it
+# through ``file_url``: a signed, expiring address that only a page the reader was allowed to see
+# can have produced (the file view checks the signature, then streams the file).
+FILE_SALT = "shangliang.files"
+FILE_URL_MAX_AGE = 7 * 24 * 3600
+
+
+def file_url(name: str) -> str:
+    """The address that serves the stored file ``name`` for ``FILE_URL_MAX_AGE``."""
+    token = signing.dumps(str(name), salt=FILE_SALT, compress=True)
+    return reverse("portal:file", kwargs={"token": token})
+
+
+def file_name(token: str) -> str | None:
+    """The stored file a ``file_url`` token names; None when forged or expired."""
+    try:
+        name = signing.loads(token, salt=FILE_SALT, max_age=FILE_URL_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return name if isinstance(name, str) and name else None

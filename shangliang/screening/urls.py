@@ -14,4 +14,5 @@ urlpatterns = [
     path("c/<int:pk>/start/", views.start, name="start"),
     path("c/<int:pk>/not-same/", views.dismiss, name="dismiss"),
     path("c/<int:pk>/category/", views.set_category, name="category"),
+    path("c/<int:pk>/publish/", views.publish, name="publish"),
 ]

@@ -17,7 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from shangliang.concerns import rules
-from shangliang.concerns.models import Concern, ConcernSource, ConcernStatus
+from shangliang.concerns import services as concern_services
+from shangliang.concerns.models import NEVER_PUBLIC, Concern, ConcernSource, ConcernStatus
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
 from shangliang.core.options import render_options
@@ -202,6 +203,8 @@ def _page(
             ),
             "events": events_for(concern),
             "waiting": concern.status in (ConcernStatus.SUBMITTED, ConcernStatus.SCREENING),
+            "public_proposal": concern.public_text or rules.propose_public_text(concern.text),
+            "can_publish": concern.is_public and concern.status not in NEVER_PUBLIC,
         },
         status=status,
     )
@@ -341,3 +344,23 @@ def hot(request: HttpRequest) -> HttpResponse:
             "inbox_url": reverse("screening:inbox") + "?" + urlencode({"dup": "1"}),
         },
     )
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm (or withdraw) the masked text that makes a screened concern public."""
+    _desk_user(request)
+    concern = _concern_or_404(request, pk)
+    try:
+        if request.POST.get("action") == "unpublish":
+            concern_services.concern_unpublish(concern=concern, actor=request.user)
+            messages.success(request, "已撤下公开。")
+        else:
+            concern_services.concern_publish(
+                concern=concern, public_text=request.POST.get("public_text", ""), actor=request.user
+            )
+            messages.success(request, "已确认公开的文字。")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(reverse("screening:concern", args=[concern.pk]) + "#publish")

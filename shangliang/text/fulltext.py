@@ -170,9 +170,15 @@ def match_all(terms: Sequence[str], limit: int) -> list[int]:
 
 
 def match_rows(
-    terms: Sequence[str], limit: int, conditions: Sequence[str], params: Sequence[Any]
+    terms: Sequence[str],
+    limit: int,
+    conditions: Sequence[str],
+    params: Sequence[Any],
+    *,
+    any_term: bool = False,
 ) -> tuple[list[tuple[int, str]], int]:
-    """(id, terms) of the documents among the newest ``limit`` holding every term that pass
+    """(id, terms) of the documents among the newest ``limit`` holding every term (any of them
+    with ``any_term``) that pass
     ``conditions`` (SQL on the alias ``d``, joined by AND, with ``params``), and how many the
     window held before the conditions (so a caller can tell that older matches were left out).
 
@@ -186,10 +192,12 @@ def match_rows(
             cursor.execute(
                 "SELECT w.id, d.terms FROM (SELECT rowid AS id FROM text_fts WHERE text_fts MATCH %s "
                 "ORDER BY rowid DESC LIMIT %s) w LEFT JOIN text_searchdocument d ON d.id = w.id" + on,
-                [" AND ".join(fts_quote(t) for t in terms), limit, *params],
+                [(" OR " if any_term else " AND ").join(fts_quote(t) for t in terms), limit, *params],
             )
         else:
-            window = _pg_newest(cursor, "terms_tsv", " & ".join(ts_quote(t) for t in terms), limit)
+            window = _pg_newest(
+                cursor, "terms_tsv", (" | " if any_term else " & ").join(ts_quote(t) for t in terms), limit
+            )
             if not window:
                 return [], 0
             cursor.execute(

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from shangliang.concerns import selectors, services
 from shangliang.concerns.models import ConcernFollower, ConcernSupport
-from shangliang.concerns.tests.factories import ConcernFactory
+from shangliang.concerns.tests.factories import published
 from shangliang.core.models import AuditEvent
 from shangliang.notifications.models import OutboxMessage
 from shangliang.topics import services as topic_services
@@ -30,10 +30,11 @@ def test_me_too_with_a_phone_and_consent_makes_a_follower_told_of_each_public_ch
 ):
     settings.SHANGLIANG_SITE_URL = "https://sl.example.gov.cn"
     # given a public concern
-    concern = ConcernFactory(community=district.community_a)
+    concern = published(community=district.community_a)
     # when a resident says 我也遇到 with a phone and consent
     response = client.post(
-        reverse("concerns:support", args=[concern.pk]), {"contact": "phone", "phone": PHONE, "consent": "on"}
+        reverse("concerns:support", args=[concern.public_id]),
+        {"contact": "phone", "phone": PHONE, "consent": "on"},
     )
     # then the support counts once, keyed by the phone, and the resident follows the concern
     assert response.status_code == 200
@@ -46,7 +47,7 @@ def test_me_too_with_a_phone_and_consent_makes_a_follower_told_of_each_public_ch
     stop = f"https://sl.example.gov.cn/concerns/follow/{follower.token}/stop/"
     assert sms_to() == [
         f"您已关注问题“{concern.text}”，有公开进展时将短信告知："
-        f"https://sl.example.gov.cn/concerns/{concern.pk}/ 不再接收：{stop}"
+        f"https://sl.example.gov.cn/concerns/p/{concern.public_id}/ 不再接收：{stop}"
     ]
     # when the concern moves publicly
     services.inform_residents(
@@ -54,7 +55,7 @@ def test_me_too_with_a_phone_and_consent_makes_a_follower_told_of_each_public_ch
     )
     # then the follower hears of it too
     assert sms_to()[-1] == (
-        f"您关注的问题有新进展：经研判，已直接交办。详情：https://sl.example.gov.cn/concerns/{concern.pk}/ "
+        f"您关注的问题有新进展：经研判，已直接交办。详情：https://sl.example.gov.cn/concerns/p/{concern.public_id}/ "
         f"不再接收：{stop}"
     )
     # and the concern is among the phone's followed ones
@@ -63,9 +64,9 @@ def test_me_too_with_a_phone_and_consent_makes_a_follower_told_of_each_public_ch
 
 def test_me_too_with_a_phone_but_no_consent_counts_and_asks_again_with_the_phone_kept(client, district):
     # given a public concern
-    concern = ConcernFactory(community=district.community_a)
+    concern = published(community=district.community_a)
     # when a resident says 我也遇到 with a phone but without consent
-    response = client.post(reverse("concerns:support", args=[concern.pk]), {"phone": PHONE})
+    response = client.post(reverse("concerns:support", args=[concern.public_id]), {"phone": PHONE})
     # then the support counts, nobody follows, and the page asks for consent with the phone kept
     html = response.content.decode()
     assert response.status_code == 400
@@ -74,7 +75,7 @@ def test_me_too_with_a_phone_but_no_consent_counts_and_asks_again_with_the_phone
     assert "接收短信需要您同意我们用这个手机号发送进展短信。" in html
     assert f'value="{PHONE}"' in html
     # when they tick the consent on that page
-    client.post(reverse("concerns:follow", args=[concern.pk]), {"phone": PHONE, "consent": "on"})
+    client.post(reverse("concerns:follow", args=[concern.public_id]), {"phone": PHONE, "consent": "on"})
     # then they follow, and the support is not counted twice
     assert ConcernFollower.objects.filter(concern=concern).count() == 1
     concern.refresh_from_db()
@@ -83,9 +84,11 @@ def test_me_too_with_a_phone_but_no_consent_counts_and_asks_again_with_the_phone
 
 def test_an_anonymous_me_too_on_the_intake_form_ignores_the_phone_field(client, district):
     # given a public concern
-    concern = ConcernFactory(community=district.community_a)
+    concern = published(community=district.community_a)
     # when 我也遇到 is pressed on the intake form with 匿名 chosen
-    client.post(reverse("concerns:support", args=[concern.pk]), {"contact": "anonymous", "phone": PHONE})
+    client.post(
+        reverse("concerns:support", args=[concern.public_id]), {"contact": "anonymous", "phone": PHONE}
+    )
     # then the support counts and nobody follows
     assert ConcernSupport.objects.count() == 1
     assert ConcernFollower.objects.count() == 0
@@ -93,7 +96,7 @@ def test_an_anonymous_me_too_on_the_intake_form_ignores_the_phone_field(client, 
 
 def test_the_stop_link_ends_the_messages(client, district):
     # given a follower
-    concern = ConcernFactory(community=district.community_a)
+    concern = published(community=district.community_a)
     follower, _ = services.concern_follow(concern=concern, phone=PHONE, consent=True)
     url = reverse("concerns:unfollow", args=[follower.token])
     # when they open the link, nothing changes until they press the button

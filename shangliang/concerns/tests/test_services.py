@@ -7,7 +7,7 @@ from PIL import Image
 from shangliang.concerns import services
 from shangliang.concerns.models import Concern, ConcernPhoto, ConcernSupport, EntryChannel, SensitiveWord
 from shangliang.concerns.services import ConcernInput
-from shangliang.concerns.tests.factories import jpeg_with_gps, png
+from shangliang.concerns.tests.factories import jpeg_with_gps, png, publish
 from shangliang.core import personal
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.models import AuditEvent
@@ -26,17 +26,18 @@ def submit(district, ip="10.0.0.1", **overrides):
     return services.concern_submit(data=data, ip=ip)
 
 
-def test_a_resident_submits_with_phone_and_photo(district):
+def test_a_resident_submits_with_phone_and_photo(district, django_capture_on_commit_callbacks):
     # given a resident's text, a photo carrying GPS metadata and a phone number with consent
     # when
-    concern, created = submit(
-        district,
-        phone="138 1234 5678",
-        consent=True,
-        anonymous=False,
-        photos=[jpeg_with_gps()],
-        client_token="t1",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        concern, created = submit(
+            district,
+            phone="138 1234 5678",
+            consent=True,
+            anonymous=False,
+            photos=[jpeg_with_gps()],
+            client_token="t1",
+        )
     # then the concern is stored with its place, an unguessable code and the phone protected
     assert created is True
     assert (concern.community, concern.region, concern.status) == (
@@ -56,11 +57,12 @@ def test_a_resident_submits_with_phone_and_photo(district):
         assert dict(stored.getexif()) == {}
     with Image.open(photo.thumbnail.path) as thumb:
         assert max(thumb.size) == 360
-    # and the submission is on the public timeline, indexed, and the resident gets an SMS with the code
+    # and the submission is on the public timeline, indexed (not public before staff confirm its
+    # masked text), and the resident gets an SMS with the code
     event = AuditEvent.objects.get(event_type="concern.submitted")
     assert event.public is True
     assert event.public_text == "已收到您的反映（居民自行提交）。我们将在 5 个工作日内给出处理意见。"
-    assert SearchDocument.objects.filter(kind="concern", object_id=concern.pk, is_public=True).count() == 1
+    assert SearchDocument.objects.filter(kind="concern", object_id=concern.pk, is_public=False).count() == 1
     sms = OutboxMessage.objects.get()
     assert concern.tracking_code[:4] in sms.body
 
@@ -211,7 +213,7 @@ def test_a_sensitive_word_flags_for_review_and_never_drops(district):
 
 def test_support_counts_each_person_once(district):
     # given a public concern
-    concern, _ = submit(district)
+    concern = publish(submit(district)[0])
     # when the same browser supports twice and a phone once
     _, first = services.concern_support(concern_id=concern.pk, browser_token="b1")
     _, again = services.concern_support(concern_id=concern.pk, browser_token="b1")
@@ -345,6 +347,8 @@ def test_suggestions_leave_out_concerns_the_record_says_are_under_review(distric
         )[0]
         for n in range(5)
     ]
+    for concern in earlier:
+        publish(concern)
     Concern.objects.filter(pk__in=[c.pk for c in earlier[2:]]).update(needs_review=True)
     # when
     offered = selectors.similar_public(TEXT, community_id=district.community_a.pk)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from shangliang.concerns import services
 from shangliang.concerns.models import Concern
 from shangliang.concerns.services import ConcernInput
-from shangliang.concerns.tests.factories import png
+from shangliang.concerns.tests.factories import png, publish
 from shangliang.core import otp
 from shangliang.core.models import AuditEvent
 from shangliang.core.testing import count_queries
@@ -82,7 +82,7 @@ def test_submitting_redirects_to_the_receipt_with_the_code_and_qr(client, distri
     ("extra", "message"),
     [
         ({"text": "      "}, "请填写您要反映的问题。"),
-        ({"text": "楼" * 10_000}, "问题描述不能超过 2000 字，请精简后再提交。"),
+        ({"text": "楼" * 10_000}, "问题描述不能超过 2000 字（现在 10000 字），请精简后再提交。"),
         ({"community": "999999"}, "所选村(社区)不存在，请重新选择。"),
         (
             {"contact": "phone", "phone": "12345", "consent": "on"},
@@ -143,7 +143,9 @@ def test_another_browser_with_a_known_token_gets_no_tracking_code(client, distri
 
 def test_without_javascript_similar_problems_are_offered_before_filing(client, district):
     # given an earlier public concern about the same problem
-    earlier, _ = services.concern_submit(data=ConcernInput(text=TEXT, region_id=district.community_a.pk))
+    earlier = publish(
+        services.concern_submit(data=ConcernInput(text=TEXT, region_id=district.community_a.pk))[0]
+    )
     # when another resident submits the same problem in other words
     data = form_data(district, text="政法路5栋楼道有人私拉电线给电动车充电，太危险了", client_token="tok-2")
     response = client.post(reverse("concerns:submit"), data)
@@ -151,7 +153,7 @@ def test_without_javascript_similar_problems_are_offered_before_filing(client, d
     # then the earlier one is shown with "我也遇到", and the form keeps the text to file anyway
     assert response.status_code == 200
     assert "已有 1 位居民反映类似问题" in html
-    assert reverse("concerns:support", args=[earlier.pk]) in html
+    assert reverse("concerns:support", args=[earlier.public_id]) in html
     assert "仍然提交新的反映" in html
     # and confirming files it
     response = client.post(reverse("concerns:submit"), {**data, "confirm_new": "1"})
@@ -160,14 +162,16 @@ def test_without_javascript_similar_problems_are_offered_before_filing(client, d
 
 
 def test_the_similar_fragment_and_support(client, district):
-    earlier, _ = services.concern_submit(data=ConcernInput(text=TEXT, region_id=district.community_a.pk))
+    earlier = publish(
+        services.concern_submit(data=ConcernInput(text=TEXT, region_id=district.community_a.pk))[0]
+    )
     fragment = client.get(
         reverse("concerns:similar"), {"text": "5栋楼道私拉电线充电", "community": district.community_a.pk}
     ).content.decode()
     assert "我也遇到" in fragment
-    response = client.post(reverse("concerns:support", args=[earlier.pk]))
+    response = client.post(reverse("concerns:support", args=[earlier.public_id]))
     assert "目前共有 2 位居民反映" in response.content.decode()
-    again = client.post(reverse("concerns:support", args=[earlier.pk]))
+    again = client.post(reverse("concerns:support", args=[earlier.public_id]))
     assert "您已经说过遇到这个问题" in again.content.decode()
     earlier.refresh_from_db()
     assert earlier.supporters_count == 1

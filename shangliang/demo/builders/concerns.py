@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw
 
 from shangliang.accounts.models import User
 from shangliang.concerns import selectors, services
-from shangliang.concerns.models import Concern, EntryChannel, SensitiveWord
+from shangliang.concerns.models import Concern, ConcernSupport, EntryChannel, SensitiveWord
 from shangliang.concerns.services import ConcernInput
 from shangliang.core.models import AuditEvent
 from shangliang.places.models import Region, RegionLevel
@@ -233,8 +233,13 @@ def _create(item: DemoConcern, communities: dict[str, Region], operators: dict[s
         ),
         actor=operators.get(item.operator),
     )
+    # Residents who said 我也遇到 on the old paper list before the concern was online (a concern is
+    # public only once screened, so the demo records them directly).
     for n in range(item.supporters):
-        services.concern_support(concern_id=concern.pk, browser_token=f"demo:{item.key}:{n}")
+        ConcernSupport.objects.get_or_create(
+            concern=concern, supporter_key=services.supporter_key(browser_token=f"demo:{item.key}:{n}")
+        )
+    Concern.objects.filter(pk=concern.pk).update(supporters_count=item.supporters)
     for text in item.followups:
         services.concern_add_followup(concern=concern, text=text)
     if item.delete_contact:

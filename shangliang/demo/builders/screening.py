@@ -17,9 +17,10 @@ from django.utils import timezone
 from shangliang.accounts.models import User
 from shangliang.actions import services as actions
 from shangliang.actions.models import ActionItem, CategoryPolicy
+from shangliang.concerns import rules as concern_rules
 from shangliang.concerns import selectors as concern_selectors
 from shangliang.concerns import services as concern_services
-from shangliang.concerns.models import Concern
+from shangliang.concerns.models import NEVER_PUBLIC, Concern
 from shangliang.concerns.permissions import linked_community_ids
 from shangliang.concerns.services import ConcernInput
 from shangliang.core.roles import Role
@@ -390,7 +391,18 @@ def build() -> list[Topic]:
     ActionItem.objects.filter(pk=elevator.pk).update(
         accept_due=today - dt.timedelta(days=1), deadline=today + dt.timedelta(days=2)
     )
+    _publish_screened(staff)
     return list(Topic.objects.all())
+
+
+def _publish_screened(staff: User) -> None:
+    """Staff confirm the masked text of every screened concern whose resident allowed it."""
+    for concern in Concern.objects.filter(
+        is_public=True, needs_review=False, published_at__isnull=True
+    ).exclude(status__in=list(NEVER_PUBLIC)):
+        concern_services.concern_publish(
+            concern=concern, public_text=concern_rules.propose_public_text(concern.text), actor=staff
+        )
 
 
 def _concerns(users: dict[str, User]) -> dict[str, Concern]:

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from shangliang.concerns import services
 from shangliang.concerns.services import ConcernInput
+from shangliang.concerns.tests.factories import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -36,18 +37,53 @@ def test_the_home_has_a_constant_number_of_queries(client, district, django_asse
         client.get(reverse("portal:home"))
 
 
-def test_public_search_masks_numbers_and_finds_two_character_words(client, district):
-    services.concern_submit(
+def test_public_search_shows_the_confirmed_masked_text_and_finds_two_character_words(client, district):
+    # given a screened concern whose masked text staff confirmed
+    concern, _ = services.concern_submit(
         data=ConcernInput(
             text="银滩花园电梯经常坏，物业电话13812345678打不通", region_id=district.community_a.pk
         )
     )
+    publish(concern)
+    # when
     html = client.get(reverse("portal:search"), {"q": "电梯"}).content.decode()
-    assert "找到 1 条结果" in html
-    assert "138****5678" in html
+    # then it is found, linked by what it is, with the number masked
+    assert "找到 1 条" in html
+    assert "居民反映：银滩花园电梯经常坏，物业电话［电话已隐去］打不通" in html
     assert "13812345678" not in html
+
+
+def test_public_search_never_shows_a_concern_before_staff_confirm_it(client, district):
+    # given a concern just filed
+    services.concern_submit(
+        data=ConcernInput(text="银滩花园电梯经常坏，我是张建国", region_id=district.community_a.pk)
+    )
+    # when / then
+    html = client.get(reverse("portal:search"), {"q": "电梯"}).content.decode()
+    assert "张建国" not in html
+    assert "找到 0 条" in html
 
 
 def test_public_search_with_empty_query_says_what_to_do(client, district):
     html = client.get(reverse("portal:search"), {"q": "   "}).content.decode()
     assert "找到" not in html
+
+
+def test_a_query_of_several_words_finds_what_any_of_them_finds_best_first(client, district):
+    # given three public concerns: one about 飞线充电, one about 飞线 only, one about 充电 only
+    texts = ["小区楼道飞线充电很危险，请尽快整治", "楼道里有飞线，挂在窗户外面", "电动车充电桩太少，晚上排队"]
+    for text in texts:
+        publish(services.concern_submit(data=ConcernInput(text=text, region_id=district.community_a.pk))[0])
+
+    def found(query):
+        html = client.get(reverse("portal:search"), {"q": query}).content.decode()
+        return [t for t in texts if f"居民反映：{t[:30]}" in html], html
+
+    # when / then: each word alone finds its own
+    assert found("飞线")[0] == [texts[0], texts[1]]
+    assert found("充电")[0] == [texts[0], texts[2]]
+    # and the compound finds all of them, the one holding both words first
+    everything, html = found("飞线充电")
+    assert everything == texts
+    assert html.index(f"居民反映：{texts[0][:30]}") < html.index(f"居民反映：{texts[1][:30]}")
+    assert html.index(f"居民反映：{texts[0][:30]}") < html.index(f"居民反映：{texts[2][:30]}")

@@ -416,14 +416,16 @@ def test_bulk_merge_reports_each_refused_row(district, staff):
 
 
 def test_a_declined_concern_is_no_longer_offered_to_residents_as_the_same_problem(district, staff):
-    # given a public concern that residents are offered while it is open
+    # given a concern waiting for screening, its masked text already confirmed by mistake
     text = "政法路5栋楼道里有人私拉电线给电动车充电，晚上很危险"
     concern, _ = concern_services.concern_submit(
         data=concern_services.ConcernInput(text=text, region_id=district.community_a.pk)
     )
+    Concern.objects.filter(pk=concern.pk).update(public_text=text, published_at=timezone.now())
+    concern_services.index_concern(Concern.objects.get(pk=concern.pk))
     similar = "政法路5栋楼道有人私拉电线给电动车充电"
-    offered = concern_selectors.similar_public(similar, community_id=district.community_a.pk)
-    assert [s.pk for s in offered] == [concern.pk]
+    # then it is not offered before screening
+    assert concern_selectors.similar_public(similar, community_id=district.community_a.pk) == []
     # when it is declined
     reason = DeclineReason.objects.create(text="属于个人私事，不属于公共事务")
     services.concern_decide(

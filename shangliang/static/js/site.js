@@ -54,3 +54,45 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest && event.target.closest("[data-print]");
   if (button) { window.print(); }
 });
+
+// Text with data-max-chars: the count while typing (nothing is cut; the server refuses a text
+// over the limit with its length).
+document.querySelectorAll("textarea[data-max-chars]").forEach(function (area) {
+  var max = parseInt(area.getAttribute("data-max-chars"), 10);
+  var counter = document.getElementById(area.getAttribute("data-counter"));
+  if (!counter) { return; }
+  function show() {
+    var n = area.value.length;
+    counter.textContent = "已输入 " + n + " 字，最多 " + max + " 字" + (n > max ? "：请删去 " + (n - max) + " 字" : "");
+    counter.classList.toggle("over", n > max);
+  }
+  area.addEventListener("input", show);
+  show();
+});
+
+// Photo inputs with data-max-mb: type, size and count checked before anything is uploaded (the
+// server checks again); a refused choice is cleared with the reason next to the field.
+document.querySelectorAll("input[type=file][data-max-mb]").forEach(function (input) {
+  var maxBytes = parseFloat(input.getAttribute("data-max-mb")) * 1024 * 1024;
+  var maxFiles = parseInt(input.getAttribute("data-max-files") || "0", 10);
+  var kept = parseInt(input.getAttribute("data-kept") || "0", 10);
+  var types = (input.getAttribute("accept") || "").split(",");
+  var box = document.getElementById(input.getAttribute("data-error"));
+  input.addEventListener("change", function () {
+    var problems = [];
+    var files = Array.prototype.slice.call(input.files || []);
+    if (maxFiles && files.length + kept > maxFiles) {
+      problems.push("最多上传 " + maxFiles + " 张照片（您选了 " + (files.length + kept) + " 张）。");
+    }
+    files.forEach(function (file) {
+      if (types.length && types.indexOf(file.type) < 0) {
+        problems.push("照片“" + file.name + "”的格式不支持：只接受 jpg、png、gif、webp。");
+      } else if (file.size > maxBytes) {
+        problems.push("照片“" + file.name + "”太大（" + (file.size / 1048576).toFixed(1) + " MB），每张不超过 " + input.getAttribute("data-max-mb") + " MB。");
+      }
+    });
+    if (box) { box.textContent = problems.join(" "); box.hidden = problems.length === 0; }
+    input.setAttribute("aria-invalid", problems.length ? "true" : "false");
+    if (problems.length) { input.value = ""; }
+  });
+});

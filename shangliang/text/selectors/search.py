@@ -69,9 +69,11 @@ def search(
     date_to: dt.date | None = None,
     page: int = 1,
     per_page: int = 20,
+    any_word: bool = False,
 ) -> SearchPage:
-    """Documents holding every word of ``query``, best first (ranked among the newest
-    SEARCH_WINDOW matches), with the matched words marked in the snippet."""
+    """Documents holding every word of ``query`` (any of them with ``any_word``: those holding more
+    of the words first), best first (ranked among the newest SEARCH_WINDOW matches), with the
+    matched words marked in the snippet."""
     query = (query or "").strip()
     if not query:
         raise ApplicationError("请输入要检索的内容。", field="q")
@@ -81,6 +83,8 @@ def search(
     per_page = min(max(1, per_page), 100)
     ensure_dictionary()
     terms = segment.query_terms(query)[:MAX_QUERY_TERMS]
+    if any_word:
+        terms = _with_parts(terms)
     if not terms:
         return SearchPage(query, [], [], 0, page, per_page)
     filters = DocumentFilters(
@@ -92,9 +96,14 @@ def search(
         date_to=date_to,
     )
     conditions, params = document_conditions(user, filters)
-    matched, window = fulltext.match_rows(terms, SEARCH_WINDOW, conditions, params)
-    scores = _relevance(matched, [f" {t} " for t in terms])
-    ids = sorted(scores, key=lambda pk: (-scores[pk], -pk))
+    matched, window = fulltext.match_rows(terms, SEARCH_WINDOW, conditions, params, any_term=any_word)
+    needles = [f" {t} " for t in terms]
+    scores = _relevance(matched, needles)
+    if any_word and len(terms) > 1:
+        held = {pk: sum(n in f" {doc_terms} " for n in needles) for pk, doc_terms in matched}
+        ids = sorted(scores, key=lambda pk: (-held[pk], -scores[pk], -pk))
+    else:
+        ids = sorted(scores, key=lambda pk: (-scores[pk], -pk))
     page_ids = ids[(page - 1) * per_page : page * per_page]
     rows = {
         values[0]: DocumentRow._make(values) for values in documents(page_ids, user=user, fields=LIST_FIELDS)
@@ -115,6 +124,19 @@ def search(
         for row in (rows[pk] for pk in page_ids if pk in rows)
     ]
     return SearchPage(query, terms, hits, len(ids), page, per_page, truncated=window >= SEARCH_WINDOW)
+
+
+def _with_parts(terms: list[str]) -> list[str]:
+    """The query's words and the words inside its longer ones ("飞线充电" → 飞线, 充电): with any of
+    the words enough, a compound finds what each of its parts finds."""
+    tokenizer = segment.tokenizer()
+    found: dict[str, None] = dict.fromkeys(terms)
+    for term in terms:
+        if len(term) > 2:
+            for part in tokenizer.cut_for_search(term):
+                if len(part) >= 2 and part not in segment.STOPWORDS:
+                    found.setdefault(part, None)
+    return list(found)[:MAX_QUERY_TERMS]
 
 
 _KIND_LABELS: dict[str, str] = {}
