@@ -122,11 +122,13 @@ def test_anyone_follows_a_public_topic_by_phone_and_hears_each_public_step(clien
     # then they follow it
     assert "已关注：有公开进展时，我们会发短信告诉您。" in response.content.decode()
     follower = TopicFollower.objects.get(topic=topic)
-    # when the topic is scheduled
-    topic_services.topic_transition(topic_id=topic.pk, new=TopicStatus.SCHEDULED, actor=staff)
+    # when the topic is withdrawn, with its reason
+    topic_services.topic_transition(
+        topic_id=topic.pk, new=TopicStatus.CANCELLED, actor=staff, reason="并入全区整治"
+    )
     # then they hear of it, with the topic's page and a stop link
     assert sms_to()[-1] == (
-        f"您关注的议题有新进展：议题“{topic.title}”已安排协商议事。"
+        f"您关注的议题有新进展：议题“{topic.title}”已撤销（并入全区整治）。"
         f"详情：https://sl.example.gov.cn/topics/{topic.pk}/ "
         f"不再接收：https://sl.example.gov.cn/concerns/follow/{follower.token}/stop/"
     )
