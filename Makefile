@@ -17,7 +17,7 @@ $(BIN)/.installed: requirements/dev.txt requirements/base.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	touch $@
 
 .PHONY: venv
@@ -67,6 +67,25 @@ bench: venv ## Benchmarks at BENCH_N concerns (default 100000); prints ratios ag
 .PHONY: loadtest
 loadtest: venv ## 20 residents submitting with photos and tracking for 60 s on loopback (gunicorn, a fresh instance; DATABASE_URL for PostgreSQL); prints JSON
 	$(BIN)/python scripts/loadtest.py
+
+.PHONY: audit-db
+audit-db: venv ## Download the OSV advisory database for PyPI into var/audit/ (needs the network)
+	$(BIN)/python scripts/audit.py fetch
+
+.PHONY: audit
+audit: venv ## Check every pinned dependency against the local advisory database (offline)
+	$(BIN)/python scripts/audit.py check
+
+.PHONY: bandit
+bandit: venv ## Static security analysis of the code; fails on high-severity findings
+	$(BIN)/bandit --quiet --recursive shangliang config scripts --exclude '*/tests/*,*/migrations/*' --severity-level high
+
+.PHONY: requirements
+requirements: venv ## Compile requirements/*.in into pinned, hash-checked requirements/*.txt
+	cd requirements && ../$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-header --no-annotate \
+		--strip-extras --no-emit-index-url --no-emit-find-links -o base.txt base.in
+	cd requirements && ../$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-header --no-annotate \
+		--strip-extras --no-emit-index-url --no-emit-find-links -o dev.txt dev.in
 
 .PHONY: ci
 ci: ## What CI runs: lint, types, migrations, the suite on SQLite and on PostgreSQL
