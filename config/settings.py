@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "shangliang.evaluations",
     "shangliang.duty",
     "shangliang.reports",
+    "shangliang.api",
     "shangliang.portal",
     "shangliang.demo",
 ]

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import BeforeValidator
 
+from shangliang.api.auth import optional_caller
 from shangliang.evaluations import selectors as evaluation_selectors
 from shangliang.meetings import selectors as meeting_selectors
 from shangliang.meetings.models import Meeting, MeetingStatus
@@ -370,26 +371,45 @@ class MeetingFilters(Schema):
     before: IsoDate | None = Field(None, description="会议开始日期不晚于")
 
 
-@router.get("/meetings", response={200: list[MeetingOut], **PAGED}, tags=["协商议事会"], auth=None)
+@router.get(
+    "/meetings",
+    response={200: list[MeetingOut], 401: RefusalOut, 403: RefusalOut, **PAGED},
+    tags=["协商议事会"],
+    auth=None,
+)
 @paginate(Pages)
 def meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
-    """Public meetings (announced, held or published; no draft), latest start first."""
-    qs = meeting_selectors.public_meetings()
+    """Public meetings (announced, held or published; no draft), latest start first. Signed in (a
+    token with the meetings scope, or the site's session): every meeting the account may see."""
+    caller = optional_caller(request, "meetings")
+    qs = (
+        meeting_selectors.meetings_for_staff(caller)
+        if caller is not None
+        else meeting_selectors.public_meetings()
+    )
     if filters.after is not None:
         qs = qs.filter(starts_at__date__gte=filters.after)
     if filters.before is not None:
         qs = qs.filter(starts_at__date__lte=filters.before)
-    return qs.exclude(status=MeetingStatus.DRAFT).order_by("-starts_at", "-pk")
+    if caller is None:
+        qs = qs.exclude(status=MeetingStatus.DRAFT)
+    return qs.order_by("-starts_at", "-pk")
 
 
 @router.get(
     "/meetings/{meeting_id}",
-    response={200: MeetingDetailOut, 404: RefusalOut, 422: RefusalOut},
+    response={200: MeetingDetailOut, 401: RefusalOut, 403: RefusalOut, 404: RefusalOut, 422: RefusalOut},
     tags=["协商议事会"],
     auth=None,
 )
 def meeting_detail(request: HttpRequest, meeting_id: int) -> tuple[int, dict[str, Any]]:
-    meeting = meeting_selectors.public_meeting_get(meeting_id) if 0 < meeting_id <= MAX_ID else None
+    caller = optional_caller(request, "meetings")
+    meeting = None
+    if 0 < meeting_id <= MAX_ID:
+        if caller is not None:
+            meeting = meeting_selectors.meetings_for_staff(caller).filter(pk=meeting_id).first()
+        else:
+            meeting = meeting_selectors.public_meeting_get(meeting_id)
     if meeting is None:
-        return 404, {"detail": "没有找到这次公开会议。"}
+        return 404, {"detail": "没有找到这次会议，或您无权查看。"}
     return 200, {**_meeting(meeting), "description": meeting.description}

@@ -6,6 +6,7 @@ from ninja.operation import Operation
 
 from shangliang.api.public import RefusalOut
 from shangliang.api.public import router as public_router
+from shangliang.api.staff import router as staff_router
 from shangliang.concerns.apis import application_error
 from shangliang.concerns.apis import router as concerns_router
 from shangliang.core.errors import ApplicationError
@@ -16,6 +17,7 @@ api = NinjaAPI(title="商量 API", version="1", urls_namespace="api")
 api.add_router("/text/", text_router)
 api.add_router("/concerns/", concerns_router)
 api.add_router("", public_router)
+api.add_router("", staff_router)
 api.add_router("", duty_router)
 
 

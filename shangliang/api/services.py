@@ -1,0 +1,63 @@
+"""Issuing and revoking integration tokens (administrators only; each an audit event)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from shangliang.api.models import SCOPES, ApiToken, new_token, token_hash
+from shangliang.core import audit
+from shangliang.places.permissions import is_admin
+
+
+def token_issue(
+    *, organisation: Any, user: Any, name: str, scopes: Iterable[str], actor: Any
+) -> tuple[str, ApiToken]:
+    """A new token: returns it in clear (to show once) and the stored row (its hash only)."""
+    if not is_admin(actor):
+        raise PermissionDenied("只有系统管理员可以创建接口令牌。")
+    chosen = [s for s in SCOPES if s in set(scopes)]
+    token, prefix = new_token()
+    with transaction.atomic():
+        issued = ApiToken.objects.create(
+            organisation=organisation,
+            user=user,
+            name=name,
+            scopes=",".join(chosen),
+            prefix=prefix,
+            key_hash=token_hash(token),
+            created_by=actor,
+        )
+        audit.record(
+            target=issued, event_type="api_token.issued", actor=actor, new={"scopes": chosen, "user": user.pk}
+        )
+    return token, issued
+
+
+def token_revoke(*, token: ApiToken, actor: Any) -> None:
+    if not is_admin(actor):
+        raise PermissionDenied("只有系统管理员可以撤销接口令牌。")
+    with transaction.atomic():
+        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if locked.revoked_at is not None:
+            return
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit.record(target=locked, event_type="api_token.revoked", actor=actor)
+
+
+def token_for(raw: str) -> ApiToken | None:
+    """The live token ``raw`` is, or None (unknown, revoked, or its account disabled)."""
+    if not raw.startswith("sl_") or len(raw) > 100:
+        return None
+    found = ApiToken.objects.select_related("user", "user__region").filter(key_hash=token_hash(raw)).first()
+    if found is None or found.revoked_at is not None or not found.user.is_active:
+        return None
+    now = timezone.now()
+    if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 300:
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    return found
