@@ -104,3 +104,15 @@ def test_timelines_show_words_not_codes(client, district, staff):
     for page in pages:
         assert [kind for kind in EVENT_LABELS if kind in page] == []
     assert "研判决定：立题" in pages[1]
+
+
+def test_no_template_prints_an_event_kind_without_its_label():
+    # given every template of the project
+    raw = re.compile(r"\{\{\s*[\w.]*event_type\s*\}\}")
+    # then none prints an event kind as it is
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.html")
+        if raw.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
