@@ -24,6 +24,9 @@ EVENT_LABELS: dict[str, str] = {
     "action.progress": "填报进展",
     "action.supervised": "督办",
     "action.visited": "回访核实",
+    # 接口令牌
+    "api_token.issued": "签发接口令牌",
+    "api_token.revoked": "吊销接口令牌",
     # 委员活动小组
     "activity_group.created": "新建委员活动小组",
     "activity_group.members_set": "调整活动小组成员",
@@ -69,6 +72,8 @@ EVENT_LABELS: dict[str, str] = {
     "concern.supported": "我也遇到",
     "concern.followed": "居民关注",
     "concern.category_corrected": "更正类别",
+    "concern.published": "公开诉求",
+    "concern.unpublished": "撤下公开",
     "concern.not_duplicate": "确认不是重复诉求",
     "concern.unfollowed": "居民取消关注",
     # 履职
