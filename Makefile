@@ -59,7 +59,7 @@ migrations-check: venv ## Fail when a model change has no migration
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 .PHONY: bench
-bench: venv ## Benchmarks at BENCH_N concerns (default 100000); prints ratios against a bare view
+bench: venv ## Benchmark at BENCH_N concerns (default 100000) on SQLite, or PostgreSQL with BENCH_DATABASE_URL; one JSON line
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
 		(echo "make bench needs wrk (Debian package wrk)"; exit 1)
 	BENCH_N=$${BENCH_N:-100000} $(BIN)/python -m bench

@@ -1,6 +1,10 @@
 """Run the benchmark: ``BENCH_N=100000 python -m bench`` (BENCH_DATABASE_URL for PostgreSQL).
 
-BENCH_REUSE=1 measures again on a database that a previous run with the same BENCH_N loaded.
+Two phases, each in a process of its own with its own database: BENCH_BASE_N concerns (default
+10,000), then BENCH_N. Each phase loads its database (or, with BENCH_REUSE=1, measures again on
+the one a previous run loaded), serves it with gunicorn as deployed and measures every registered
+endpoint with wrk against the bare view; the BENCH_N phase also times the in-process lookups. The
+last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -32,9 +36,9 @@ DURATION = os.environ.get("BENCH_DURATION", "10s")
 # run, so a ratio compares two good runs rather than a good one with a bad one.
 RUNS = int(os.environ.get("BENCH_RUNS", "2"))
 QUERIES = int(os.environ.get("BENCH_QUERIES", "400"))
-# The server as the README deploys it: gunicorn's sync workers, one request at a time each (two
-# threads in one process share its interpreter lock, and a request waits for the other's slices).
-# BENCH_THREADS > 1 measures gthread workers instead.
+BASE_N = int(os.environ.get("BENCH_BASE_N", "10000"))
+# The server as the README deploys it: ``gunicorn config.wsgi``, sync workers, one request at a
+# time each. BENCH_THREADS > 1 measures gthread workers instead.
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 # BENCH_ONLY=submit,track measures only the named measurements (and the bare view).
 ONLY = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
@@ -62,15 +66,12 @@ def percentile(values: list[float], share: float) -> float:
 
 def fresh_database() -> None:
     from django.conf import settings
+    from django.db import connection
 
-    if os.environ.get("BENCH_DATABASE_URL"):
-        from django.db import connection
-
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     else:
-        from django.db import connection
-
         # A connection opened to check reuse would keep writing to the unlinked file.
         connection.close()
         path = Path(settings.DATABASES["default"]["NAME"])
@@ -134,7 +135,8 @@ def load(ctx: Context) -> None:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     else:
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE text_searchdocument")
+            for table in ("text_searchdocument", "text_posting", "text_termcount"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def reusable(n: int) -> bool:
@@ -161,8 +163,8 @@ def measure_inprocess(ctx: Context) -> None:
 
     for name, measure in selected(registry.IN_PROCESS).items():
         calls = measure.calls(ctx)
-        # One pass over every call first, as a running server has seen its queries' shapes and
-        # pages before (the first call of a shape compiles it, ADR 57); then each is timed.
+        # One pass over every call first, as a running server has seen its queries before; then
+        # each is timed.
         for call in calls:
             call()
         timings = []
@@ -170,21 +172,25 @@ def measure_inprocess(ctx: Context) -> None:
             began = time.perf_counter()
             call()
             timings.append((time.perf_counter() - began) * 1000)
-        ctx.figures[f"{name}_p50_ms"] = round(statistics.median(timings), 2)
-        ctx.figures[f"{name}_p99_ms"] = round(percentile(timings, 0.99), 2)
-        log(f"{name}: p50 {ctx.figures[f'{name}_p50_ms']} ms, p99 {ctx.figures[f'{name}_p99_ms']} ms")
+        ctx.figures[f"{name}_inproc_p50_ms"] = round(statistics.median(timings), 2)
+        ctx.figures[f"{name}_inproc_p99_ms"] = round(percentile(timings, 0.99), 2)
+        log(
+            f"{name} in process: p50 {ctx.figures[f'{name}_inproc_p50_ms']} ms, "
+            f"p99 {ctx.figures[f'{name}_inproc_p99_ms']} ms"
+        )
 
 
 def make_session() -> str:
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
 
     from shangliang.core.roles import Role
 
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN})
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -201,8 +207,10 @@ def free_port() -> int:
 BENCH_CSRF = "benchcsrf0123456789abcdefABCDxyz"  # 32 characters: an unmasked CSRF secret
 
 
-def wrk(url_base: str, paths: list[str], cookie: str, bodies: list[str] | None = None) -> tuple[float, float]:
-    """Requests per second and p99 latency (ms) of wrk cycling through ``paths`` (GET), or POSTing
+def wrk(
+    url_base: str, paths: list[str], cookie: str, bodies: list[str] | None = None
+) -> tuple[float, float, float]:
+    """Requests per second, p50 and p99 latency (ms) of wrk cycling through ``paths`` (GET), or POSTing
     ``bodies`` to them as forms with a CSRF token and a unique ``n`` per request."""
     lines = ",".join(json.dumps(p) for p in paths)
     if bodies:
@@ -233,12 +241,14 @@ def wrk(url_base: str, paths: list[str], cookie: str, bodies: list[str] | None =
     ).stdout
     os.unlink(fh.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
-    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    latency = {}
+    for share in ("50", "99"):
+        value, unit = re.search(share + r"%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        latency[share] = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         log(f"warning: {errors.group(1)} non-2xx responses for {paths[0]}")
-    return rps, p99
+    return rps, latency["50"], latency["99"]
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -267,7 +277,7 @@ def measure_http(ctx: Context) -> None:
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
-            "bench.wsgi",
+            "config.wsgi",
             "-w",
             str(WORKERS),
             "-b",
@@ -291,31 +301,35 @@ def measure_http(ctx: Context) -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        # Warm every worker (jieba, the model) before timing.
+        # One pass over each endpoint's requests first (every worker loads the segmenter and the
+        # models, the database and the cache see the queries), as a running server has.
         for endpoint in endpoints.values():
-            warm = endpoint.bodies(ctx)[:50] if endpoint.bodies else None
-            wrk(base, endpoint.paths(ctx)[:50], ctx.cookie, warm)
+            bodies = endpoint.bodies(ctx) if endpoint.bodies else None
+            wrk(base, endpoint.paths(ctx), ctx.cookie if endpoint.authenticated else "", bodies)
         bare_runs = [wrk(base, ["/bench/bare/"], ctx.cookie)]
-        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in endpoints}
+        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in endpoints}
         for _ in range(RUNS):
             for name, endpoint in endpoints.items():
                 bodies = endpoint.bodies(ctx) if endpoint.bodies else None
                 paths = endpoint.paths(ctx)
                 runs[name].append(wrk(base, paths, ctx.cookie if endpoint.authenticated else "", bodies))
             bare_runs.append(wrk(base, ["/bench/bare/"], ctx.cookie))
-        bare_rps, bare_p99 = max(bare_runs)
-        ctx.figures["bare_rps"], ctx.figures["bare_p99_ms"] = round(bare_rps, 1), round(bare_p99, 2)
+        bare_rps, bare_p50, bare_p99 = max(bare_runs)
+        ctx.figures.update(
+            bare_rps=round(bare_rps, 1), bare_p50_ms=round(bare_p50, 2), bare_p99_ms=round(bare_p99, 2)
+        )
         log(
-            f"bare: {bare_rps:.0f} req/s, p99 {bare_p99:.1f} ms (runs: {', '.join(f'{r:.0f}' for r, _ in bare_runs)})"
+            f"bare: {bare_rps:.0f} req/s, p99 {bare_p99:.1f} ms (runs: {', '.join(f'{r[0]:.0f}' for r in bare_runs)})"
         )
         for name, measured in runs.items():
-            rps, p99 = max(measured)
-            ctx.figures[f"{name}_http_rps"] = round(rps, 1)
-            ctx.figures[f"{name}_http_p99_ms"] = round(p99, 2)
+            rps, p50, p99 = max(measured)
+            ctx.figures[f"{name}_rps"] = round(rps, 1)
+            ctx.figures[f"{name}_p50_ms"] = round(p50, 2)
+            ctx.figures[f"{name}_p99_ms"] = round(p99, 2)
             ctx.figures[f"{name}_ratio"] = round(rps / bare_rps, 3)
             log(
-                f"{name}: {rps:.0f} req/s (ratio {rps / bare_rps:.2f}), p99 {p99:.1f} ms "
-                f"(runs: {', '.join(f'{r:.0f}' for r, _ in measured)})"
+                f"{name}: {rps:.0f} req/s (ratio {rps / bare_rps:.3f}), p50 {p50:.1f} ms, p99 {p99:.1f} ms "
+                f"(runs: {', '.join(f'{r[0]:.0f}' for r in measured)})"
             )
         children = subprocess.run(
             ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
@@ -327,7 +341,7 @@ def measure_http(ctx: Context) -> None:
 
 
 def register_text() -> None:
-    from bench import generator, registry
+    from bench import registry
     from shangliang.text import selectors
 
     def similar_calls(ctx: Context) -> list[Any]:
@@ -336,42 +350,32 @@ def register_text() -> None:
             for text, cid in similar_samples(ctx)
         ]
 
-    def search_calls(ctx: Context) -> list[Any]:
-        admin = Admin()
-        return [
-            (lambda q=q: selectors.search(query=q, user=admin))
-            for q in (ctx.rng.choice(generator.SEARCH_QUERIES) for _ in range(QUERIES))
-        ]
-
     def similar_paths(ctx: Context) -> list[str]:
         return [f"/api/v1/text/similar?text={quote(t)}&community={c}" for t, c in similar_samples(ctx)]
 
     def search_paths(ctx: Context) -> list[str]:
+        from bench import generator
+
         return [f"/api/v1/text/search?q={quote(q)}" for q in generator.SEARCH_QUERIES]
 
     registry.register_inprocess(registry.InProcess("similar", similar_calls))
-    registry.register_inprocess(registry.InProcess("search", search_calls))
     registry.register_endpoint(registry.Endpoint("similar", similar_paths))
     registry.register_endpoint(registry.Endpoint("search", search_paths, authenticated=True))
 
 
-class Admin:
-    """A stand-in administrator for in-process search (sees every row)."""
-
-    is_authenticated = True
-    is_superuser = True
-    role = "admin"
-    region = None
-
-
-def main() -> None:
+def phase() -> None:
+    """One database: load it (or reuse it), time the in-process lookups (BENCH_INPROC=1), measure
+    the endpoints over HTTP; print the figures as one JSON line."""
     import django
 
     sys.path.insert(0, str(ROOT))
     django.setup()
+    from django.core.cache import cache
+    from django.db import connection
+
     from bench import dashboard, generator, intake, registry, screening
 
-    n = int(os.environ.get("BENCH_N", "100000"))
+    n = int(os.environ["BENCH_N"])
     ctx = Context(n=n, communities=generator.district(), rng=random.Random(5))
     register_text()
     intake.register()
@@ -379,27 +383,93 @@ def main() -> None:
     dashboard.register()
     began = time.perf_counter()
     if os.environ.get("BENCH_REUSE") == "1" and reusable(n):
-        # Measure again on the database a previous run loaded (the indexing rate is not re-measured).
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         ctx.figures["index_per_s"] = None
     else:
         fresh_database()
         load(ctx)
     for name, loader in registry.LOADERS.items():
         ctx.figures.update({f"{name}_{k}": v for k, v in loader(ctx).items()})
-    log(f"loaded {n} in {time.perf_counter() - began:.0f} s")
+    log(f"{connection.vendor}, {n} concerns: loaded in {time.perf_counter() - began:.0f} s")
+    # Each phase starts from an empty cache (the bench's own Redis database).
+    cache.clear()
     ctx.cookie = make_session()
-    measure_inprocess(ctx)
+    if os.environ.get("BENCH_INPROC") == "1":
+        measure_inprocess(ctx)
+    connection.close()
     measure_http(ctx)
-    from django.db import connection
+    print(json.dumps({"db": connection.vendor, **ctx.figures}, ensure_ascii=False))
 
-    result = {"n": n, "database": connection.vendor, "workers": WORKERS, **ctx.figures}
-    ordered = {k: result[k] for k in ("n", "index_per_s", "rss_mb") if k in result}
-    ordered.update(result)
-    print(json.dumps(ordered, ensure_ascii=False))
+
+def _base_database(env: dict[str, str]) -> dict[str, str]:
+    """The environment of the base phase: a database of its own beside the measured one."""
+    env = {**env, "BENCH_N": str(BASE_N)}
+    url = env.get("BENCH_DATABASE_URL", "")
+    if url:
+        import psycopg
+
+        head, _, name = url.rpartition("/")
+        base_name = f"{name}_base{BASE_N}"
+        with psycopg.connect(f"{head}/postgres", autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [base_name]).fetchone():
+                conn.execute(f'CREATE DATABASE "{base_name}"')
+        env["BENCH_DATABASE_URL"] = f"{head}/{base_name}"
+    else:
+        env["BENCH_SQLITE_PATH"] = str(_sqlite_path(BASE_N, env, base=True))
+    return env
+
+
+def _sqlite_path(n: int, env: dict[str, str], *, base: bool = False) -> Path:
+    """BENCH_SQLITE_PATH (the base phase's file beside it), or one file per size under var/bench."""
+    given = env.get("BENCH_SQLITE_PATH")
+    if given:
+        path = Path(given)
+        return path.with_name(f"{path.stem}-base{n}{path.suffix}") if base else path
+    return ROOT / "var" / "bench" / f"bench-{n}.sqlite3"
+
+
+def run_phase(env: dict[str, str]) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench", "phase"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    ).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    n = int(os.environ.get("BENCH_N", "100000"))
+    env = {**os.environ, "BENCH_N": str(n), "PYTHONPATH": str(ROOT)}
+    if not env.get("BENCH_DATABASE_URL"):
+        env["BENCH_SQLITE_PATH"] = str(_sqlite_path(n, env))
+    base = run_phase(_base_database(env)) if n > BASE_N else None
+    measured = run_phase({**env, "BENCH_INPROC": "1"})
+    result: dict[str, Any] = {
+        "n": n,
+        "db": measured.pop("db"),
+        "workers": WORKERS,
+        "connections": CONNECTIONS,
+    }
+    result["index_per_s"] = measured.pop("index_per_s", None)
+    result["rss_mb"] = measured.pop("rss_mb", None)
+    result.update(measured)
+    if base is not None:
+        result["base_n"] = BASE_N
+        for key in [k for k in measured if k.endswith("_p99_ms") and "_inproc_" not in k]:
+            name = key.removesuffix("_p99_ms")
+            result[f"{name}_base_p99_ms"] = base[key]
+            if name != "bare":
+                result[f"{name}_growth"] = round(measured[key] / base[key], 2) if base[key] else None
+    print(json.dumps(result, ensure_ascii=False))
 
 
 if __name__ == "__main__":
-    main()
+    phase() if sys.argv[1:] == ["phase"] else main()

@@ -3,8 +3,8 @@
 Builds on the intake's loader (real ``Concern`` rows for every indexed concern): gives them the
 dates, deadlines, sources, categories and duplicate hints the desk filters on, then bulk-inserts
 topics (one per 200 concerns) holding accepted concerns, their lineage and timeline events, and one
-action item per topic. Measured: ``inbox`` (the desk with a mix of filters and sorts, as an
-administrator: no scope narrows the rows) and ``topic`` (a staff topic page).
+action item per topic. Measured over HTTP: ``inbox`` (the desk with a mix of filters and sorts, as
+an administrator: no scope narrows the rows) and ``topic`` (a staff topic page).
 """
 
 from __future__ import annotations
@@ -185,41 +185,10 @@ def topic_paths(ctx: Any) -> list[str]:
     return [f"/topics/staff/{ids[ctx.rng.randrange(len(ids))]}/" for _ in range(400)]
 
 
-def inbox_calls(ctx: Any) -> list[Any]:
-    from django.http import QueryDict
-
-    from bench.__main__ import Admin
-    from shangliang.screening import selectors
-
-    admin = Admin()
-    return [
-        (lambda q=q: selectors.inbox(admin, selectors.InboxFilters.from_query(QueryDict(q.lstrip("?")))))
-        for q in inbox_queries(ctx)
-    ]
-
-
-def topic_calls(ctx: Any) -> list[Any]:
-    from shangliang.topics import selectors
-    from shangliang.topics.models import Topic
-
-    def page(pk: int) -> object:
-        topic = Topic.objects.select_related("community", "category", "committee", "region").get(pk=pk)
-        return (
-            list(selectors.links_of(topic)),
-            selectors.supporters(topic),
-            selectors.sources_of(topic),
-            selectors.timeline(topic, public=False),
-        )
-
-    return [(lambda pk=pk: page(pk)) for pk in (int(p.split("/")[-2]) for p in topic_paths(ctx))]
-
-
 def register() -> None:
     """Register after ``intake.register()``: the desk needs the intake's concern rows."""
     from bench import registry
 
     registry.register_loader("screening", load)
-    registry.register_inprocess(registry.InProcess("inbox", inbox_calls))
-    registry.register_inprocess(registry.InProcess("topic", topic_calls))
     registry.register_endpoint(registry.Endpoint("inbox", inbox_paths, authenticated=True))
     registry.register_endpoint(registry.Endpoint("topic", topic_paths, authenticated=True))
