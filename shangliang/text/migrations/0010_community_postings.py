@@ -34,13 +34,7 @@ def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for sql in POSTGRES_FORWARD:
             schema_editor.execute(sql)
-        # Counts are read by equality only: the pattern index Django adds to a text key is dropped.
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'text_termcount' AND indexname LIKE '%%_like'"
-            )
-            for (name,) in cursor.fetchall():
-                schema_editor.execute(f'DROP INDEX "{name}"')
+
 
 
 def backward(apps, schema_editor):
