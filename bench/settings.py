@@ -16,6 +16,9 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("SHANGLIANG_SITE_URL", "https://bench.shangliang.invalid")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SHANGLIANG_LOG_LEVEL", "WARNING")
+# Fixed keys: the bench's data are generated and thrown away.
+os.environ.setdefault("SHANGLIANG_FIELD_KEY", "YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMteHg=")
+os.environ.setdefault("SHANGLIANG_LOOKUP_KEY", "bench-only-lookup-key-" + "x" * 20)
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "")
 if not os.environ["DATABASE_URL"]:
     os.environ["SHANGLIANG_SQLITE_PATH"] = os.environ.get(
