@@ -211,7 +211,7 @@ def collect(
     digest = hashlib.sha256(asked.encode()).hexdigest()[:32]
     rolled_rows: Counted = (
         cache.get_or_set(
-            f"reports:rolled:{state.refreshed_at}:{digest}",
+            f"reports:rolled:{state.refreshed_at.timestamp() if state.refreshed_at else 0}:{digest}",
             lambda: _rolled_part(figures, query, rolled_end, region_map),
             timeout=ROLLED_SECONDS,
         )
