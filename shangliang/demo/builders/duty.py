@@ -1,6 +1,6 @@
 """Members' work in the article's year (2022): 10 training sessions with 500 person-times (走出去,
 请进来, 以会代训, one of them at the 动植物药厂宿舍 meeting), every special committee with a plan and
-its consultations held (one committee behind plan), activity-group visits in most communities,
+its consultation held (one committee behind plan), activity-group visits in most communities,
 self-reports verified (and one rejected) that year and some waiting now, members' 社情民意 and 提案
 adopted at several levels, and members in each grade; the year's assessment is published.
 
@@ -31,6 +31,7 @@ from shangliang.duty.models import (
     WritingStatus,
 )
 from shangliang.meetings.models import (
+    HELD_STATUSES,
     Attendance,
     Meeting,
     MeetingStatus,
@@ -101,23 +102,18 @@ SESSIONS: tuple[tuple[str, str, dt.date, str, str], ...] = (
     ),
 )
 
-# (committee, [(subject, form, month)], [(meeting month, day, form)]); one committee falls behind.
-PLANS: tuple[tuple[str, tuple[tuple[str, str, int], ...], tuple[tuple[int, int, str], ...]], ...] = (
-    ("提案委员会", (("提案办理质量提升", "counterpart", 6),), ((6, 16, "counterpart"),)),
-    ("经济委员会", (("优化营商环境", "thematic", 5),), ((5, 26, "thematic"),)),
-    (
-        "社会和法制委员会",
-        (("老旧小区飞线充电整治", "thematic", 3), ("农村医保参保", "counterpart", 11)),
-        ((3, 17, "thematic"), (11, 10, "counterpart")),
-    ),
-    ("科教文卫体委员会", (("中小学课后服务", "sector", 9),), ((9, 15, "sector"),)),
-    (
-        "农业和农村委员会",
-        (("乡村振兴产业发展", "thematic", 4), ("农村人居环境整治", "sector", 10)),
-        ((4, 28, "thematic"),),
-    ),
-    ("文史和学习委员会", (("南珠文化保护传承", "sector", 8),), ((8, 18, "sector"),)),
+# The committees in the order they take the year's held consultations; one without a held meeting
+# by then holds its own (subject, form, month, day). The last also plans a consultation it never
+# holds: it is behind plan.
+COMMITTEES: tuple[tuple[str, tuple[str, str, int, int]], ...] = (
+    ("社会和法制委员会", ("老旧小区飞线充电整治", "thematic", 3, 17)),
+    ("经济委员会", ("优化营商环境", "thematic", 5, 26)),
+    ("提案委员会", ("提案办理质量提升", "counterpart", 6, 16)),
+    ("科教文卫体委员会", ("中小学课后服务", "sector", 9, 15)),
+    ("文史和学习委员会", ("南珠文化保护传承", "sector", 8, 18)),
+    ("农业和农村委员会", ("乡村振兴产业发展", "thematic", 4, 28)),
 )
+BEHIND = ("农村人居环境整治", "sector", 10)
 
 OPINION_SUBJECTS = (
     "关于加快老旧小区电动车集中充电设施建设的建议",
@@ -130,10 +126,6 @@ OPINION_SUBJECTS = (
     "关于老旧小区加装电梯资金筹措的建议",
 )
 OPINION_BODY = "一、基本情况\n委员在联系村(社区)走访中了解到群众反映集中。\n二、原因分析\n管护责任不清、资金渠道单一。\n三、意见建议\n明确责任主体，建立长效机制。"
-
-
-def _at(day: dt.date, hour: int = 15) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
 
 
 def build() -> dict[str, Any]:
@@ -171,67 +163,94 @@ def _members_of(groups: Sequence[ActivityGroup]) -> set[int]:
 
 
 def _committee_consultations(staff: User) -> None:
-    """Each committee's plan and the consultations it held (meetings on topics carrying it)."""
-    room = Room.objects.order_by("pk").first()
-    for name, planned, held in PLANS:
+    """Each committee takes one of the year's held consultations (its topics now carry the
+    committee), or holds its own, and plans it; the last also plans one it never holds."""
+    held = list(
+        Meeting.objects.filter(status__in=HELD_STATUSES, starts_at__year=DEMO_YEAR)
+        .exclude(topics__committee__isnull=False)
+        .order_by("starts_at", "pk")
+    )
+    for index, (name, own) in enumerate(COMMITTEES):
         committee = Organisation.objects.filter(name=name, kind=OrganisationKind.SPECIAL_COMMITTEE).first()
-        if committee is None or room is None:
+        if committee is None:
             continue
+        if index < len(held):
+            meeting = held[index]
+            Topic.objects.filter(meetings=meeting).update(committee=committee)
+            topic = Topic.objects.filter(meetings=meeting).first()
+            subject = topic.title if topic is not None else meeting.title
+        else:
+            meeting = _own_consultation(committee, own, staff)
+            subject = own[0]
+        items = [
+            services.PlannedItem(subject[:100], meeting.form, timezone.localtime(meeting.starts_at).month)
+        ]
+        if index == len(COMMITTEES) - 1:
+            items.append(services.PlannedItem(*BEHIND))
         services.plan_save(
             committee_id=committee.pk,
             year=DEMO_YEAR,
-            items=[services.PlannedItem(s, f, m) for s, f, m in planned],
+            items=items,
             note="按“每个专门委员会每年至少开展一次协商议事会议”安排。",
             actor=staff,
         )
-        members = list(Member.objects.filter(committee=committee, active=True).order_by("pk")[:4])
-        for (subject, _, _), (month, day, form) in zip(planned, held, strict=False):
-            topic = Topic.objects.create(
-                title=f"{subject}（{committee.name}）",
-                description=f"{committee.name}{DEMO_YEAR}年度计划协商议题。",
-                form=form,
-                status=TopicStatus.CONSULTED,
-                region=room.region,
-                region_path=room.region.path,
-                committee=committee,
-                is_public=False,
-                created_by=staff,
+
+
+def _own_consultation(committee: Organisation, spec: tuple[str, str, int, int], staff: User) -> Meeting:
+    """A committee's 专题/对口/界别协商 held in the demo year: its committee members attend, one
+    hands in a written speech; minutes published (the members' duty facts are written)."""
+    subject, form, month, day = spec
+    room = Room.objects.filter(active=True).order_by("pk").first()
+    assert room is not None
+    topic = Topic.objects.create(
+        title=subject,
+        description=f"{committee.name}{DEMO_YEAR}年度计划协商议题。",
+        form=form,
+        status=TopicStatus.CONSULTED,
+        region=room.region,
+        region_path=room.region.path,
+        committee=committee,
+        is_public=False,
+        created_by=staff,
+    )
+    start = dt.datetime.combine(
+        dt.date(DEMO_YEAR, month, day), dt.time(15), tzinfo=timezone.get_current_timezone()
+    )
+    meeting = Meeting.objects.create(
+        title=f"{committee.name}“{subject}”{topic.get_form_display()}会",
+        form=form,
+        region=room.region,
+        region_path=room.region.path,
+        room=room,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        host=staff,
+        recorder=staff,
+        status=MeetingStatus.PUBLISHED,
+        held_at=start,
+        closed_at=start + dt.timedelta(hours=2),
+        confirmed_at=start + dt.timedelta(days=3),
+        published_at=start + dt.timedelta(days=4),
+        minutes_summary=f"{committee.name}组织委员围绕“{subject}”开展{topic.get_form_display()}，形成意见建议报区委、区政府参考。",
+        created_by=staff,
+    )
+    meeting.topics.add(topic)
+    members = Member.objects.filter(committee=committee, active=True).order_by("pk")[:4]
+    for position, member in enumerate(members):
+        participant = Participant.objects.create(
+            meeting=meeting,
+            role=ParticipantRole.MEMBER,
+            name=member.name,
+            member=member,
+            attendance=Attendance.PRESENT,
+        )
+        if position == 0:
+            Speech.objects.create(
+                meeting=meeting, participant=participant, kind="written", summary=f"就{subject}提交书面发言。"
             )
-            start = _at(dt.date(DEMO_YEAR, month, day))
-            meeting = Meeting.objects.create(
-                title=f"{committee.name}“{subject}”{topic.get_form_display()}会",
-                form=form,
-                region=room.region,
-                region_path=room.region.path,
-                room=room,
-                starts_at=start,
-                ends_at=start + dt.timedelta(hours=2),
-                host=staff,
-                recorder=staff,
-                status=MeetingStatus.PUBLISHED,
-                minutes_summary=f"{committee.name}组织委员围绕“{subject}”开展{topic.get_form_display()}，形成意见建议报区委、区政府参考。",
-                created_by=staff,
-            )
-            meeting.topics.add(topic)
-            for position, member in enumerate(members):
-                participant = Participant.objects.create(
-                    meeting=meeting,
-                    role=ParticipantRole.MEMBER,
-                    name=member.name,
-                    member=member,
-                    attendance=Attendance.PRESENT,
-                )
-                if position == 0:
-                    Speech.objects.create(
-                        meeting=meeting,
-                        participant=participant,
-                        summary=f"就{subject}提出书面意见。",
-                        kind="written",
-                    )
-            record_duty_facts(meeting)
-            audit.record(
-                target=meeting, event_type="meeting.published", actor=staff, new={"status": "published"}
-            )
+    record_duty_facts(meeting)
+    audit.record(target=meeting, event_type="meeting.published", actor=staff, reason="年度计划协商（导入）")
+    return meeting
 
 
 def _visits(groups: Sequence[ActivityGroup], staff: User) -> None:
