@@ -22,8 +22,8 @@ from __future__ import annotations
 from typing import Any
 
 from shangliang.actions.models import AWAITING_ACCEPTANCE, WORKING_STATUSES, ActionItem, ActionStatus
-from shangliang.concerns.permissions import can_act_in_region
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.places.permissions import is_admin
 
 SUPERVISE_ROLES = frozenset({Role.STAFF})
@@ -32,7 +32,8 @@ VIEW_ROLES = frozenset({Role.STAFF, Role.SECRETARY, Role.GRID_WORKER, Role.CHAIR
 
 
 def _role(user: Any) -> str:
-    return str(getattr(user, "role", "")) if getattr(user, "is_authenticated", False) else ""
+    scope = scope_of(user)
+    return scope.role if scope.is_authenticated else ""
 
 
 def is_department_officer(user: Any, item: ActionItem) -> bool:
@@ -46,15 +47,15 @@ def is_department_officer(user: Any, item: ActionItem) -> bool:
 def can_view_item(user: Any, item: ActionItem) -> bool:
     if is_admin(user) or is_department_officer(user, item):
         return True
-    return _role(user) in VIEW_ROLES and can_act_in_region(user, item.region)
+    return _role(user) in VIEW_ROLES and scope_of(user).covers_region(item.region)
 
 
 def can_assign_in(user: Any, region: Any) -> bool:
-    return is_admin(user) or (_role(user) in ASSIGN_ROLES and can_act_in_region(user, region))
+    return is_admin(user) or (_role(user) in ASSIGN_ROLES and scope_of(user).covers_region(region))
 
 
 def can_supervise(user: Any, item: ActionItem) -> bool:
-    return is_admin(user) or (_role(user) in SUPERVISE_ROLES and can_act_in_region(user, item.region))
+    return is_admin(user) or (_role(user) in SUPERVISE_ROLES and scope_of(user).covers_region(item.region))
 
 
 # What each transition needs, beyond the transitions table.

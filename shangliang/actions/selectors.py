@@ -9,24 +9,21 @@ from django.utils import timezone
 
 from shangliang.actions import permissions
 from shangliang.actions.models import AWAITING_ACCEPTANCE, OPEN_STATUSES, ActionItem, ActionStatus
-from shangliang.concerns.permissions import scope_region
 from shangliang.core.roles import Role
-from shangliang.places.permissions import is_admin
+from shangliang.core.scope import scope_of
 
 
 def items_for_user(user: Any) -> QuerySet[ActionItem]:
     """An officer sees their organisation's items only; office roles the items of their region."""
+    scope = scope_of(user)
     qs = ActionItem.objects.select_related("department", "assignee", "concern", "topic", "region")
-    if is_admin(user):
+    if scope.is_admin:
         return qs
-    role = getattr(user, "role", "")
-    if role == Role.OFFICER:
-        org = getattr(user, "organisation_id", None)
-        return qs.filter(department_id=org) if org else qs.none()
-    scope = scope_region(user)
-    if role not in permissions.VIEW_ROLES or scope is None or not scope.path:
-        return qs.none()
-    return qs.filter(region_path__startswith=scope.path)
+    if scope.has_role(Role.OFFICER):
+        return qs.filter(department_id=scope.organisation_id) if scope.organisation_id else qs.none()
+    if scope.has_role(*permissions.VIEW_ROLES):
+        return scope.filter(qs)
+    return qs.none()
 
 
 def overdue_q() -> Q:

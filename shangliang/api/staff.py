@@ -8,11 +8,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.security import django_auth
 
 from shangliang.actions import selectors as action_selectors
 from shangliang.actions.models import OPEN_STATUSES, ActionItem, ActionStatus
 from shangliang.api.auth import SIGNED_IN, require_scope
 from shangliang.api.public import MAX_ID, Pages, RefusalOut
+from shangliang.concerns import selectors as concern_selectors
+from shangliang.concerns.models import Concern
+from shangliang.core.scope import scope_of
 from shangliang.topics import selectors as topic_selectors
 from shangliang.topics.models import Topic, TopicForm, TopicSource, TopicStatus
 
@@ -158,3 +162,31 @@ def action_detail(request: HttpRequest, action_id: int) -> tuple[int, Any]:
     if item is None:
         return 404, {"detail": "没有找到这张交办单，或您无权查看。"}
     return 200, item
+
+
+class ConcernOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    community: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_status_label(obj: Concern) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_community(obj: Concern) -> str:
+        return obj.community.name if obj.community else ""
+
+
+@router.get(
+    "/staff/concerns",
+    response={200: list[ConcernOut], 401: RefusalOut, 422: RefusalOut},
+    auth=django_auth,
+    tags=["诉求"],
+)
+@paginate(Pages)
+def concerns(request: HttpRequest) -> Any:
+    """The concerns of the signed-in person's staff list (a session only: no token reads concerns)."""
+    return concern_selectors.concerns_for_staff(scope_of(request.user)).order_by("-created_at", "-pk")

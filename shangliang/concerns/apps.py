@@ -14,3 +14,9 @@ class ConcernsConfig(AppConfig):
 
         navigation.register()
         register_periodic("concerns.sweep_pending_photos", tasks.sweep_pending_photos, daily_at=time(3, 30))
+        # What staff search shows of these records: what the staff list shows.
+        from shangliang.concerns.selectors import concerns_for_staff
+        from shangliang.text.models import DocumentKind
+        from shangliang.text.selectors.common import register_visibility
+
+        register_visibility(DocumentKind.CONCERN, concerns_for_staff)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
@@ -21,8 +22,9 @@ from shangliang.concerns.rules import clean_tracking_code, mask_personal_text
 from shangliang.core.models import AuditEvent
 from shangliang.core.options import RenderedOptions, render_grouped_options, render_options
 from shangliang.core.personal import lookup_hash
+from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.places.models import Region, RegionLevel
-from shangliang.places.permissions import is_admin
 from shangliang.text import selectors as text_selectors
 from shangliang.text.models import Category, DocumentKind
 
@@ -209,18 +211,17 @@ def communities_by_street() -> list[tuple[Region, list[Region]]]:
     return list(grouped.values())
 
 
-def concerns_for_staff(user: object) -> QuerySet[Concern]:
+def concerns_for_staff(scope: Any) -> QuerySet[Concern]:
     """Concerns a back-office person may see (the screening desk narrows this further)."""
+    scope = scope_of(scope)
     qs = Concern.objects.select_related("community", "category", "region")
-    if is_admin(user):
+    if scope.is_admin:
         return qs
-    scope = permissions.scope_region(user)
-    role = getattr(user, "role", "")
-    if role == "member":
-        return qs.filter(community_id__in=permissions.linked_community_ids(user))
-    if scope is None or not scope.path or role not in ("staff", "secretary", "grid_worker", "chair"):
-        return qs.none()
-    return qs.filter(region_path__startswith=scope.path)
+    if scope.has_role(Role.MEMBER):
+        return qs.filter(community_id__in=scope.community_ids)
+    if scope.has_role(*permissions.VIEW_ROLES):
+        return scope.filter(qs)
+    return qs.none()
 
 
 def public_concern(public_id: str) -> Concern | None:

@@ -38,6 +38,7 @@ from shangliang.concerns.models import (
 from shangliang.core import audit, images, personal
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.ratelimit import Limit, allow
+from shangliang.core.scope import scope_of
 from shangliang.core.workdays import add_working_days_db
 from shangliang.notifications import links
 from shangliang.places.models import Region, RegionLevel
@@ -247,7 +248,7 @@ def concern_submit(*, data: ConcernInput, ip: str = "", actor: Any = None) -> tu
         raise PermissionDenied("您不能以该来源提交议题线索。")
     text, place = _clean_text(data)
     region, community = _clean_region(data.region_id)
-    if assisted and not permissions.can_act_in_region(actor, region):
+    if assisted and not scope_of(actor).covers_region(region):
         raise PermissionDenied("该村(社区)不在您的负责范围内。")
     phone, name = _clean_contact(data)
     if assisted and phone and not data.consent:

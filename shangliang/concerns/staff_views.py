@@ -21,6 +21,7 @@ from shangliang.concerns.views import _apply_error
 from shangliang.concerns.views import place_context as _place_context
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
+from shangliang.core.scope import scope_of
 from shangliang.places import selectors as place_selectors
 from shangliang.places.models import Room
 
@@ -34,12 +35,12 @@ def assist(request: HttpRequest) -> HttpResponse:
     After saving it comes back empty but keeps the channel and place, ready for the next sheet."""
     if not permissions.can_enter_for_resident(request.user):
         raise DjangoPermissionDenied("只有网格员、社区和政协机关工作人员可以代录。")
-    scope = permissions.scope_region(request.user)
+    scope = scope_of(request.user)
     initial: dict[str, Any] = {
         k: request.GET[k] for k in ("channel", "community", "street") if request.GET.get(k)
     }
-    if not initial.get("community") and scope is not None and scope.level == "community":
-        initial["community"] = scope.pk
+    if not initial.get("community") and scope.region_level == "community":
+        initial["community"] = scope.region_id
     # What a grid worker collects door to door is 网格筛题 unless they say they type it in for someone.
     initial["source"] = request.GET.get("source") or (
         "grid" if getattr(request.user, "role", "") == "grid_worker" else "resident"

@@ -24,13 +24,15 @@ from __future__ import annotations
 from typing import Any
 
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.duty.models import MemberWriting, ReportStatus, SelfReport, WritingStatus
 from shangliang.places.models import ActivityGroup, Member, Organisation
 from shangliang.places.permissions import is_admin
 
 
 def _role(user: Any) -> str:
-    return str(getattr(user, "role", "")) if getattr(user, "is_authenticated", False) else ""
+    scope = scope_of(user)
+    return scope.role if scope.is_authenticated else ""
 
 
 def is_office(user: Any) -> bool:

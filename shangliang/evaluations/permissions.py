@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shangliang.concerns.permissions import can_act_in_region
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.evaluations.models import Evaluation
 from shangliang.places.models import Region
 from shangliang.places.permissions import is_admin
@@ -29,11 +29,12 @@ VIEW_ROLES = frozenset({Role.STAFF, Role.GRID_WORKER, Role.REVIEWER, Role.CHAIR,
 
 
 def role_of(user: Any) -> str:
-    return str(getattr(user, "role", "")) if getattr(user, "is_authenticated", False) else ""
+    scope = scope_of(user)
+    return scope.role if scope.is_authenticated else ""
 
 
 def can_manage_in(user: Any, region: Region) -> bool:
-    return is_admin(user) or (role_of(user) == Role.STAFF and can_act_in_region(user, region))
+    return is_admin(user) or (role_of(user) == Role.STAFF and scope_of(user).covers_region(region))
 
 
 def can_manage(user: Any, evaluation: Evaluation) -> bool:
@@ -47,14 +48,14 @@ def is_invited(user: Any, evaluation: Evaluation) -> bool:
 def can_view(user: Any, evaluation: Evaluation) -> bool:
     if is_admin(user):
         return True
-    if role_of(user) in VIEW_ROLES and can_act_in_region(user, evaluation.region):
+    if role_of(user) in VIEW_ROLES and scope_of(user).covers_region(evaluation.region):
         return True
     return is_invited(user, evaluation)
 
 
 def can_review(user: Any, evaluation: Evaluation) -> bool:
     return evaluation.is_open and (
-        is_admin(user) or (role_of(user) == Role.REVIEWER and can_act_in_region(user, evaluation.region))
+        is_admin(user) or (role_of(user) == Role.REVIEWER and scope_of(user).covers_region(evaluation.region))
     )
 
 
@@ -69,5 +70,8 @@ def can_enter_paper(user: Any, evaluation: Evaluation) -> bool:
 def can_enter_resident_vote(user: Any, evaluation: Evaluation) -> bool:
     return evaluation.is_open and (
         is_admin(user)
-        or (role_of(user) in (Role.STAFF, Role.GRID_WORKER) and can_act_in_region(user, evaluation.region))
+        or (
+            role_of(user) in (Role.STAFF, Role.GRID_WORKER)
+            and scope_of(user).covers_region(evaluation.region)
+        )
     )

@@ -9,8 +9,8 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shangliang.actions.models import ActionItem, ActionPhoto, ActionStatus, ResultClass
-from shangliang.concerns.permissions import scope_region
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.evaluations import permissions
 from shangliang.evaluations.models import Evaluation, EvaluationStatus, Indicator
 from shangliang.places.permissions import is_admin
@@ -28,9 +28,9 @@ def evaluations_for_user(user: Any) -> QuerySet[Evaluation]:
     if is_admin(user):
         return qs
     invited = Q(invitees__user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
-    scope = scope_region(user)
-    if permissions.role_of(user) in permissions.VIEW_ROLES and scope is not None and scope.path:
-        return qs.filter(Q(region_path__startswith=scope.path) | invited).distinct()
+    scope = scope_of(user)
+    if permissions.role_of(user) in permissions.VIEW_ROLES and scope.region_path:
+        return qs.filter(Q(region_path__startswith=scope.region_path) | invited).distinct()
     return qs.filter(invited).distinct()
 
 
@@ -51,10 +51,10 @@ def topics_ready(user: Any) -> QuerySet[Topic]:
     """Topics in the person's scope whose action items are all done, verified or closed."""
     qs = Topic.objects.filter(status__in=[TopicStatus.IMPLEMENTING, TopicStatus.REOPENED])
     if not is_admin(user):
-        scope = scope_region(user)
-        if permissions.role_of(user) != Role.STAFF or scope is None or not scope.path:
+        scope = scope_of(user)
+        if permissions.role_of(user) != Role.STAFF or not scope.region_path:
             return qs.none()
-        qs = qs.filter(region_path__startswith=scope.path)
+        qs = qs.filter(region_path__startswith=scope.region_path)
     return (
         qs.filter(Exists(ActionItem.objects.filter(topic=OuterRef("pk"))))
         .exclude(Exists(_unfinished_items()))
@@ -67,10 +67,10 @@ def direct_items_ready(user: Any) -> QuerySet[ActionItem]:
     """Direct assignments (no topic) reported done or verified, not yet passed and not being evaluated."""
     qs = ActionItem.objects.filter(topic__isnull=True, status__in=[ActionStatus.DONE, ActionStatus.VERIFIED])
     if not is_admin(user):
-        scope = scope_region(user)
-        if permissions.role_of(user) != Role.STAFF or scope is None or not scope.path:
+        scope = scope_of(user)
+        if permissions.role_of(user) != Role.STAFF or not scope.region_path:
             return qs.none()
-        qs = qs.filter(region_path__startswith=scope.path)
+        qs = qs.filter(region_path__startswith=scope.region_path)
     return qs.exclude(
         Exists(Evaluation.objects.filter(item=OuterRef("pk"), status=EvaluationStatus.OPEN))
     ).order_by("completed_at")

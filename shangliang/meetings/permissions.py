@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shangliang.concerns.permissions import can_act_in_region
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.meetings.models import (
     EDITABLE_STATUSES,
     HELD_STATUSES,
@@ -42,7 +42,8 @@ VIEW_ROLES = frozenset({Role.STAFF, Role.SECRETARY, Role.CHAIR})
 
 
 def role_of(user: Any) -> str:
-    return str(getattr(user, "role", "")) if getattr(user, "is_authenticated", False) else ""
+    scope = scope_of(user)
+    return scope.role if scope.is_authenticated else ""
 
 
 def _signed_in(user: Any) -> bool:
@@ -58,32 +59,32 @@ def is_recorder(user: Any, meeting: Meeting) -> bool:
 
 
 def is_invited(user: Any, meeting: Meeting) -> bool:
-    if not _signed_in(user):
+    """Invited in person, as a member, or (a department officer) through their organisation."""
+    scope = scope_of(user)
+    if not scope.is_authenticated:
         return False
-    member_id = getattr(user, "member_id", None)
-    # A department officer answers for their organisation's invitation.
-    organisation_id = getattr(user, "organisation_id", None) if role_of(user) == Role.OFFICER else None
+    organisation = scope.organisation_id if scope.has_role(Role.OFFICER) else None
     for p in meeting.participants.all():
-        if p.user_id == user.pk or (member_id is not None and p.member_id == member_id):
+        if p.user_id == scope.user_id or (scope.member_id is not None and p.member_id == scope.member_id):
             return True
-        if organisation_id is not None and p.organisation_id == organisation_id:
+        if organisation is not None and p.organisation_id == organisation:
             return True
     return False
 
 
 def can_manage_meeting(user: Any, meeting: Meeting) -> bool:
     """Plan, edit, invite, notify, postpone, cancel, open and close, set attendance, publish."""
-    return is_admin(user) or (role_of(user) in MANAGE_ROLES and can_act_in_region(user, meeting.region))
+    return is_admin(user) or (role_of(user) in MANAGE_ROLES and scope_of(user).covers_region(meeting.region))
 
 
 def can_plan_in(user: Any, region: Any) -> bool:
-    return is_admin(user) or (role_of(user) in MANAGE_ROLES and can_act_in_region(user, region))
+    return is_admin(user) or (role_of(user) in MANAGE_ROLES and scope_of(user).covers_region(region))
 
 
 def can_view_meeting(user: Any, meeting: Meeting) -> bool:
     if is_admin(user) or is_host(user, meeting) or is_recorder(user, meeting):
         return True
-    if role_of(user) in VIEW_ROLES and can_act_in_region(user, meeting.region):
+    if role_of(user) in VIEW_ROLES and scope_of(user).covers_region(meeting.region):
         return True
     return is_invited(user, meeting)
 

@@ -11,8 +11,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from shangliang.concerns import permissions as concern_permissions
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.meetings import permissions
 from shangliang.meetings.models import (
     BOOKED_STATUSES,
@@ -27,7 +27,6 @@ from shangliang.meetings.models import (
     ParticipantRole,
 )
 from shangliang.places.models import ActivityGroupMembership, Member, Organisation, OrganisationKind, Room
-from shangliang.places.permissions import is_admin
 from shangliang.places.selectors import OpenDay, upcoming_open_days
 from shangliang.topics.models import Topic
 
@@ -35,21 +34,21 @@ from shangliang.topics.models import Topic
 
 
 def meetings_for_staff(user: Any) -> QuerySet[Meeting]:
-    """Meetings a back-office user may see: in their scope, or where they host, record or are invited."""
+    """Meetings a back-office user may see: in their scope, where they host, record or are invited,
+    or (a department officer) where their organisation is invited."""
+    scope = scope_of(user)
     qs = Meeting.objects.select_related("room", "region", "host", "recorder")
-    if is_admin(user):
+    if scope.is_admin:
         return qs
-    if not getattr(user, "is_authenticated", False):
+    if not scope.is_authenticated:
         return qs.none()
-    mine = Q(host=user) | Q(recorder=user) | Q(participants__user=user)
-    if getattr(user, "member_id", None):
-        mine |= Q(participants__member_id=user.member_id)
-    role = permissions.role_of(user)
-    if role == Role.OFFICER and getattr(user, "organisation_id", None):
-        mine |= Q(participants__organisation_id=user.organisation_id)
-    scope = concern_permissions.scope_region(user)
-    if role in permissions.VIEW_ROLES and scope is not None and scope.path:
-        mine |= Q(region_path__startswith=scope.path)
+    mine = Q(host_id=scope.user_id) | Q(recorder_id=scope.user_id) | Q(participants__user_id=scope.user_id)
+    if scope.member_id:
+        mine |= Q(participants__member_id=scope.member_id)
+    if scope.has_role(Role.OFFICER) and scope.organisation_id:
+        mine |= Q(participants__organisation_id=scope.organisation_id)
+    if scope.has_role(*permissions.VIEW_ROLES):
+        mine |= scope.region_q()
     return qs.filter(pk__in=Meeting.objects.filter(mine).values("pk"))
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shangliang.concerns.permissions import can_act_in_region
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.outputs.models import Output, OutputStatus
 from shangliang.places.models import Region
 from shangliang.places.permissions import is_admin
@@ -27,11 +27,12 @@ DRAFT_ROLES = frozenset({Role.STAFF, Role.CHAIR})
 
 
 def role_of(user: Any) -> str:
-    return str(getattr(user, "role", "")) if getattr(user, "is_authenticated", False) else ""
+    scope = scope_of(user)
+    return scope.role if scope.is_authenticated else ""
 
 
 def can_draft_in(user: Any, region: Region) -> bool:
-    return is_admin(user) or (role_of(user) in DRAFT_ROLES and can_act_in_region(user, region))
+    return is_admin(user) or (role_of(user) in DRAFT_ROLES and scope_of(user).covers_region(region))
 
 
 def can_edit(user: Any, output: Output) -> bool:
@@ -43,13 +44,13 @@ def can_approve(user: Any, output: Output) -> bool:
         return False
     if is_admin(user):
         return True
-    if not can_act_in_region(user, output.region):
+    if not scope_of(user).covers_region(output.region):
         return False
     return role_of(user) == Role.CHAIR or (role_of(user) == Role.STAFF and output.author_id != user.pk)
 
 
 def can_send(user: Any, output: Output) -> bool:
-    return is_admin(user) or (role_of(user) == Role.STAFF and can_act_in_region(user, output.region))
+    return is_admin(user) or (role_of(user) == Role.STAFF and scope_of(user).covers_region(output.region))
 
 
 def is_addressee(user: Any, output: Output) -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from shangliang.concerns.permissions import scope_region
+from shangliang.core.scope import scope_of
 from shangliang.outputs import permissions
 from shangliang.outputs.models import Output, OutputKind, OutputStatus
 from shangliang.places.models import OrganisationKind
@@ -25,10 +25,10 @@ def outputs_for_staff(user: Any) -> QuerySet[Output]:
     qs = Output.objects.select_related("region", "author")
     if is_admin(user):
         return qs
-    scope = scope_region(user)
-    if permissions.role_of(user) not in permissions.DRAFT_ROLES or scope is None or not scope.path:
+    scope = scope_of(user)
+    if permissions.role_of(user) not in permissions.DRAFT_ROLES or not scope.region_path:
         return qs.none()
-    return qs.filter(region_path__startswith=scope.path)
+    return qs.filter(region_path__startswith=scope.region_path)
 
 
 def received_by(user: Any) -> QuerySet[Output]:

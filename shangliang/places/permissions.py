@@ -1,9 +1,9 @@
 """Who may see and change places, people and rooms: pure predicates of role, region scope and state.
 
-Scope: a user's ``region`` is the root of what they may see; an object is *in scope* when its
-region's path starts with the user's region path (the user's own region and everything below
-it). The administrator role and superusers have no scope limit. A back-office user without a
-region sees nothing that is scoped.
+Scope (``core.scope.Scope``): a person's region is the root of what they may see; an object is
+*in scope* when its region's path starts with that region's path. The administrator role and
+superusers have no scope limit. A back-office user without a region sees nothing that is scoped.
+Every predicate takes a ``Scope`` (a user is resolved to theirs once per request).
 
 Role matrix (✓ = within scope; "wide" = a scope at district level or above):
 
@@ -34,48 +34,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from shangliang.core.roles import BACK_OFFICE_ROLES, Role
+from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.places.models import Organisation, Region, RegionLevel, Room
 
 WIDE_LEVELS = frozenset({RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.DISTRICT})
 
 
 def is_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and (
-        bool(getattr(user, "is_superuser", False)) or getattr(user, "role", "") == Role.ADMIN
-    )
+    return scope_of(user).is_admin
 
 
 def is_back_office(user: Any) -> bool:
-    return is_admin(user) or (
-        bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", "") in BACK_OFFICE_ROLES
-    )
+    return scope_of(user).is_back_office
 
 
 def _has_role(user: Any, *roles: str) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", "") in roles
-
-
-def scope_path(user: Any) -> str | None:
-    """The path prefix a user may see: "" for everything, None for nothing."""
-    if is_admin(user):
-        return ""
-    region = getattr(user, "region", None)
-    if not is_back_office(user) or region is None or not region.path:
-        return None
-    return str(region.path)
+    return scope_of(user).has_role(*roles)
 
 
 def in_scope(user: Any, region: Region | None) -> bool:
-    prefix = scope_path(user)
-    if prefix is None or region is None:
-        return prefix == ""
-    return region.path.startswith(prefix)
+    scope = scope_of(user)
+    return scope.is_admin or (region is not None and scope.covers_region(region))
 
 
 def has_wide_scope(user: Any) -> bool:
-    region = getattr(user, "region", None)
-    return is_admin(user) or (region is not None and region.level in WIDE_LEVELS)
+    scope = scope_of(user)
+    return scope.is_admin or scope.region_level in WIDE_LEVELS
 
 
 # --- Regions ------------------------------------------------------------------------------------
@@ -85,7 +70,7 @@ def can_view_region(user: Any, region: Region) -> bool:
     """Within scope, and the ancestors of one's own region (to show where it sits)."""
     if in_scope(user, region):
         return True
-    prefix = scope_path(user)
+    prefix = scope_of(user).region_path
     return bool(prefix) and region.path != "" and str(prefix).startswith(region.path)
 
 
@@ -93,7 +78,7 @@ def can_change_region(user: Any, region: Region) -> bool:
     """Change (rename, move, add children to) ``region``: staff only strictly below their own region."""
     if is_admin(user):
         return True
-    return _has_role(user, Role.STAFF) and in_scope(user, region) and region.pk != user.region_id
+    return _has_role(user, Role.STAFF) and in_scope(user, region) and region.pk != scope_of(user).region_id
 
 
 def can_create_region(user: Any, parent: Region | None) -> bool:
@@ -164,4 +149,4 @@ def can_manage_activity_group(user: Any, community: Region) -> bool:
 
 
 def can_view_coverage(user: Any) -> bool:
-    return is_admin(user) or (_has_role(user, Role.STAFF) and scope_path(user) is not None)
+    return is_admin(user) or (_has_role(user, Role.STAFF) and bool(scope_of(user).region_path))

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from shangliang.core.errors import PermissionDenied
+from shangliang.core.scope import scope_of
 from shangliang.places import permissions as perms
 from shangliang.places.models import (
     ActivityGroup,
@@ -92,7 +93,7 @@ def communities() -> QuerySet[Region]:
 
 
 def _scoped(queryset: QuerySet[Any], user: Any, field: str) -> QuerySet[Any]:
-    prefix = perms.scope_path(user)
+    prefix = scope_of(user).region_path
     if prefix is None:
         return queryset.none()
     if prefix == "":
@@ -102,7 +103,7 @@ def _scoped(queryset: QuerySet[Any], user: Any, field: str) -> QuerySet[Any]:
 
 def region_tree_for_user(user: Any) -> list[Region]:
     """The regions a user may see, in tree order (ancestors of one's own region first)."""
-    prefix = perms.scope_path(user)
+    prefix = scope_of(user).region_path
     if prefix is None:
         return []
     regions = Region.objects.order_by("path")

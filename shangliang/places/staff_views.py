@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.personal import mask_phone
+from shangliang.core.scope import scope_of
 from shangliang.places import permissions as perms
 from shangliang.places import selectors, services
 from shangliang.places.forms import (
@@ -216,7 +217,7 @@ def room_list(request: HttpRequest) -> HttpResponse:
 
 
 def _room_regions(user: Any) -> Any:
-    prefix = perms.scope_path(user)
+    prefix = scope_of(user).region_path
     if prefix is None:
         return Region.objects.none()
     return Region.objects.filter(path__startswith=prefix).exclude(level=RegionLevel.GRID).order_by("path")

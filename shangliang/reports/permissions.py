@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shangliang.concerns.permissions import scope_region
 from shangliang.core.roles import Role
-from shangliang.places.permissions import is_admin
+from shangliang.core.scope import scope_of
 
 # The back office that reads figures of its own region (departments see their own items instead).
 STATISTICS_ROLES = frozenset({Role.ADMIN, Role.STAFF, Role.CHAIR, Role.SECRETARY, Role.REVIEWER, Role.MEMBER})
@@ -16,14 +15,12 @@ FULL_EXPORT_ROLES = frozenset({Role.ADMIN, Role.STAFF})
 
 def statistics_path(user: Any) -> str | None:
     """The region path prefix a person's statistics cover: "" for everything, None for no access."""
-    if is_admin(user):
+    scope = scope_of(user)
+    if scope.is_admin:
         return ""
-    if not getattr(user, "is_authenticated", False) or getattr(user, "role", "") not in STATISTICS_ROLES:
+    if not scope.has_role(*STATISTICS_ROLES):
         return None
-    region = scope_region(user)
-    if region is None or not region.path:
-        return None
-    return str(region.path)
+    return scope.region_path or None
 
 
 def can_view_statistics(user: Any) -> bool:
@@ -31,4 +28,5 @@ def can_view_statistics(user: Any) -> bool:
 
 
 def can_export_personal(user: Any) -> bool:
-    return is_admin(user) or getattr(user, "role", "") in FULL_EXPORT_ROLES
+    scope = scope_of(user)
+    return scope.is_admin or scope.has_role(*FULL_EXPORT_ROLES)

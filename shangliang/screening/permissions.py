@@ -10,7 +10,7 @@ merge duplicates, split (undo)     all    ✓      ✓          ✓            �
 · 不予立题
 =================================  =====  =====  =========  ===========  ======  ========  =======
 
-✓ = the concern's place is inside the person's scope (``concerns.permissions.can_act_in_region``).
+✓ = the concern's place is inside the person's scope (``core.scope.Scope.covers_region``).
 Decisions and merges apply to concerns still waiting for a decision (已受理 / 研判中); split applies
 to a merged concern or one that joined a topic.
 (1) With ``SHANGLIANG["SECRETARY_FIRST_LEVEL"]`` on, a secretary's decision is the community's
@@ -24,8 +24,8 @@ from typing import Any
 from django.conf import settings
 
 from shangliang.concerns.models import AWAITING_DECISION, Concern, ConcernStatus
-from shangliang.concerns.permissions import can_act_in_region
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.places.permissions import is_admin
 from shangliang.screening.models import DecisionKind
 
@@ -34,7 +34,8 @@ DECIDE_ROLES = frozenset({Role.STAFF, Role.SECRETARY})
 
 
 def _role(user: Any) -> str:
-    return str(getattr(user, "role", "")) if getattr(user, "is_authenticated", False) else ""
+    scope = scope_of(user)
+    return scope.role if scope.is_authenticated else ""
 
 
 def first_level_required() -> bool:
@@ -46,7 +47,7 @@ def can_use_desk(user: Any) -> bool:
 
 
 def can_screen(user: Any, concern: Concern) -> bool:
-    return is_admin(user) or (_role(user) in DESK_ROLES and can_act_in_region(user, concern.region))
+    return is_admin(user) or (_role(user) in DESK_ROLES and scope_of(user).covers_region(concern.region))
 
 
 def can_merge(user: Any, concern: Concern) -> bool:

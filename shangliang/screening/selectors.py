@@ -14,14 +14,15 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from shangliang.concerns import permissions as concern_permissions
 from shangliang.concerns import selectors as concern_selectors
 from shangliang.concerns.models import AWAITING_DECISION, Concern, ConcernPhoto, ConcernSource, ConcernStatus
+from shangliang.core.scope import scope_of
 from shangliang.places.models import Region, RegionLevel
-from shangliang.places.permissions import is_admin
+from shangliang.screening import permissions
 from shangliang.text import selectors as text_selectors
 from shangliang.text.models import DocumentKind
 from shangliang.text.selectors.judgements import not_same_as
+from shangliang.topics import selectors as topic_selectors
 from shangliang.topics.models import JOINABLE_STATUSES, Topic
 
 PAGE_SIZE = 25
@@ -118,11 +119,11 @@ class InboxFilters:
         )
 
 
-def desk_concerns(user: Any) -> QuerySet[Concern]:
-    """The concerns a person screens: their scope (a grid worker: their grid's community)."""
-    if not (is_admin(user) or getattr(user, "role", "") in ("staff", "secretary", "grid_worker")):
+def desk_concerns(scope: Any) -> QuerySet[Concern]:
+    """The concerns a person screens: those of the staff concern list, for the desk's roles."""
+    if not permissions.can_use_desk(scope):
         return Concern.objects.none()
-    return concern_selectors.concerns_for_staff(user)
+    return concern_selectors.concerns_for_staff(scope)
 
 
 def _street_path(pk: int) -> str | None:
@@ -304,16 +305,14 @@ def similar_for(user: Any, concern: Concern, *, limit: int = 8) -> list[SimilarI
         kinds=(DocumentKind.CONCERN, DocumentKind.TOPIC),
         limit=limit * 2,
         exclude=("concern", concern.pk),
-        user=_ScopeOf(user),
+        user=scope_of(user),
     )
     dismissed = not_same_as(DocumentKind.CONCERN, concern.pk)
     hits = [h for h in hits if h.level and (h.kind, h.object_id) not in dismissed]
     concern_ids = [h.object_id for h in hits if h.kind == DocumentKind.CONCERN]
     topic_ids = [h.object_id for h in hits if h.kind == DocumentKind.TOPIC]
     concerns = {c.pk: c for c in desk_concerns(user).filter(pk__in=concern_ids)}
-    topics = {
-        t.pk: t for t in Topic.objects.filter(pk__in=topic_ids, region_path__startswith=scope_path(user))
-    }
+    topics = {t.pk: t for t in topic_selectors.topics_for_staff(user).filter(pk__in=topic_ids)}
     result = []
     for hit in hits:
         item = SimilarItem(
@@ -330,42 +329,11 @@ def similar_for(user: Any, concern: Concern, *, limit: int = 8) -> list[SimilarI
     return result[:limit]
 
 
-@dataclass(frozen=True)
-class _ScopeOf:
-    """A person as the text engine should scope them for screening: a grid worker screens their
-    grid's whole community (``concerns.permissions.scope_region``), not only the grid."""
-
-    user: Any
-
-    @property
-    def is_authenticated(self) -> bool:
-        return bool(getattr(self.user, "is_authenticated", False))
-
-    @property
-    def is_superuser(self) -> bool:
-        return bool(getattr(self.user, "is_superuser", False))
-
-    @property
-    def role(self) -> str:
-        return str(getattr(self.user, "role", ""))
-
-    @property
-    def region(self) -> Region | None:
-        return concern_permissions.scope_region(self.user)
-
-
-def scope_path(user: Any) -> str:
-    """The region path prefix of what ``user`` screens ("" for everything)."""
-    if is_admin(user):
-        return ""
-    scope = concern_permissions.scope_region(user)
-    return scope.path if scope is not None else "/nothing/"
-
-
 def joinable_topics(user: Any, concern: Concern, *, limit: int = 30) -> QuerySet[Topic]:
     """Open topics of the concern's community (or district-wide in scope) to join or merge into."""
     return (
-        Topic.objects.filter(status__in=JOINABLE_STATUSES, region_path__startswith=scope_path(user))
+        scope_of(user)
+        .filter(Topic.objects.filter(status__in=JOINABLE_STATUSES))
         .filter(Q(community_id=concern.community_id) | Q(community__isnull=True))
         .order_by("-created_at")[:limit]
     )
@@ -373,12 +341,13 @@ def joinable_topics(user: Any, concern: Concern, *, limit: int = 30) -> QuerySet
 
 def hot_issues(user: Any, *, days: int = 30, street: int | None = None) -> list[Any]:
     """The text engine's clusters of undecided concerns in the person's area."""
-    path = scope_path(user)
+    scope = scope_of(user)
+    path = scope.region_path or ""
     if street:
         street_path = _street_path(street)
-        if street_path and street_path.startswith(path):
+        if street_path and scope.covers_region(street_path):
             path = street_path
-    return text_selectors.hot_clusters(region_path=path, days=days, user=_ScopeOf(user))
+    return text_selectors.hot_clusters(region_path=path, days=days, user=scope)
 
 
 def merged_into_this(concern: Concern) -> QuerySet[Concern]:

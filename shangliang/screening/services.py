@@ -21,9 +21,9 @@ from django.utils import timezone
 from shangliang.actions import services as action_services
 from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import AWAITING_DECISION, CONCERN_TRANSITIONS, Concern, ConcernStatus
-from shangliang.concerns.permissions import can_act_in_region
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.scope import scope_of
 from shangliang.core.sentences import sentence, sentences
 from shangliang.core.transitions import apply_transition, check_version, state_phrase
 from shangliang.outputs.models import OutputKind
@@ -489,7 +489,7 @@ def _to_topic(concern: Concern, decision: DecisionInput, actor: Any) -> Topic:
         topic = Topic.objects.select_for_update().filter(pk=decision.topic_id).first()
         if topic is None:
             raise ApplicationError("没有找到该议题。", field="topic")
-        if not can_act_in_region(actor, topic.region) and not is_admin(actor):
+        if not scope_of(actor).covers_region(topic.region) and not is_admin(actor):
             raise PermissionDenied("该议题不在您的负责范围内。")
         topic_services.link_concern(topic=topic, concern=concern, actor=actor, via=JoinedVia.JOINED)
         return topic

@@ -22,6 +22,7 @@ from shangliang.concerns.models import NEVER_PUBLIC, Concern, ConcernSource, Con
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
 from shangliang.core.options import render_options
+from shangliang.core.scope import scope_of
 from shangliang.places.models import Region, RegionLevel
 from shangliang.screening import permissions, selectors, services
 from shangliang.screening.forms import BulkForm, DecisionForm, MergeForm
@@ -43,7 +44,7 @@ def _filter_choices(user: Any) -> dict[str, Any]:
     """Streets, communities and grids inside the person's scope, and the active categories, as
     (id, name) pairs for the filter lists. Cached a few minutes per scope: they rarely change and
     the desk is opened all day."""
-    path = selectors.scope_path(user)
+    path = scope_of(user).region_path
 
     def load() -> dict[str, Any]:
         qs = Region.objects.filter(level__in=[RegionLevel.STREET, RegionLevel.COMMUNITY, RegionLevel.GRID])

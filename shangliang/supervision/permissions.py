@@ -21,8 +21,8 @@ from typing import Any
 
 from shangliang.actions import permissions as action_permissions
 from shangliang.actions.models import ActionItem, ActionStatus
-from shangliang.concerns.permissions import can_act_in_region
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.places.permissions import is_admin
 
 BOARD_ROLES = frozenset({Role.STAFF, Role.REVIEWER, Role.CHAIR})
@@ -30,7 +30,8 @@ VISIT_ROLES = frozenset({Role.STAFF, Role.GRID_WORKER})
 
 
 def role_of(user: Any) -> str:
-    return str(getattr(user, "role", "")) if getattr(user, "is_authenticated", False) else ""
+    scope = scope_of(user)
+    return scope.role if scope.is_authenticated else ""
 
 
 def can_view_board(user: Any) -> bool:
@@ -41,7 +42,7 @@ def can_view_item(user: Any, item: ActionItem) -> bool:
     if is_admin(user):
         return True
     if role_of(user) in BOARD_ROLES | VISIT_ROLES:
-        return can_act_in_region(user, item.region)
+        return scope_of(user).covers_region(item.region)
     return False
 
 
@@ -56,7 +57,7 @@ def can_decide_extension(user: Any, item: ActionItem) -> bool:
 def can_record_visit(user: Any, item: ActionItem) -> bool:
     if item.status != ActionStatus.DONE:
         return False
-    return is_admin(user) or (role_of(user) in VISIT_ROLES and can_act_in_region(user, item.region))
+    return is_admin(user) or (role_of(user) in VISIT_ROLES and scope_of(user).covers_region(item.region))
 
 
 def can_apply_visit(user: Any, item: ActionItem) -> bool:

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from shangliang.accounts.models import User
 from shangliang.actions.models import OPEN_STATUSES, ActionItem, ActionStatus
-from shangliang.concerns.permissions import scope_region
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.core.workdays import add_working_days_db
 from shangliang.places.permissions import is_admin
 from shangliang.supervision import permissions
@@ -50,10 +50,10 @@ def items_in_scope(user: Any) -> QuerySet[ActionItem]:
     qs = ActionItem.objects.all()
     if is_admin(user):
         return qs
-    scope = scope_region(user)
-    if not permissions.can_view_board(user) or scope is None or not scope.path:
+    scope = scope_of(user)
+    if not permissions.can_view_board(user) or not scope.region_path:
         return qs.none()
-    return qs.filter(region_path__startswith=scope.path)
+    return qs.filter(region_path__startswith=scope.region_path)
 
 
 @dataclass(frozen=True)
@@ -137,10 +137,10 @@ def to_verify(user: Any) -> QuerySet[ActionItem]:
     if is_admin(user):
         qs = ActionItem.objects.all()
     else:
-        scope = scope_region(user)
-        if permissions.role_of(user) not in permissions.VISIT_ROLES or scope is None or not scope.path:
+        scope = scope_of(user)
+        if permissions.role_of(user) not in permissions.VISIT_ROLES or not scope.region_path:
             return ActionItem.objects.none()
-        qs = ActionItem.objects.filter(region_path__startswith=scope.path)
+        qs = ActionItem.objects.filter(region_path__startswith=scope.region_path)
     return (
         qs.filter(status=ActionStatus.DONE)
         .select_related("department", "region", "topic")

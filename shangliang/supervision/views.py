@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.actions import services as action_services
 from shangliang.actions.models import ActionItem
-from shangliang.concerns.permissions import scope_region
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
 from shangliang.core.forms import add_service_error
+from shangliang.core.scope import scope_of
 from shangliang.places.models import Organisation, OrganisationKind, Region, RegionLevel
 from shangliang.supervision import forms, permissions, selectors, services
 from shangliang.topics.models import Topic
@@ -33,10 +33,10 @@ def _item_or_404(request: HttpRequest, pk: int) -> ActionItem:
 
 def _filter_form(request: HttpRequest) -> forms.BoardFilterForm:
     form = forms.BoardFilterForm(request.GET or None)
-    scope = scope_region(request.user)
+    scope = scope_of(request.user)
     regions = Region.objects.filter(level__in=[RegionLevel.STREET, RegionLevel.COMMUNITY])
-    if scope is not None and scope.path:
-        regions = regions.filter(path__startswith=scope.path)
+    if scope.region_path:
+        regions = regions.filter(path__startswith=scope.region_path)
     departments = Organisation.objects.filter(
         kind__in=[OrganisationKind.DEPARTMENT, OrganisationKind.GOVERNMENT], active=True
     )

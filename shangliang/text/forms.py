@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from shangliang.core.scope import scope_of
 from shangliang.places.models import Region, RegionLevel
 from shangliang.text.models import DocumentKind
 from shangliang.text.selectors import MAX_QUERY_CHARS
@@ -29,9 +30,7 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Streets and communities the person may search in.
         regions = Region.objects.filter(level__in=[RegionLevel.STREET, RegionLevel.COMMUNITY])
-        scope = getattr(user, "region", None)
-        if scope is not None and not getattr(user, "is_admin_role", False):
-            regions = regions.filter(path__startswith=scope.path)
+        regions = scope_of(user).filter(regions, path_field="path")
         self.fields["region"].queryset = regions.order_by("path")  # type: ignore[attr-defined]
 
     def clean(self) -> dict:

@@ -10,3 +10,9 @@ class TopicsConfig(AppConfig):
         from shangliang.topics import navigation
 
         navigation.register()
+        # What staff search shows of these records: what the staff list shows.
+        from shangliang.text.models import DocumentKind
+        from shangliang.text.selectors.common import register_visibility
+        from shangliang.topics.selectors import topics_for_staff
+
+        register_visibility(DocumentKind.TOPIC, topics_for_staff)

@@ -13,7 +13,7 @@ assign (党委政府点题)    all    ✓           —               —       
 public page            anyone, when public and past approval; no personal data
 =====================  =====  ==========  ==============  ===========  ======  ========  =======
 
-✓ = the topic's region is inside the person's scope (``concerns.permissions.can_act_in_region``);
+✓ = the topic's region is inside the person's scope (``core.scope.Scope.covers_region``);
 "community" = the topic belongs to a village/community (a district-wide topic is the office's).
 """
 
@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shangliang.concerns.permissions import can_act_in_region, linked_community_ids
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.places.permissions import is_admin
 from shangliang.topics.models import FINISHED_STATUSES, Topic, TopicSource, TopicStatus
 
@@ -32,24 +32,25 @@ PUBLIC_HIDDEN = frozenset({TopicStatus.PROPOSED, TopicStatus.CANCELLED})
 
 
 def role_of(user: Any) -> str:
-    return str(getattr(user, "role", "")) if getattr(user, "is_authenticated", False) else ""
+    scope = scope_of(user)
+    return scope.role if scope.is_authenticated else ""
 
 
 def can_view_topic(user: Any, topic: Topic) -> bool:
-    if is_admin(user):
+    """The same rule as the scope of ``selectors.topics_for_staff``."""
+    scope = scope_of(user)
+    if scope.is_admin:
         return True
-    role = role_of(user)
-    if role in VIEW_ROLES:
-        return can_act_in_region(user, topic.region)
-    if role == Role.MEMBER:
-        return topic.community_id in linked_community_ids(user) or topic.created_by_id == user.pk
-    if role == Role.REVIEWER:
-        return topic.source == TopicSource.GOVERNMENT and can_act_in_region(user, topic.region)
-    if role == Role.OFFICER:
-        # The topic behind an action item of the officer's department.
-        organisation_id = getattr(user, "organisation_id", None)
-        return (
-            organisation_id is not None and topic.action_items.filter(department_id=organisation_id).exists()
+    if scope.has_role(*VIEW_ROLES):
+        return scope.covers_region(topic.region_path)
+    if scope.has_role(Role.MEMBER):
+        return topic.community_id in scope.community_ids or topic.created_by_id == scope.user_id
+    if scope.has_role(Role.REVIEWER):
+        return topic.source == TopicSource.GOVERNMENT and scope.covers_region(topic.region_path)
+    if scope.has_role(Role.OFFICER):
+        # The topic behind one of the department's action items.
+        return scope.organisation_id is not None and (
+            topic.action_items.filter(department_id=scope.organisation_id).exists()
         )
     return False
 
@@ -59,18 +60,30 @@ def can_view_topic_public(topic: Topic) -> bool:
 
 
 def can_propose_topic(user: Any, region: Any) -> bool:
-    return is_admin(user) or (role_of(user) in SCREENING_ROLES and can_act_in_region(user, region))
+    return is_admin(user) or (role_of(user) in SCREENING_ROLES and scope_of(user).covers_region(region))
 
 
 def can_recommend_topic(user: Any, community_id: int) -> bool:
     """委员荐题: a member for one of the communities their activity groups are linked to."""
-    return is_admin(user) or (role_of(user) == Role.MEMBER and community_id in linked_community_ids(user))
+    return is_admin(user) or (role_of(user) == Role.MEMBER and community_id in scope_of(user).community_ids)
+
+
+def can_recommend_topics(user: Any) -> bool:
+    """委员荐题 at all (for one of the member's communities: ``can_recommend_topic``)."""
+    scope = scope_of(user)
+    return scope.is_admin or scope.has_role(Role.MEMBER)
+
+
+def can_assign_topics(user: Any) -> bool:
+    """党委政府点题 at all (in a region of the person's: ``can_assign_topic``)."""
+    scope = scope_of(user)
+    return scope.is_admin or scope.has_role(Role.REVIEWER, Role.STAFF)
 
 
 def can_assign_topic(user: Any, region: Any) -> bool:
     """党委政府点题."""
     return is_admin(user) or (
-        role_of(user) in (Role.REVIEWER, Role.STAFF) and can_act_in_region(user, region)
+        role_of(user) in (Role.REVIEWER, Role.STAFF) and scope_of(user).covers_region(region)
     )
 
 
@@ -78,7 +91,7 @@ def can_transition_topic(user: Any, topic: Topic, new: str) -> bool:
     if is_admin(user):
         return True
     role = role_of(user)
-    if not can_act_in_region(user, topic.region):
+    if not scope_of(user).covers_region(topic.region):
         return False
     if role == Role.STAFF:
         return True
@@ -94,5 +107,5 @@ def can_edit_topic(user: Any, topic: Topic) -> bool:
     if topic.status in FINISHED_STATUSES:
         return False
     return is_admin(user) or (
-        role_of(user) in (Role.STAFF, Role.SECRETARY) and can_act_in_region(user, topic.region)
+        role_of(user) in (Role.STAFF, Role.SECRETARY) and scope_of(user).covers_region(topic.region)
     )

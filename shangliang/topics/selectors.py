@@ -9,39 +9,40 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
-from shangliang.concerns import permissions as concern_permissions
 from shangliang.concerns.models import Concern
 from shangliang.core.models import AuditEvent
 from shangliang.core.roles import Role
-from shangliang.places.permissions import is_admin
+from shangliang.core.scope import scope_of
 from shangliang.topics import permissions
 from shangliang.topics.models import JoinedVia, Topic, TopicConcern, TopicDocument, TopicSource
 
 
-def topics_for_staff(user: Any) -> QuerySet[Topic]:
+def topics_for_staff(scope: Any) -> QuerySet[Topic]:
+    scope = scope_of(scope)
     qs = Topic.objects.select_related("community", "category", "committee", "region")
-    if is_admin(user):
+    if scope.is_admin:
         return qs
-    role = permissions.role_of(user)
-    if role == Role.MEMBER:
-        return qs.filter(
-            Q(community_id__in=concern_permissions.linked_community_ids(user)) | Q(created_by=user)
-        )
-    if role == Role.OFFICER:
-        organisation_id = getattr(user, "organisation_id", None)
-        if organisation_id is None:
+    if scope.has_role(Role.MEMBER):
+        return qs.filter(Q(community_id__in=scope.community_ids) | Q(created_by_id=scope.user_id))
+    if scope.has_role(Role.REVIEWER):
+        return scope.filter(qs.filter(source=TopicSource.GOVERNMENT))
+    if scope.has_role(Role.OFFICER):
+        # The topics behind the department's action items.
+        if scope.organisation_id is None:
             return qs.none()
         return qs.filter(
-            pk__in=Topic.objects.filter(action_items__department_id=organisation_id).values("pk")
+            pk__in=_action_item_model()
+            ._default_manager.filter(department_id=scope.organisation_id)
+            .values("topic_id")
         )
-    scope = concern_permissions.scope_region(user)
-    if scope is None or not scope.path:
-        return qs.none()
-    if role == Role.REVIEWER:
-        return qs.filter(source=TopicSource.GOVERNMENT, region_path__startswith=scope.path)
-    if role not in permissions.VIEW_ROLES:
-        return qs.none()
-    return qs.filter(region_path__startswith=scope.path)
+    if scope.has_role(*permissions.VIEW_ROLES):
+        return scope.filter(qs)
+    return qs.none()
+
+
+def _action_item_model() -> Any:
+    """The action items' model (the actions app comes later in the import order)."""
+    return Topic._meta.get_field("action_items").related_model
 
 
 def topic_get_for_user(user: Any, pk: int) -> Topic | None:

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.actions import permissions as action_permissions
-from shangliang.concerns.permissions import can_act_in_region, linked_community_ids
 from shangliang.core.errors import ApplicationError
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.evaluations import permissions as evaluation_permissions
 from shangliang.meetings import permissions as meeting_permissions
 from shangliang.meetings import services as meeting_services
@@ -49,7 +49,7 @@ PAGE_SIZE = 30
 
 
 def _topic_or_404(request: HttpRequest, pk: int) -> Topic:
-    topic = selectors.topic_get_for_user(request.user, pk)
+    topic = selectors.topic_get_for_user(scope_of(request.user), pk)
     if topic is None:
         raise Http404
     return topic
@@ -57,7 +57,7 @@ def _topic_or_404(request: HttpRequest, pk: int) -> Topic:
 
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.topics_for_staff(request.user)
+    qs = selectors.topics_for_staff(scope_of(request.user))
     status = request.GET.get("status", "")
     if status in TopicStatus.values:
         qs = qs.filter(status=status)
@@ -74,9 +74,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             "source": source,
             "statuses": TopicStatus.choices,
             "sources": TopicSource.choices,
-            "can_recommend": getattr(request.user, "role", "") == "member" or is_admin(request.user),
-            "can_assign": getattr(request.user, "role", "") in ("reviewer", "staff")
-            or is_admin(request.user),
+            "can_recommend": permissions.can_recommend_topics(scope_of(request.user)),
+            "can_assign": permissions.can_assign_topics(scope_of(request.user)),
         },
     )
 
@@ -101,7 +100,7 @@ def _can_open_item(user: Any, topic: Topic, row: selectors.ActionItemRow) -> boo
         return True
     if role_of(user) == Role.OFFICER:
         return row.department_id is not None and getattr(user, "organisation_id", None) == row.department_id
-    return role_of(user) in action_permissions.VIEW_ROLES and can_act_in_region(user, topic.region)
+    return role_of(user) in action_permissions.VIEW_ROLES and scope_of(user).covers_region(topic.region)
 
 
 def _detail_context(request: HttpRequest, topic: Topic, **extra: Any) -> dict[str, Any]:
@@ -340,9 +339,9 @@ def _create(request: HttpRequest, form: Any, heading: str, create: Any, done: st
 @require_http_methods(["GET", "POST"])
 def recommend(request: HttpRequest) -> HttpResponse:
     """委员荐题."""
-    if not (getattr(request.user, "role", "") == "member" or is_admin(request.user)):
+    if not permissions.can_recommend_topics(scope_of(request.user)):
         raise DjangoPermissionDenied("只有政协委员可以荐题。")
-    ids = None if is_admin(request.user) else linked_community_ids(request.user)
+    ids = None if is_admin(request.user) else set(scope_of(request.user).community_ids)
     form = RecommendForm(request.POST or None, request.FILES or None, community_ids=ids)
     return _create(
         request,
@@ -362,7 +361,7 @@ def recommend(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assign(request: HttpRequest) -> HttpResponse:
     """党委政府点题."""
-    if not (getattr(request.user, "role", "") in ("reviewer", "staff") or is_admin(request.user)):
+    if not permissions.can_assign_topics(scope_of(request.user)):
         raise DjangoPermissionDenied("只有党委政府和政协机关可以点题。")
     form = AssignForm(request.POST or None, request.FILES or None)
     return _create(

@@ -21,9 +21,9 @@ from shangliang.concerns import rules as concern_rules
 from shangliang.concerns import selectors as concern_selectors
 from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import NEVER_PUBLIC, Concern
-from shangliang.concerns.permissions import linked_community_ids
 from shangliang.concerns.services import ConcernInput
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.demo.builders import steps
 from shangliang.demo.builders.concerns import _photo
 from shangliang.meetings.models import MeetingStatus
@@ -361,7 +361,7 @@ def build() -> list[Topic]:
         topic=TopicDraft(title="开办长者饭堂", form="community", purpose="service"),
     )
     member = users["demo_member"]
-    community_ids = sorted(linked_community_ids(member))
+    community_ids = sorted(scope_of(member).community_ids)
     if community_ids:
         topics.topic_recommend(
             draft=TopicDraft(

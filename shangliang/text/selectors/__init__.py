@@ -4,7 +4,8 @@ Public functions (all keyword-only, all safe on any user input):
 
 - ``search(query=..., user=None, kinds=None, region_path="", category="", status="",
   date_from=None, date_to=None, page=1, per_page=20) -> SearchPage``: staff search across
-  concerns, topics, meetings and outputs; ``user`` limits the rows to what that person may see.
+  concerns, topics, meetings and outputs: every match ``user`` (a ``core.scope.Scope`` or a user;
+  None: a visitor) may see that passes the filters, ranked and paginated.
 - ``similar(text=..., community_id=None, category="", since=None, kinds=("concern", "topic"),
   limit=10, exclude=None, user=None) -> list[SimilarHit]``: earlier records that may describe
   the same problem, each with a score, the shared words and a level ("likely" / "possible" / "").

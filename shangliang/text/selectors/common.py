@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from shangliang.core.roles import BACK_OFFICE_ROLES, Role
+from shangliang.core.scope import Scope, scope_of
 from shangliang.text import similarity
 from shangliang.text.models import SearchDocument
 
@@ -52,26 +54,53 @@ def thresholds(default: similarity.SimilarityThresholds | None = None) -> simila
     )
 
 
-def visibility(user: Any) -> tuple[str, str]:
-    """What ``user`` may see: ``("all", "")`` for admins, ``("region", path)`` for back-office
-    roles, ``("public", "")`` for residents and anonymous visitors."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return ("public", "")
-    role = getattr(user, "role", "")
-    if user.is_superuser or role == Role.ADMIN:
-        return ("all", "")
-    region = getattr(user, "region", None)
-    if role in BACK_OFFICE_ROLES and region is not None and region.path:
-        return ("region", region.path)
-    return ("public", "")
+# What a back-office person may see of each kind of record, registered by the app that owns the
+# records (``register_visibility`` in its ``AppConfig.ready``): the very queryset its staff lists
+# read, so that a search shows what the lists show.
+VisibleRecords = Callable[[Scope], QuerySet[Any]]
+_visible_records: dict[str, VisibleRecords] = {}
 
 
-def visible_to(user: Any) -> Q:
-    """The rows ``user`` may see, as a filter."""
-    mode, path = visibility(user)
-    return (
-        Q() if mode == "all" else Q(region_path__startswith=path) if mode == "region" else Q(is_public=True)
-    )
+def register_visibility(kind: str, records: VisibleRecords) -> None:
+    _visible_records[kind] = records
+
+
+def _visible_kinds(scope: Scope) -> list[tuple[str, QuerySet[Any]]]:
+    return [(kind, records(scope).order_by().values("pk")) for kind, records in _visible_records.items()]
+
+
+def visible_to(who: Any) -> Q:
+    """The documents ``who`` (a scope or a user; None: a visitor) may see, as a filter: everything
+    for an administrator, the records of the owning apps' staff lists for the back office, the
+    public records for everyone else."""
+    scope = scope_of(who)
+    if scope.is_admin:
+        return Q()
+    if not scope.is_back_office:
+        return Q(is_public=True)
+    condition = Q(pk__in=[])
+    for kind, ids in _visible_kinds(scope):
+        condition |= Q(kind=kind, object_id__in=ids)
+    return condition
+
+
+def _visibility_sql(who: Any) -> tuple[list[str], list[Any]]:
+    """``visible_to`` as SQL on the alias ``d`` with its parameters."""
+    scope = scope_of(who)
+    if scope.is_admin:
+        return [], []
+    if not scope.is_back_office:
+        return ["d.is_public = %s"], [True]
+    alternatives: list[str] = []
+    params: list[Any] = []
+    for kind, ids in _visible_kinds(scope):
+        try:
+            sql, ids_params = ids.query.sql_with_params()
+        except EmptyResultSet:  # the person sees none of this kind
+            continue
+        alternatives.append(f"(d.kind = %s AND d.object_id IN ({sql}))")
+        params.extend((kind, *ids_params))
+    return [f"({' OR '.join(alternatives) or '1 = 0'})"], params
 
 
 @dataclass(frozen=True)
@@ -96,16 +125,10 @@ def document_conditions(user: Any, f: DocumentFilters) -> tuple[list[str], list[
     parameters, for reads that join documents in a statement of their own. A date filter is a
     comparison with the start of a local day (the same rows as the ``__date`` lookups, and it can
     use an index)."""
-    mode, scope = visibility(user)
-    conditions: list[str] = []
-    params: list[Any] = []
-    if mode == "public":
-        conditions.append("d.is_public = %s")
-        params.append(True)
-    for prefix in (scope, f.region_path):
-        if prefix:
-            conditions.append("substr(d.region_path, 1, %s) = %s")
-            params.extend((len(prefix), prefix))
+    conditions, params = _visibility_sql(user)
+    if f.region_path:
+        conditions.append("substr(d.region_path, 1, %s) = %s")
+        params.extend((len(f.region_path), f.region_path))
     if f.kinds:
         conditions.append(f"d.kind IN ({', '.join(['%s'] * len(f.kinds))})")
         params.extend(f.kinds)

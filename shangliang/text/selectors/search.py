@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.utils.safestring import SafeString
 
 from shangliang.core.errors import ApplicationError
 from shangliang.text import fulltext, segment
 from shangliang.text.highlight import highlight
-from shangliang.text.models import DocumentKind
+from shangliang.text.models import DocumentKind, SearchDocument
 from shangliang.text.selectors.common import (
     LIST_FIELDS,
     MAX_QUERY_CHARS,
@@ -20,12 +21,8 @@ from shangliang.text.selectors.common import (
     DocumentFilters,
     DocumentRow,
     document_conditions,
-    documents,
 )
 from shangliang.text.services import ensure_dictionary
-
-# Search ranks within the newest matches of all query words.
-SEARCH_WINDOW = 200
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,6 @@ class SearchPage:
     total: int
     page: int
     per_page: int
-    truncated: bool = False
 
     @property
     def has_next(self) -> bool:
@@ -71,9 +67,10 @@ def search(
     per_page: int = 20,
     any_word: bool = False,
 ) -> SearchPage:
-    """Documents holding every word of ``query`` (any of them with ``any_word``: those holding more
-    of the words first), best first (ranked among the newest SEARCH_WINDOW matches), with the
-    matched words marked in the snippet."""
+    """Every document ``user`` may see that holds every word of ``query`` (any of them with
+    ``any_word``: those holding more of the words first) and passes the filters, best first, one
+    page of them, with the matched words marked in the snippet. The filters are part of the
+    statement that finds the matches: an old record is found as a new one is."""
     query = (query or "").strip()
     if not query:
         raise ApplicationError("请输入要检索的内容。", field="q")
@@ -96,7 +93,7 @@ def search(
         date_to=date_to,
     )
     conditions, params = document_conditions(user, filters)
-    matched, window = fulltext.match_rows(terms, SEARCH_WINDOW, conditions, params, any_term=any_word)
+    matched = _matches(terms, conditions, params, any_term=any_word)
     needles = [f" {t} " for t in terms]
     scores = _relevance(matched, needles)
     if any_word and len(terms) > 1:
@@ -106,7 +103,8 @@ def search(
         ids = sorted(scores, key=lambda pk: (-scores[pk], -pk))
     page_ids = ids[(page - 1) * per_page : page * per_page]
     rows = {
-        values[0]: DocumentRow._make(values) for values in documents(page_ids, user=user, fields=LIST_FIELDS)
+        values[0]: DocumentRow._make(values)
+        for values in SearchDocument.objects.filter(pk__in=page_ids).values_list(*LIST_FIELDS)
     }
     hits = [
         SearchHit(
@@ -123,7 +121,7 @@ def search(
         )
         for row in (rows[pk] for pk in page_ids if pk in rows)
     ]
-    return SearchPage(query, terms, hits, len(ids), page, per_page, truncated=window >= SEARCH_WINDOW)
+    return SearchPage(query, terms, hits, len(ids), page, per_page)
 
 
 def _with_parts(terms: list[str]) -> list[str]:
@@ -142,25 +140,36 @@ def _with_parts(terms: list[str]) -> list[str]:
 _KIND_LABELS: dict[str, str] = {}
 
 
+def _matches(
+    terms: Sequence[str], conditions: Sequence[str], params: Sequence[Any], *, any_term: bool = False
+) -> list[tuple[int, str]]:
+    """(id, terms) of every document holding all ``terms`` (any of them with ``any_term``) that
+    passes ``conditions`` (SQL on the alias ``d``): the full-text index and the conditions in one
+    statement, each using its index."""
+    where = "".join(f" AND {c}" for c in conditions)
+    with connection.cursor() as cursor:
+        if fulltext.vendor() == "sqlite":
+            cursor.execute(
+                "SELECT d.id, d.terms FROM text_searchdocument d "
+                "WHERE d.id IN (SELECT rowid FROM text_fts WHERE text_fts MATCH %s)" + where,
+                [(" OR " if any_term else " AND ").join(fulltext.fts_quote(t) for t in terms), *params],
+            )
+        else:
+            cursor.execute(
+                "SELECT d.id, d.terms FROM text_searchdocument d "
+                "WHERE d.terms_tsv @@ to_tsquery('simple', %s)" + where,
+                [(" | " if any_term else " & ").join(fulltext.ts_quote(t) for t in terms), *params],
+            )
+        return [(int(pk), str(doc_terms)) for pk, doc_terms in cursor.fetchall()]
+
+
 def _kind_label(kind: str) -> str:
-    label = _KIND_LABELS.get(kind)
-    if label is None:
-        label = _KIND_LABELS[kind] = str(DocumentKind(kind).label)
-    return label
-
-
-# Scores by (occurrences, words): a document's score depends on nothing else, and the pairs met
-# are few (a few hundred words at most, a handful of occurrences).
-_SCORES: dict[tuple[int, int], float] = {}
+    return str(DocumentKind(kind).label)
 
 
 def _score(occurrences: int, words: int) -> float:
     """Occurrences of the query words, damped by document length (a BM25-like term weight)."""
-    key = (occurrences, words)
-    score = _SCORES.get(key)
-    if score is None:
-        score = _SCORES[key] = round(occurrences / (1 + 0.1 * words) ** 0.5, 4)
-    return score
+    return round(occurrences / (1 + 0.1 * words) ** 0.5, 4)
 
 
 def _relevance(rows: list[tuple[int, str]], needles: list[str]) -> dict[int, float]:

@@ -29,5 +29,13 @@ def index(text: str, *, region: Any = None, kind: str = "concern", **extra: Any)
     )
 
 
+def concern_record(object_id: int, community: Any) -> Any:
+    """The concern a document of kind "concern" stands for: the back office sees a document when it
+    sees its record (``text.selectors.common.visible_to``)."""
+    from shangliang.concerns.tests.factories import ConcernFactory
+
+    return ConcernFactory(id=object_id, community=community, region=community)
+
+
 def now() -> dt.datetime:
     return timezone.now()

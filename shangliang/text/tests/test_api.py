@@ -1,6 +1,6 @@
 import pytest
 
-from shangliang.text.tests.factories import index
+from shangliang.text.tests.factories import concern_record, index
 
 FTS_TRAPS = [
     '"',
@@ -127,6 +127,9 @@ def test_category_suggestions_endpoint(client, db):
 
 def test_hot_clusters_endpoint(client, db, district, staff):
     # given
+    concern_record(1, district.community_a)
+    concern_record(2, district.community_a)
+    concern_record(3, district.community_a)
     for n in range(1, 4):
         index(
             "海景花园5栋电梯困人",

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils.html import escape as django_escape
 
-from shangliang.text import selectors
+from shangliang.text import selectors, services
 from shangliang.text.highlight import highlight
-from shangliang.text.tests.factories import index
+from shangliang.text.tests.factories import BASE_TIME, concern_record, index
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The module, not the function the package exports under the same name.
@@ -54,21 +54,37 @@ def test_repeated_words_rank_higher_and_ties_go_newest_first(db, admin_user):
     assert result.hits[0].score > result.hits[1].score == result.hits[2].score
 
 
-def test_window_bound_counts_rows_the_filters_reject(db, admin_user, monkeypatch):
-    # given: the window holds three matches, the newest two of which are topics
-    monkeypatch.setattr(search_module, "SEARCH_WINDOW", 3)
-    index("电梯坏了", object_id=1)
-    index("电梯坏了", object_id=2)
-    index("电梯加装", object_id=3, kind="topic")
-    index("电梯加装", object_id=4, kind="topic")
+def test_a_filter_finds_the_oldest_of_five_thousand_matches(db, admin_user, district):
+    # given: 5,000 records holding the word, the oldest the only one of its category, place and day
+    oldest = BASE_TIME - dt.timedelta(days=400)
+    docs = [
+        services.DocumentInput(
+            kind="concern",
+            object_id=n,
+            text=f"{n}号楼电梯坏了",
+            created_at=oldest if n == 1 else BASE_TIME + dt.timedelta(minutes=n),
+            category="消防安全" if n == 1 else "物业管理",
+            region_id=(district.community_b if n == 1 else district.community_a).pk,
+            region_path=(district.community_b if n == 1 else district.community_a).path,
+            status="submitted",
+        )
+        for n in range(1, 5001)
+    ]
+    services.index_documents(docs)
     # when
-    concerns = selectors.search(query="电梯", user=admin_user, kinds=["concern"])
-    topics = selectors.search(query="加装", user=admin_user, kinds=["topic"])
-    # then
-    assert concerns.total == 1
-    assert concerns.truncated is True
-    assert topics.total == 2
-    assert topics.truncated is False
+    everything = selectors.search(query="电梯", user=admin_user, per_page=100)
+    by_category = selectors.search(query="电梯", user=admin_user, category="消防安全")
+    by_region = selectors.search(query="电梯", user=admin_user, region_path=district.community_b.path)
+    by_date = selectors.search(query="电梯", user=admin_user, date_to=oldest.date())
+    last_page = selectors.search(query="电梯", user=admin_user, per_page=100, page=50)
+    # then: every match is counted and the filtered searches find the oldest record
+    assert everything.total == 5000
+    assert [h.object_id for h in by_category.hits] == [1]
+    assert [h.object_id for h in by_region.hits] == [1]
+    assert [h.object_id for h in by_date.hits] == [1]
+    assert by_category.total == by_region.total == by_date.total == 1
+    assert len(last_page.hits) == 100
+    assert last_page.has_next is False
 
 
 def test_date_filters_follow_local_days(db, admin_user):
@@ -90,6 +106,8 @@ def test_date_filters_follow_local_days(db, admin_user):
 
 def test_region_filter_and_staff_scope_both_apply(db, district, street_staff):
     # given
+    concern_record(1, district.community_a)
+    concern_record(2, district.community_b)
     mine = index("电梯坏了", object_id=1, region=district.community_a)
     index("电梯坏了", object_id=2, region=district.community_b)
     # when

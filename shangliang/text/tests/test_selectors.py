@@ -6,7 +6,7 @@ import pytest
 from shangliang.core.errors import ApplicationError
 from shangliang.text import selectors
 from shangliang.text.models import Category
-from shangliang.text.tests.factories import BASE_TIME, index
+from shangliang.text.tests.factories import BASE_TIME, concern_record, index
 
 # The module (the package exports its function under the same name).
 similar_module = importlib.import_module("shangliang.text.selectors.similar")
@@ -100,6 +100,9 @@ def test_search_filters_by_kind_category_status_and_date(db, admin_user):
 
 def test_search_respects_region_scope(db, district, street_staff, resident):
     # given
+    concern_record(1, district.community_a)
+    concern_record(2, district.community_b)
+    concern_record(3, district.community_b)
     mine = index("电梯坏了", object_id=1, region=district.community_a)
     index("电梯坏了", object_id=2, region=district.community_b)
     public = index("电梯坏了", object_id=3, region=district.community_b, is_public=True)

@@ -1,8 +1,9 @@
-from shangliang.text.tests.factories import index
+from shangliang.text.tests.factories import concern_record, index
 
 
 def test_search_page_shows_highlighted_hits(client, db, district, staff):
     # given
+    concern_record(1, district.community_a)
     index("<i>电梯</i>困人", object_id=1, category="物业管理", region=district.community_a)
     client.force_login(staff)
     # when
@@ -43,6 +44,8 @@ def test_search_page_is_for_staff_only(client, db, resident):
 
 def test_search_page_filters_by_area(client, db, district, staff):
     # given
+    concern_record(1, district.community_a)
+    concern_record(2, district.community_b)
     index("电梯困人", object_id=1, region=district.community_a)
     index("电梯困人", object_id=2, region=district.community_b)
     client.force_login(staff)
@@ -56,6 +59,9 @@ def test_search_page_filters_by_area(client, db, district, staff):
 
 def test_hot_issues_page_lists_clusters(client, db, district, staff):
     # given
+    concern_record(1, district.community_a)
+    concern_record(2, district.community_a)
+    concern_record(3, district.community_a)
     from django.utils import timezone
 
     for n in range(1, 4):
