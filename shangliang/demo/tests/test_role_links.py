@@ -14,6 +14,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import TestCase, override_settings
 from django.urls import Resolver404, resolve, reverse
 
 from shangliang.accounts.models import User
@@ -29,12 +30,19 @@ SKIP_QUERY = re.compile(r"(^|&)(month|week|year|date|start)=")
 
 
 @pytest.fixture(scope="module")
-def demo_district(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+def demo_media(tmp_path_factory: Any) -> Any:
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(scope="module")
+def demo_district(django_db_setup: Any, django_db_blocker: Any, demo_media: Any) -> Iterator[None]:
     """The demo district, built once for the module inside a transaction that is rolled back
     afterwards (each test's own transaction nests inside it), so later tests see the database
     as the migrations left it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", "--quiet-logins", verbosity=0)
+    with override_settings(MEDIA_ROOT=demo_media), django_db_blocker.unblock(), transaction.atomic():
+        # What the seed leaves for after commit (photo files written) runs at once.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("seed_demo", "--quiet-logins", verbosity=0)
         yield
         transaction.set_rollback(True)
 
@@ -82,8 +90,11 @@ def crawl(client: Any, start: str) -> dict[str, tuple[int, str]]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("login", [d.username for d in DEMO_LOGINS])
-def test_every_link_shown_to_a_role_opens(demo_district: None, client: Any, login: str) -> None:
-    # given a demo role signed in
+def test_every_link_shown_to_a_role_opens(
+    demo_district: None, demo_media: Any, settings: Any, client: Any, login: str
+) -> None:
+    # given the demo district's photos where it stored them, and a demo role signed in
+    settings.MEDIA_ROOT = demo_media
     client.force_login(User.objects.get(username=login))
     # when every link reachable from its home is followed
     visited = crawl(client, reverse("core:staff-home"))
