@@ -209,9 +209,10 @@ BENCH_CSRF = "benchcsrf0123456789abcdefABCDxyz"  # 32 characters: an unmasked CS
 
 def wrk(
     url_base: str, paths: list[str], cookie: str, bodies: list[str] | None = None
-) -> tuple[float, float, float]:
+) -> tuple[float, float, float, int]:
     """Requests per second, p50 and p99 latency (ms) of wrk cycling through ``paths`` (GET), or POSTing
-    ``bodies`` to them as forms with a CSRF token and a unique ``n`` per request."""
+    ``bodies`` to them as forms with a CSRF token and a form token of their own per request; and
+    how many responses were neither 2xx nor 3xx."""
     lines = ",".join(json.dumps(p) for p in paths)
     if bodies:
         cookies = "; ".join(c for c in (cookie, f"csrftoken={BENCH_CSRF}") if c)
@@ -221,7 +222,8 @@ def wrk(
             f'wrk.headers["Cookie"] = {json.dumps(cookies)}\n'
             'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
             "request = function()\n  i = i + 1\n"
-            f'  local body = bodies[(i - 1) % #bodies + 1] .. "&csrfmiddlewaretoken={BENCH_CSRF}&n=" .. i .. "-" .. math.random(1, 1000000000)\n'
+            f'  local unique = i .. "x" .. math.random(1, 1000000000)\n'
+            f'  local body = bodies[(i - 1) % #bodies + 1] .. "&csrfmiddlewaretoken={BENCH_CSRF}&client_token=" .. unique\n'
             '  return wrk.format("POST", paths[(i - 1) % #paths + 1], nil, body)\nend\n'
         )
     else:
@@ -248,7 +250,7 @@ def wrk(
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         log(f"warning: {errors.group(1)} non-2xx responses for {paths[0]}")
-    return rps, latency["50"], latency["99"]
+    return rps, latency["50"], latency["99"], int(errors.group(1)) if errors else 0
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -307,14 +309,14 @@ def measure_http(ctx: Context) -> None:
             bodies = endpoint.bodies(ctx) if endpoint.bodies else None
             wrk(base, endpoint.paths(ctx), ctx.cookie if endpoint.authenticated else "", bodies)
         bare_runs = [wrk(base, ["/bench/bare/"], ctx.cookie)]
-        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in endpoints}
+        runs: dict[str, list[tuple[float, float, float, int]]] = {name: [] for name in endpoints}
         for _ in range(RUNS):
             for name, endpoint in endpoints.items():
                 bodies = endpoint.bodies(ctx) if endpoint.bodies else None
                 paths = endpoint.paths(ctx)
                 runs[name].append(wrk(base, paths, ctx.cookie if endpoint.authenticated else "", bodies))
             bare_runs.append(wrk(base, ["/bench/bare/"], ctx.cookie))
-        bare_rps, bare_p50, bare_p99 = max(bare_runs)
+        bare_rps, bare_p50, bare_p99, _ = max(bare_runs)
         ctx.figures.update(
             bare_rps=round(bare_rps, 1), bare_p50_ms=round(bare_p50, 2), bare_p99_ms=round(bare_p99, 2)
         )
@@ -322,11 +324,13 @@ def measure_http(ctx: Context) -> None:
             f"bare: {bare_rps:.0f} req/s, p99 {bare_p99:.1f} ms (runs: {', '.join(f'{r[0]:.0f}' for r in bare_runs)})"
         )
         for name, measured in runs.items():
-            rps, p50, p99 = max(measured)
+            rps, p50, p99, failed = max(measured)
             ctx.figures[f"{name}_rps"] = round(rps, 1)
             ctx.figures[f"{name}_p50_ms"] = round(p50, 2)
             ctx.figures[f"{name}_p99_ms"] = round(p99, 2)
             ctx.figures[f"{name}_ratio"] = round(rps / bare_rps, 3)
+            if failed:
+                ctx.figures[f"{name}_non2xx"] = failed
             log(
                 f"{name}: {rps:.0f} req/s (ratio {rps / bare_rps:.3f}), p50 {p50:.1f} ms, p99 {p99:.1f} ms "
                 f"(runs: {', '.join(f'{r[0]:.0f}' for r in measured)})"

@@ -67,6 +67,16 @@ def todo(user: Any) -> Iterator[TodoItem]:
         appeals = Appeal.objects.filter(status=AppealStatus.PENDING).count()
         if appeals:
             yield TodoItem(title="待处理的考核申诉", url=reverse("duty:appeal-list"), count=appeals, order=68)
+        overdue = [w for w, due in selectors.proposals_awaiting_reply() if due < timezone.localdate()]
+        if overdue:
+            yield TodoItem(
+                title="超过 3 个月未答复的委员提案",
+                url=reverse("duty:writing-list") + "?status=adopted",
+                count=len(overdue),
+                detail="、".join(w.title for w in overdue[:3]),
+                severity="danger",
+                order=69,
+            )
         year = timezone.localdate().year
         figures = selectors.training_figures(user, year=year)
         yield TodoItem(

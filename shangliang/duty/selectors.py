@@ -439,3 +439,12 @@ def reply_due(writing: MemberWriting) -> dt.date | None:
         settings.SHANGLIANG.get("DUTY", {}).get("PROPOSAL_REPLY_MONTHS", rules.PROPOSAL_REPLY_MONTHS)
     )
     return rules.reply_due(writing.decided_on, months)
+
+
+def proposals_awaiting_reply() -> list[tuple[MemberWriting, dt.date]]:
+    """Adopted proposals without a formal reply, with their due date, the overdue first."""
+    waiting = MemberWriting.objects.filter(
+        kind="proposal", status="adopted", replied_on__isnull=True, decided_on__isnull=False
+    ).select_related("member")
+    rows = [(w, due) for w in waiting if (due := reply_due(w)) is not None]
+    return sorted(rows, key=lambda row: row[1])

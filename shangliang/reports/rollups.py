@@ -10,10 +10,13 @@ from the records through the same ``Fact`` definitions.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -23,6 +26,8 @@ from shangliang.reports.figures import DIMENSIONS, REGISTRY, Figure
 from shangliang.reports.models import Grain, Rollup, RollupState
 
 BATCH = 5000
+# The rollup part of a read is cached under its refresh time, so it only needs to outlive a day.
+ROLLED_SECONDS = 26 * 3600
 
 
 def next_month(day: dt.date) -> dt.date:
@@ -173,54 +178,111 @@ def _grouper(query: Query, regions: RegionMap) -> Any:
     return lambda region, dim: None
 
 
+# (figure, month, group, key, value): what a read adds up, cached as such.
+Counted = list[tuple[str, dt.date | None, Any, str, int]]
+
+
+def live_seconds() -> int:
+    """How long the live count of the days after the last rollup is reused (default one minute)."""
+    return int(settings.SHANGLIANG.get("STATISTICS_LIVE_SECONDS", 60))
+
+
 def collect(
     figures: Sequence[Figure], query: Query, *, regions: RegionMap | None = None
 ) -> dict[str, FigureData]:
     """Every figure of ``figures`` over ``query``, from rollups plus the live days after them. A
-    figure without the breakdown's dimension (meetings have no source) gives its total only."""
-    regions = regions or RegionMap.load()
+    figure without the breakdown's dimension (meetings have no source) gives its total only.
+
+    The rollup part is cached under the time of the refresh that wrote it (it cannot change until the
+    next one); the live part for ``live_seconds()``, so a new record shows within a minute."""
+    found: list[RegionMap] = [regions] if regions is not None else []
+
+    def region_map() -> RegionMap:
+        if not found:
+            found.append(RegionMap.load())
+        return found[0]
+
+    state = _state()
+    end = query.end + dt.timedelta(days=1)
+    through = state.refreshed_through
+    rolled_end = min(end, through + dt.timedelta(days=1)) if through is not None else query.start
+    live_start = max(query.start, rolled_end)
+    asked = "|".join([*(f.name for f in figures), str(query)])
+    digest = hashlib.sha256(asked.encode()).hexdigest()[:32]
+    rolled_rows: Counted = (
+        cache.get_or_set(
+            f"reports:rolled:{state.refreshed_at.timestamp() if state.refreshed_at else 0}:{digest}",
+            lambda: _rolled_part(figures, query, rolled_end, region_map),
+            timeout=ROLLED_SECONDS,
+        )
+        or []
+    )
+    live_rows: Counted = (
+        cache.get_or_set(
+            f"reports:live:{live_start}:{digest}",
+            lambda: _live_part(figures, query, live_start, end, region_map),
+            timeout=live_seconds(),
+        )
+        or []
+    )
+    data = {f.name: FigureData() for f in figures}
+    for name, month, group, key, value in [*rolled_rows, *live_rows]:
+        data[name].add(month, group, key, value)
+    return data
+
+
+def _dims(figures: Sequence[Figure], query: Query) -> dict[str, str]:
+    dimension = query.breakdown if query.breakdown in DIMENSIONS else ""
+    return {
+        f.name: dimension if dimension in f.dimensions else ""
+        for f in figures
+        if f.stock is None and f.period_live is None
+    }
+
+
+def _rolled_part(figures: Sequence[Figure], query: Query, rolled_end: dt.date, region_map: Any) -> Counted:
+    dims = _dims(figures, query)
+    counted: Counted = []
+    if dims and rolled_end > query.start:
+        _read_rollups(dims, query, rolled_end, lambda: _grouper(query, region_map()), counted)
+    return counted
+
+
+def _live_part(
+    figures: Sequence[Figure], query: Query, live_start: dt.date, end: dt.date, region_map: Any
+) -> Counted:
+    regions = region_map()
     group_of = _grouper(query, regions)
     dimension = query.breakdown if query.breakdown in DIMENSIONS else ""
-    data = {f.name: FigureData() for f in figures}
-    rolled = [f for f in figures if f.stock is None and f.period_live is None]
-    dims = {f.name: dimension if dimension in f.dimensions else "" for f in rolled}
-    end = query.end + dt.timedelta(days=1)
-    through = _state().refreshed_through
-    rolled_end = min(end, through + dt.timedelta(days=1)) if through is not None else query.start
-    if rolled and rolled_end > query.start:
-        _read_rollups(dims, query, rolled_end, group_of, data)
-    live_start = max(query.start, rolled_end)
+    dims = _dims(figures, query)
+    counted: Counted = []
     if live_start < end:
-        for figure in rolled:
-            for fact in figure.facts:
+        for name, wanted in dims.items():
+            for fact in REGISTRY[name].facts:
                 for day, region, key, value_of_dim, value in fact.rows(
-                    dimension=dims[figure.name], start=live_start, end=end, path_prefix=query.path_prefix
+                    dimension=wanted, start=live_start, end=end, path_prefix=query.path_prefix
                 ):
-                    group = (
-                        group_of(regions.fold(region), value_of_dim)
-                        if dims[figure.name] == dimension
-                        else None
-                    )
-                    data[figure.name].add(day.replace(day=1), group, key, value)
+                    group = group_of(regions.fold(region), value_of_dim) if wanted == dimension else None
+                    counted.append((name, day.replace(day=1), group, key, value))
     district_wide = regions.is_district_wide(query.path_prefix)
     for figure in figures:
         if figure.period_live is not None and district_wide and not dimension:
             for day, key, value in figure.period_live(query.start, query.end):
-                data[figure.name].add(day.replace(day=1), None, key, value)
+                counted.append((figure.name, day.replace(day=1), None, key, value))
         if figure.stock is not None:
             for region, values in figure.stock(query.path_prefix).items():
                 for key, value in values.items():
                     group = group_of(region, "") if not dimension else None
-                    data[figure.name].add(None, group, key, value)
-    return data
+                    counted.append((figure.name, None, group, key, value))
+    return counted
 
 
 def _read_rollups(
     dims: dict[str, str],
     query: Query,
     rolled_end: dt.date,
-    group_of: Any,
-    data: dict[str, FigureData],
+    grouper: Any,
+    counted: Counted,
 ) -> None:
     first_full = query.start if query.start.day == 1 else next_month(query.start)
     last_full = rolled_end.replace(day=1)  # months in [first_full, last_full) are whole
@@ -244,12 +306,13 @@ def _read_rollups(
         days = base.filter(grain=Grain.DAY, period_start__gte=query.start, period_start__lt=rolled_end)
     parts.append(days.values(*columns).annotate(v=Sum("value")).order_by())
     wanted = query.breakdown if query.breakdown in DIMENSIONS else ""
+    group_of = None
     for rows in parts:
         for row in rows:
-            applies = row["dimension"] == wanted
-            data[row["figure"]].add(
-                row["period_start"].replace(day=1),
-                group_of(row.get("region_id"), row["dimension_value"]) if applies else None,
-                row["key"],
-                int(row["v"]),
+            group = None
+            if row["dimension"] == wanted and query.breakdown:
+                group_of = group_of or grouper()
+                group = group_of(row.get("region_id"), row["dimension_value"])
+            counted.append(
+                (row["figure"], row["period_start"].replace(day=1), group, row["key"], int(row["v"]))
             )

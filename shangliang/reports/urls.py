@@ -10,4 +10,6 @@ urlpatterns = [
     path("exports/", views.export_list, name="exports"),
     re_path(r"^exports/(?P<name>[a-z]+)\.(?P<fmt>xlsx|csv)$", views.export_records, name="export-records"),
     path("summary.docx", views.annual_summary, name="summary"),
+    path("open-data/", views.open_data, name="open-data"),
+    re_path(r"^open-data/(?P<name>[a-z]+)\.(?P<fmt>csv|json)$", views.open_dataset, name="open-dataset"),
 ]

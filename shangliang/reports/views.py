@@ -8,10 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 
-from shangliang.reports import charts, exports, permissions, records, summary
+from shangliang.reports import charts, exports, opendata, permissions, records, summary
 from shangliang.reports.figures import BREAKDOWNS
 from shangliang.reports.forms import StatisticsForm
 from shangliang.reports.selectors import Statistics, preset_period, statistics
@@ -153,4 +153,23 @@ def annual_summary(request: HttpRequest) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = f'attachment; filename="summary-{stats.period.start:%Y%m%d}.docx"'
+    return response
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reports/open_data.html",
+        {"datasets": opendata.DATASETS.values(), "licence": opendata.licence()},
+    )
+
+
+def open_dataset(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    dataset = opendata.DATASETS.get(name)
+    if dataset is None:
+        raise Http404("没有这个数据集。")
+    if fmt == "json":
+        return HttpResponse(opendata.as_json(dataset), content_type="application/json; charset=utf-8")
+    response = HttpResponse(opendata.as_csv(dataset), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

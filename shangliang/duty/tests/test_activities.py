@@ -344,3 +344,28 @@ def test_a_cancelled_meeting_cannot_take_a_training(district: Any, staff: Any) -
             ),
             actor=staff,
         )
+
+
+def test_staff_home_flags_a_proposal_without_reply_after_three_months(
+    client: Any, district: Any, staff: Any
+) -> None:
+    # given a proposal adopted on 1 March, unanswered on 2 June
+    a = member_user("邵响亮", district.district)
+    with travel(dt.date(YEAR, 2, 20)):
+        w = services.writing_save(
+            kind="proposal", title="关于农村医疗救助的提案", body="案由、建议。", actor=a
+        )
+        services.writing_submit(writing_id=w.pk, actor=a)
+    with travel(dt.date(YEAR, 3, 1)):
+        services.writing_decide(writing_id=w.pk, adopted=True, level="district", note="立案", actor=staff)
+    client.force_login(staff)
+
+    # when
+    with travel(dt.date(YEAR, 6, 1)):
+        before = client.get("/staff/").content.decode()
+    with travel(dt.date(YEAR, 6, 2)):
+        after = client.get("/staff/").content.decode()
+
+    # then
+    assert "超过 3 个月未答复的委员提案" not in before
+    assert "超过 3 个月未答复的委员提案" in after

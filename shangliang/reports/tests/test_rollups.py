@@ -163,3 +163,21 @@ def test_trainings_count_sessions_and_person_times_for_the_whole_district_only(d
     assert (trainings.value, [(p.label, p.value) for p in trainings.parts]) == (1, [("期数", 1), ("人次", 2)])
     in_street = selectors.statistics(path_prefix=district.street_a.path, period=period).figure("trainings")
     assert in_street.value == 0
+
+
+def test_a_read_is_reused_within_the_live_window_and_a_refresh_is_read_at_once(district: Any) -> None:
+    # given a figure read once
+    period = selectors.preset_period("year")
+    ConcernFactory(community=district.community_a)
+    assert selectors.statistics(path_prefix="", period=period).figure("concerns_received").value == 1
+    # when a concern arrives within the minute, then the rollups are refreshed, then a minute passes
+    ConcernFactory(community=district.community_a)
+    within_the_minute = selectors.statistics(path_prefix="", period=period).figure("concerns_received").value
+    ConcernFactory(community=district.community_a)
+    rollups.refresh()
+    after_refresh = selectors.statistics(path_prefix="", period=period).figure("concerns_received").value
+    ConcernFactory(community=district.community_a)
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=61)):
+        a_minute_later = selectors.statistics(path_prefix="", period=period).figure("concerns_received").value
+    # then
+    assert (within_the_minute, after_refresh, a_minute_later) == (1, 3, 4)
