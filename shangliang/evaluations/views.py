@@ -120,10 +120,21 @@ def results(request: HttpRequest) -> HttpResponse:
     topics = list(selectors.public_results()[:100])
     finals = {e.topic_id: e for e in selectors.final_evaluations([t.pk for t in topics])}
     rows = [{"topic": t, "evaluation": finals.get(t.pk)} for t in topics]
+    # The problems solved by a direct assignment count in the figure too: they are listed with it.
+    _, items = selectors.problems_solved()
+    direct = [
+        {"item": item, "evaluation": item.evaluations.filter(passed=True).order_by("-round").first()}
+        for item in items.select_related("department", "region").order_by("-updated_at", "-pk")[:100]
+    ]
     return render(
         request,
         "evaluations/results.html",
-        {"rows": rows, "solved": selectors.problems_solved_count(), "rule": selectors.PROBLEM_SOLVED_RULE},
+        {
+            "rows": rows,
+            "direct": direct,
+            "solved": selectors.problems_solved_count(),
+            "rule": selectors.PROBLEM_SOLVED_RULE,
+        },
     )
 
 

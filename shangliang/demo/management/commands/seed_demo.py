@@ -17,6 +17,7 @@ from shangliang.demo.builders import (
     meetings,
     places,
     screening,
+    story,
 )
 from shangliang.demo.logins import logins_table
 
@@ -38,7 +39,8 @@ class Command(BaseCommand):
             demo_evaluations = evaluations.build()  # after meetings: it completes the topics they consulted
             # after meetings: a 以会代训 session trains at one; the committees hold their 2022 consultations
             demo_duty = duty.build()
-            figures.build()  # last: the earlier years' work the article's figures count
+            figures.build()  # the earlier years' work the article's figures count
+            story.build()  # last: what happened before each held meeting is dated before it
         self.stdout.write(
             f"Demo district ready in {time.monotonic() - started:.1f} s: "
             f"{len(places.STREETS)} streets, {sum(len(v) for v in places.STREETS.values())} villages/communities, "
