@@ -75,7 +75,7 @@ class PlanForm(Form):
         widget=forms.CheckboxSelectMultiple,
     )
     member_query = forms.CharField(
-        label="筛选其他委员（姓名、界别或专委会，按“筛选其他委员”后列表只留下相符的委员）",
+        label="按姓名、界别或专委会筛选委员名单（按“筛选委员名单”后只留下相符的委员）",
         max_length=30,
         required=False,
     )

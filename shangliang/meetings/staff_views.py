@@ -197,7 +197,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         initial.setdefault("recorder", request.user.pk)
     if request.method == "POST" and "refine" in request.POST:
-        # 按所选议题推荐 / 筛选其他委员: the form again with what was typed, the suggestions of the
+        # 按所选议题推荐 / 筛选委员名单: the form again with what was typed, the suggestions of the
         # chosen topics and the filtered member list; nothing is checked or saved yet.
         form = PlanForm(
             topics=topics_qs,

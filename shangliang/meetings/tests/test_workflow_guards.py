@@ -146,7 +146,7 @@ def test_planning_from_the_topic_shows_suggestions_at_once_and_filters_members_w
     # then the topic is chosen and its title proposed on the first render
     assert f'name="topics" value="{w.topic.pk}" id="id_topics_0" checked>' in page
     assert 'value="“珠事好商量”——整治老旧小区飞线充电"' in page
-    # when they type a name into the member filter and press 筛选其他委员
+    # when they type a name into the member filter and press 筛选委员名单
     response = client.post(
         reverse("meetings:staff-create"),
         {"refine": "members", "member_query": "李明华", "topics": [w.topic.pk], "title": "协商会"},

@@ -40,6 +40,7 @@ def test_staff_change_period_and_street_and_download_the_same_figures(
     login_in_browser(page, staff.username)
 
     # when they open the statistics from their home
+    page.locator("nav.staff-nav summary", has_text="资料统计").click()
     page.get_by_role("link", name="统计分析").first.click()
     page.locator("[data-chart='trend'][data-drawn]").wait_for()
     first_drawing = json.loads(page.locator("[data-chart='trend']").get_attribute("data-drawn") or "")

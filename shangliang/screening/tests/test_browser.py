@@ -41,6 +41,7 @@ def test_a_grid_worker_merges_two_reports_and_the_secretary_approves_the_topic(
     page.set_default_timeout(10_000)
     # given the grid worker on the screening desk, where the second report is flagged as a likely duplicate
     login_in_browser(page, grid_worker.username)
+    page.locator("nav.staff-nav summary", has_text="诉求研判").click()
     page.get_by_role("link", name="研判台").click()
     row = page.get_by_role("row").filter(has_text=second.tracking_code)
     assert row.get_by_text("疑似重复 1").is_visible()

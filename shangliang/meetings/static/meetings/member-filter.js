@@ -1,6 +1,6 @@
 // The planning form's member filter, as one types: the "其他委员" list keeps the members whose
 // name, sector or committee contains the text (chosen members always stay). Without script the
-// same filter is the "筛选其他委员" button, answered by the server.
+// same filter is the "筛选委员名单" button, answered by the server.
 (function () {
   "use strict";
   function setUp() {
