@@ -82,6 +82,7 @@ def test_a_grid_worker_enters_a_concern_for_an_elderly_resident_by_phone(desktop
     # given a grid worker signed in
     login_in_browser(page, grid_worker.username)
     # when they type in what an elderly resident said on the phone
+    page.locator("nav.staff-nav summary", has_text="诉求研判").click()
     page.get_by_role("link", name="代录").first.click()
     page.get_by_label("收集方式").select_option(label="电话代录")
     page.get_by_label("村(社区)").select_option(label="政法路社区")
