@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from shangliang.concerns import services
 from shangliang.concerns.models import Concern
 from shangliang.concerns.services import ConcernInput
-from shangliang.concerns.tests.factories import jpeg_with_gps
+from shangliang.concerns.tests.factories import jpeg_with_gps, publish
 from shangliang.conftest import login_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,6 +60,7 @@ def test_a_second_resident_is_offered_the_first_report_and_supports_it(phone_pag
     page = phone_page
     # given a first resident's public report
     first, _ = services.concern_submit(data=ConcernInput(text=FIRST, region_id=district.community_a.pk))
+    first = publish(first)  # screened, its masked text confirmed by staff
     # when a second resident describes the same problem in other words
     page.goto(f"/concerns/new/?community={district.community_a.pk}")
     page.get_by_label("遇到了什么问题？").press_sequentially(
