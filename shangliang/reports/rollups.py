@@ -183,8 +183,9 @@ Counted = list[tuple[str, dt.date | None, Any, str, int]]
 
 
 def live_seconds() -> int:
-    """How long the live count of the days after the last rollup is reused (default one minute)."""
-    return int(settings.SHANGLIANG.get("STATISTICS_LIVE_SECONDS", 60))
+    """How long the live count of the days after the last rollup is reused: 0 (the default) counts
+    it on every read, so a figure changes as soon as what it counts does."""
+    return int(settings.SHANGLIANG.get("STATISTICS_LIVE_SECONDS", 0))
 
 
 def collect(
@@ -194,7 +195,7 @@ def collect(
     figure without the breakdown's dimension (meetings have no source) gives its total only.
 
     The rollup part is cached under the time of the refresh that wrote it (it cannot change until the
-    next one); the live part for ``live_seconds()``, so a new record shows within a minute."""
+    next one); the live part is counted on each read unless ``live_seconds()`` allows reusing it."""
     found: list[RegionMap] = [regions] if regions is not None else []
 
     def region_map() -> RegionMap:
@@ -217,14 +218,16 @@ def collect(
         )
         or []
     )
+    seconds = live_seconds()
     live_rows: Counted = (
         cache.get_or_set(
             f"reports:live:{live_start}:{digest}",
             lambda: _live_part(figures, query, live_start, end, region_map),
-            timeout=live_seconds(),
+            timeout=seconds,
         )
-        or []
-    )
+        if seconds > 0
+        else _live_part(figures, query, live_start, end, region_map)
+    ) or []
     data = {f.name: FigureData() for f in figures}
     for name, month, group, key, value in [*rolled_rows, *live_rows]:
         data[name].add(month, group, key, value)

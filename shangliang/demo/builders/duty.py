@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from shangliang.accounts.models import User
 from shangliang.core import audit
-from shangliang.duty import ledger, services
+from shangliang.duty import defaults, ledger, services
 from shangliang.duty.models import (
     Appeal,
     AssessmentYear,
+    DutyItem,
     DutyRule,
     MemberWriting,
     SelfReport,
@@ -129,6 +130,9 @@ OPINION_BODY = "一、基本情况\n委员在联系村(社区)走访中了解到
 
 
 def build() -> dict[str, Any]:
+    # The default rule table comes with a data migration; a database emptied since (a test flush)
+    # gets it back here, as the demo builds on it.
+    defaults.load(DutyItem, DutyRule)
     staff = User.objects.filter(username="demo_staff").first()
     if staff is None or TrainingSession.objects.filter(held_on__year=DEMO_YEAR).exists():
         return {"sessions": TrainingSession.objects.filter(held_on__year=DEMO_YEAR).count()}

@@ -350,7 +350,9 @@ def build() -> list[Topic]:
     decide(
         "dispute",
         kind="decline",
-        decline_reason_id=DeclineReason.objects.order_by("sort_order").first().pk,  # type: ignore[union-attr]
+        decline_reason_id=DeclineReason.objects.get_or_create(
+            text="属于个人私事或民事纠纷，建议通过人民调解或司法途径解决", defaults={"sort_order": 10}
+        )[0].pk,
         reason="已请网格员上门调解",
     )
     decide(
