@@ -14,7 +14,7 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
 from shangliang.core.errors import ApplicationError
@@ -63,11 +63,13 @@ def issue(purpose: str, phone: str) -> str:
 
 def _claim_try(purpose: str, phone: str) -> int | None:
     """Count one try at the current code; its number, or None when every try is used up."""
-    key = _attempts_key(purpose, phone)
-    claimed = CodeAttempts.objects.filter(key=key, tries__lt=MAX_ATTEMPTS).update(tries=F("tries") + 1)
-    if not claimed:
-        return None
-    return CodeAttempts.objects.filter(key=key).values_list("tries", flat=True).first() or MAX_ATTEMPTS
+    with transaction.atomic():
+        row = CodeAttempts.objects.select_for_update().filter(key=_attempts_key(purpose, phone)).first()
+        if row is None or row.tries >= MAX_ATTEMPTS:
+            return None
+        row.tries += 1  # the row is locked: this number is this try's, not a later one's
+        row.save(update_fields=["tries"])
+        return int(row.tries)
 
 
 def _lock(purpose: str, phone: str) -> ApplicationError:
