@@ -41,13 +41,6 @@ def concern_by_code(raw_code: str) -> Concern | None:
     )
 
 
-def tracking_code_for_client_token(token: str) -> str | None:
-    """The tracking code of the concern a form already created, if any (one indexed lookup)."""
-    if not token:
-        return None
-    return Concern.objects.filter(client_token=token).values_list("tracking_code", flat=True).first()
-
-
 def concern_by_client_token(token: str) -> Concern | None:
     """The concern a form already created (a double click, a browser resending the form)."""
     return Concern.objects.filter(client_token=token).first() if token else None
