@@ -182,7 +182,7 @@ class ResultOut(Schema):
         return _result(obj)["closed_on"] if isinstance(obj, Topic) else obj["closed_on"]
 
 
-class ActionOut(Schema):
+class ResultActionOut(Schema):
     title: str
     department: str
     result: str
@@ -197,7 +197,7 @@ class IndicatorOut(Schema):
 class ResultDetailOut(ResultOut):
     description: str
     consensus: list[str]
-    actions: list[ActionOut]
+    actions: list[ResultActionOut]
     composite: float | None
     passed: bool | None
     concerns: int

@@ -164,7 +164,7 @@ def action_detail(request: HttpRequest, action_id: int) -> tuple[int, Any]:
     return 200, item
 
 
-class ConcernOut(Schema):
+class StaffConcernOut(Schema):
     id: int
     status: str
     status_label: str
@@ -182,7 +182,7 @@ class ConcernOut(Schema):
 
 @router.get(
     "/staff/concerns",
-    response={200: list[ConcernOut], 401: RefusalOut, 422: RefusalOut},
+    response={200: list[StaffConcernOut], 401: RefusalOut, 422: RefusalOut},
     auth=django_auth,
     tags=["诉求"],
 )

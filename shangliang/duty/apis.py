@@ -19,7 +19,7 @@ from shangliang.duty.models import DutyRule
 router = Router(tags=["委员履职"], auth=django_auth)
 
 
-class ErrorOut(Schema):
+class DutyErrorOut(Schema):
     detail: str
     field: str | None = None
 
@@ -45,7 +45,7 @@ class RuleOut(Schema):
 
 
 @router.get(
-    "/duty/rules", response={200: list[RuleOut], 401: ErrorOut, 403: ErrorOut}, summary="履职计分规则"
+    "/duty/rules", response={200: list[RuleOut], 401: DutyErrorOut, 403: DutyErrorOut}, summary="履职计分规则"
 )
 def rules(request: HttpRequest) -> Any:
     """The active rule table: points per unit, the item's annual cap, and whether it is a key item."""
@@ -113,7 +113,7 @@ def _totals(row: selectors.MemberRow) -> dict[str, Any]:
 
 @router.get(
     "/duty/members/{member_id}",
-    response={200: MemberOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: MemberOut, 401: DutyErrorOut, 403: DutyErrorOut, 404: DutyErrorOut},
     summary="委员年度履职记录",
 )
 def member(request: HttpRequest, member_id: int, query: Query[YearIn]) -> Any:
@@ -163,7 +163,9 @@ class RankingOut(Schema):
     rows: list[RankingRowOut]
 
 
-@router.get("/duty/ranking", response={200: RankingOut, 401: ErrorOut, 403: ErrorOut}, summary="年度履职排名")
+@router.get(
+    "/duty/ranking", response={200: RankingOut, 401: DutyErrorOut, 403: DutyErrorOut}, summary="年度履职排名"
+)
 def ranking(request: HttpRequest, query: Query[YearIn]) -> Any:
     """Every active member in scope (a chair: their committee) with totals, grade and ranks."""
     year = _year(query)
@@ -206,7 +208,9 @@ class TrainingsOut(Schema):
     items: list[SessionOut]
 
 
-@router.get("/trainings", response={200: TrainingsOut, 401: ErrorOut, 403: ErrorOut}, summary="履职培训")
+@router.get(
+    "/trainings", response={200: TrainingsOut, 401: DutyErrorOut, 403: DutyErrorOut}, summary="履职培训"
+)
 def trainings(request: HttpRequest, query: Query[YearIn]) -> Any:
     """Sessions and person-times of the year (counted as the rule says), and every session."""
     year = _year(query)
@@ -265,7 +269,9 @@ class PlansOut(Schema):
 
 
 @router.get(
-    "/committees/plans", response={200: PlansOut, 401: ErrorOut, 403: ErrorOut}, summary="专委会年度协商计划"
+    "/committees/plans",
+    response={200: PlansOut, 401: DutyErrorOut, 403: DutyErrorOut},
+    summary="专委会年度协商计划",
 )
 def plans(request: HttpRequest, query: Query[YearIn]) -> Any:
     """Each special committee's plan, the consultations due by today, those held (meetings on

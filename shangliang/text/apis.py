@@ -24,7 +24,7 @@ from shangliang.text.permissions import can_search_documents
 router = Router(tags=["文本"])
 
 
-class ErrorOut(Schema):
+class TextErrorOut(Schema):
     detail: str
 
 
@@ -118,7 +118,7 @@ def _forbidden() -> Status:
     return Status(403, {"detail": "仅工作人员可以使用此功能，请先登录。"})
 
 
-@router.get("/similar", response={200: list[SimilarOut], 400: ErrorOut}, summary="相似诉求")
+@router.get("/similar", response={200: list[SimilarOut], 400: TextErrorOut}, summary="相似诉求")
 def similar(request: HttpRequest, params: Query[SimilarIn]) -> Any:
     if params.days is not None and not 1 <= params.days <= 3660:
         return Status(400, {"detail": "时间范围应在1到3660天之间。"})
@@ -142,7 +142,7 @@ def similar(request: HttpRequest, params: Query[SimilarIn]) -> Any:
     return _json(rows)
 
 
-@router.get("/search", response={200: SearchOut, 400: ErrorOut, 403: ErrorOut}, summary="全文检索")
+@router.get("/search", response={200: SearchOut, 400: TextErrorOut, 403: TextErrorOut}, summary="全文检索")
 def search(request: HttpRequest, params: Query[SearchIn]) -> Any:
     if not can_search_documents(request.user):
         return _forbidden()
@@ -178,7 +178,7 @@ def search(request: HttpRequest, params: Query[SearchIn]) -> Any:
     )
 
 
-@router.get("/category-suggestions", response={200: list[CategoryOut], 400: ErrorOut}, summary="类别推荐")
+@router.get("/category-suggestions", response={200: list[CategoryOut], 400: TextErrorOut}, summary="类别推荐")
 def category_suggestions(request: HttpRequest, text: str = "") -> Any:
     try:
         return selectors.suggest_category(text)
@@ -187,7 +187,9 @@ def category_suggestions(request: HttpRequest, text: str = "") -> Any:
 
 
 @router.get(
-    "/hot-clusters", response={200: list[ClusterOut], 400: ErrorOut, 403: ErrorOut}, summary="热点问题"
+    "/hot-clusters",
+    response={200: list[ClusterOut], 400: TextErrorOut, 403: TextErrorOut},
+    summary="热点问题",
 )
 def hot_clusters(request: HttpRequest, region: str = "", days: int = 30) -> Any:
     if not can_search_documents(request.user):
