@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "shangliang.core",
+    "shangliang.privacy",
+    "shangliang.ops",
+    "shangliang.files",
     "shangliang.accounts",
     "shangliang.places",
     "shangliang.text",
@@ -101,8 +104,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "shangliang.core.security.SecurityHeadersMiddleware",
-    "shangliang.core.security.RequestSizeMiddleware",
+    "shangliang.ops.security.SecurityHeadersMiddleware",
+    "shangliang.ops.security.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -212,7 +215,7 @@ STORAGES = {
 }
 # Bounded work per request: uploads past 2.5 MB go to a temporary file, not memory; the fields of a
 # form (files aside) may hold 2.5 MB; at most 200 fields and 20 files; and the whole body is refused
-# (413) past SHANGLIANG_MAX_REQUEST_MB before anything reads it (core.security).
+# (413) past SHANGLIANG_MAX_REQUEST_MB before anything reads it (ops.security).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
@@ -252,7 +255,7 @@ TASKS = {
     }
 }
 
-# A task left RUNNING this long is taken for one whose worker was killed, and queued again (core.worker).
+# A task left RUNNING this long is taken for one whose worker was killed, and queued again (ops.worker).
 SHANGLIANG_TASK_STALE_MINUTES = int(os.environ.get("SHANGLIANG_TASK_STALE_MINUTES", "30"))
 
 # --- Security ---------------------------------------------------------------------------------
@@ -263,7 +266,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it from the cookie-less meta tag; the cookie stays same-site
 X_FRAME_OPTIONS = "DENY"
-# Content-Security-Policy (core.security, ADR 61): scripts and styles only from the site's own static
+# Content-Security-Policy (ops.security, ADR 61): scripts and styles only from the site's own static
 # files, no inline script or style, no plug-ins, no framing; images may be data: (QR codes) or blob:
 # (the photo previews made in the browser before upload).
 SHANGLIANG_CSP: dict[str, list[str]] = {
@@ -363,7 +366,7 @@ SHANGLIANG: dict[str, Any] = {
     },
 }
 
-# Personal data at rest (core.personal): Fernet key(s) for encrypted fields (comma-separated, the
+# Personal data at rest (privacy.personal): Fernet key(s) for encrypted fields (comma-separated, the
 # first encrypts, all decrypt) and the HMAC key of the lookup hashes. Required in production, and
 # kept apart from the database and its backups; in development derived from SECRET_KEY.
 SHANGLIANG_FIELD_KEY = os.environ.get("SHANGLIANG_FIELD_KEY", "")

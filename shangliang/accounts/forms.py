@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from shangliang.accounts import throttle
-from shangliang.core.ratelimit import client_ip
+from shangliang.privacy.ratelimit import client_ip
 
 THROTTLED = "throttled"
 

@@ -20,7 +20,7 @@ import time
 
 from django.core.cache import cache
 
-from shangliang.core.ratelimit import Limit, configured, retry_after
+from shangliang.privacy.ratelimit import Limit, configured, retry_after
 
 LOGIN_FAILURES_PER_IP = Limit(count=30, seconds=900)
 LOGIN_FAILURES_PER_USER = Limit(count=50, seconds=3600)

@@ -29,11 +29,12 @@ from shangliang.actions.models import (
 )
 from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import CONCERN_TRANSITIONS, Concern, ConcernStatus
-from shangliang.core import audit, images
+from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.sentences import clause
 from shangliang.core.transitions import apply_transition, check_version
 from shangliang.core.workdays import add_working_days_db
+from shangliang.files import images
 from shangliang.places.models import Organisation, OrganisationKind, Region
 from shangliang.places.permissions import is_admin
 from shangliang.topics.models import Topic

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from shangliang.concerns import rules, selectors, services
 from shangliang.concerns.models import ConcernStatus
 from shangliang.core.errors import ApplicationError
-from shangliang.core.ratelimit import allow, client_ip
+from shangliang.privacy.ratelimit import allow, client_ip
 
 router = Router(tags=["群众诉求"])
 

@@ -10,7 +10,7 @@ class ConcernsConfig(AppConfig):
         from datetime import time
 
         from shangliang.concerns import navigation, tasks
-        from shangliang.core.periodic import register_periodic
+        from shangliang.ops.periodic import register_periodic
 
         navigation.register()
         register_periodic("concerns.sweep_pending_photos", tasks.sweep_pending_photos, daily_at=time(3, 30))

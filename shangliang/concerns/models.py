@@ -152,7 +152,7 @@ class Concern(VersionedModel):
         db_index=False,  # concern_category_time_idx leads with it
     )
     suggested_category = models.CharField("系统推荐类别", max_length=30, blank=True)
-    # Personal data, encrypted (shangliang.core.personal).
+    # Personal data, encrypted (shangliang.privacy.personal).
     name_encrypted = models.TextField("姓名（加密）", blank=True)
     phone_encrypted = models.TextField("手机号（加密）", blank=True)
     phone_hash = models.CharField("手机号索引", max_length=64, blank=True, db_index=True)

@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from shangliang.core import images
+from shangliang.files import images
 
 DIRECTORY = "pending"
 SESSION_PREFIX = "pending-photos:"

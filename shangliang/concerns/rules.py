@@ -6,7 +6,7 @@ import re
 import secrets
 from collections.abc import Iterable
 
-from shangliang.core.personal import mask_text
+from shangliang.privacy.personal import mask_text
 
 # Public masking is one rule for every surface, kept with the other personal-data rules.
 mask_personal_text = mask_text

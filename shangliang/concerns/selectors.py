@@ -21,10 +21,10 @@ from shangliang.concerns.models import (
 from shangliang.concerns.rules import clean_tracking_code, mask_personal_text
 from shangliang.core.models import AuditEvent
 from shangliang.core.options import RenderedOptions, render_grouped_options, render_options
-from shangliang.core.personal import lookup_hash
 from shangliang.core.roles import Role
 from shangliang.core.scope import scope_of
 from shangliang.places.models import Region, RegionLevel
+from shangliang.privacy.personal import lookup_hash
 from shangliang.text import selectors as text_selectors
 from shangliang.text.models import Category, DocumentKind
 

@@ -35,13 +35,15 @@ from shangliang.concerns.models import (
     EntryChannel,
     SensitiveWord,
 )
-from shangliang.core import audit, images, personal
+from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
-from shangliang.core.ratelimit import Limit, allow
 from shangliang.core.scope import scope_of
 from shangliang.core.workdays import add_working_days_db
+from shangliang.files import images
 from shangliang.notifications import links
 from shangliang.places.models import Region, RegionLevel
+from shangliang.privacy import personal
+from shangliang.privacy.ratelimit import Limit, allow
 from shangliang.text import selectors as text_selectors
 from shangliang.text import services as text_services
 from shangliang.text.models import Category

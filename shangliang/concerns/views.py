@@ -20,11 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shangliang.concerns import pending, rules, selectors, services
 from shangliang.concerns.forms import CodeLookupForm, ConcernForm, FollowUpForm, OtpForm, PhoneForm
 from shangliang.concerns.models import Concern, ConcernFollower
-from shangliang.core import otp, personal
 from shangliang.core.errors import ApplicationError
 from shangliang.core.forms import add_service_error
-from shangliang.core.qr import qr_svg
-from shangliang.core.ratelimit import Limit, allow, client_ip
+from shangliang.files.qr import qr_svg
+from shangliang.privacy import otp, personal
+from shangliang.privacy.ratelimit import Limit, allow, client_ip
 from shangliang.text import selectors as text_selectors
 
 SUPPORTER_COOKIE = "sl_supporter"

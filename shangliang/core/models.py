@@ -97,7 +97,7 @@ class PeriodicRun(models.Model):
 
 
 class CodeAttempts(models.Model):
-    """Tries at one issued one-time code (``core.otp``). Counted by one conditional UPDATE in the
+    """Tries at one issued one-time code (``privacy.otp``). Counted by one conditional UPDATE in the
     database, so concurrent guesses on several app servers can never pass the limit together."""
 
     key = models.CharField("代码索引", max_length=64, unique=True)

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
-from shangliang.core.uploads import validate_document_or_image, validate_image
 from shangliang.duty.models import AdoptionLevel, DutyRule, TrainingKind, WritingKind
+from shangliang.files.uploads import validate_document_or_image, validate_image
 from shangliang.places.models import Member, MemberLevel, Organisation, OrganisationKind
 from shangliang.topics.models import TopicForm
 

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 
 from shangliang.core.models import TimeStampedModel, VersionedModel
-from shangliang.core.uploads import validate_document_or_image
+from shangliang.files.uploads import validate_document_or_image
 from shangliang.topics.models import TopicForm
 
 # --- Rule table -----------------------------------------------------------------------------------

@@ -11,12 +11,12 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from shangliang.core.periodic import register_periodic
 from shangliang.core.registry import TodoItem, register_nav, register_todo
 from shangliang.core.roles import Role
 from shangliang.duty import permissions, selectors
 from shangliang.duty.models import Appeal, AppealStatus, MemberWriting, WritingStatus
 from shangliang.duty.tasks import recompute_current_year
+from shangliang.ops.periodic import register_periodic
 
 OFFICE = [Role.STAFF, Role.ADMIN]
 

@@ -29,7 +29,7 @@ from shangliang.actions import services as action_services
 from shangliang.actions.models import ActionItem, ActionStatus
 from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import Concern
-from shangliang.core import audit, personal
+from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.sentences import join_clauses, sentence
 from shangliang.core.transitions import apply_transition
@@ -52,6 +52,7 @@ from shangliang.evaluations.models import (
 )
 from shangliang.notifications import links
 from shangliang.notifications.services import enqueue_inbox
+from shangliang.privacy import personal
 from shangliang.supervision.services import clean_photos, clean_text
 from shangliang.topics import services as topic_services
 from shangliang.topics.models import Topic, TopicStatus
@@ -322,7 +323,7 @@ def paper_tally_record(
             f"纸质票共 {counts.cast} 张，超过尚未投票的应邀人数（{max(room, 0)} 人），请核对。",
             field="satisfied",
         )
-    from shangliang.core import images
+    from shangliang.files import images
 
     encoded = images.reencode(photo, stem=f"ballots-{evaluation.pk}")
     tally = PaperTally(

@@ -18,11 +18,11 @@ from shangliang.actions.models import ActionItem
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
 from shangliang.core.forms import add_service_error
-from shangliang.core.qr import qr_svg
 from shangliang.core.roles import Role
 from shangliang.evaluations import forms, permissions, rules, selectors, services
 from shangliang.evaluations.models import Evaluation, EvaluationStatus, InviteeKind, VoteChannel
 from shangliang.evaluations.views import score_rows
+from shangliang.files.qr import qr_svg
 from shangliang.topics.models import Topic
 
 

@@ -11,10 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from shangliang.core import otp, personal
 from shangliang.core.errors import ApplicationError
 from shangliang.evaluations import forms, rules, selectors, services
 from shangliang.evaluations.models import Evaluation, VoteChannel
+from shangliang.privacy import otp, personal
 
 OTP_PURPOSE = "evaluate"
 

@@ -9,8 +9,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = "协商议事会"
 
     def ready(self) -> None:
-        from shangliang.core import periodic
         from shangliang.meetings import navigation, tasks
+        from shangliang.ops import periodic
 
         navigation.register()
         # What staff search shows of these records: what the staff list shows.

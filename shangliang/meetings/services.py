@@ -22,12 +22,13 @@ from django.utils import timezone
 
 from shangliang.accounts.models import User
 from shangliang.concerns import services as concern_services
-from shangliang.core import audit, personal, uploads
+from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.roles import Role
 from shangliang.core.sentences import join_clauses, sentence
 from shangliang.core.transitions import apply_transition, check_version
 from shangliang.core.workdays import working_days_between_db
+from shangliang.files import uploads
 from shangliang.meetings import permissions, rules
 from shangliang.meetings.models import (
     BOOKED_STATUSES,
@@ -47,6 +48,7 @@ from shangliang.meetings.models import (
 from shangliang.notifications import links
 from shangliang.notifications.services import enqueue_inbox, enqueue_sms
 from shangliang.places.models import Member, Organisation, Region, Room
+from shangliang.privacy import personal
 from shangliang.topics import services as topic_services
 from shangliang.topics.models import Topic, TopicForm, TopicPurpose, TopicStatus
 

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
-from shangliang.core.qr import qr_svg
 from shangliang.core.workdays import add_working_days_db
+from shangliang.files.qr import qr_svg
 from shangliang.meetings import documents, permissions, record, rules, selectors, services
 from shangliang.meetings.forms import (
     AgendaForm,

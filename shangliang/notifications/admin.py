@@ -6,9 +6,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from shangliang.core.personal import InvalidPhone, lookup_hash, normalize_mobile
 from shangliang.notifications import services
 from shangliang.notifications.models import OutboxMessage
+from shangliang.privacy.personal import InvalidPhone, lookup_hash, normalize_mobile
 
 FIELDS = (
     "created_at",

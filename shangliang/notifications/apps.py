@@ -9,9 +9,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = "通知与短信"
 
     def ready(self) -> None:
-        from shangliang.core import periodic, registry
+        from shangliang.core import registry
         from shangliang.core.roles import BACK_OFFICE_ROLES
         from shangliang.notifications import selectors, tasks
+        from shangliang.ops import periodic
 
         registry.register_nav("通知", "notifications:inbox", roles=BACK_OFFICE_ROLES, order=90)
         registry.register_todo(selectors.inbox_todo)

@@ -17,9 +17,9 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from shangliang.core.personal import decrypt, mask_phone
 from shangliang.notifications.models import Channel, OutboxMessage, Status
 from shangliang.notifications.sms import SmsSendError, get_backend
+from shangliang.privacy.personal import decrypt, mask_phone
 
 logger = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from shangliang.core import audit
-from shangliang.core.personal import encrypt, lookup_hash, mask_phone, normalize_mobile
 from shangliang.notifications.links import check_message
 from shangliang.notifications.models import Channel, OutboxMessage, Status
+from shangliang.privacy.personal import encrypt, lookup_hash, mask_phone, normalize_mobile
 
 
 def _about_fields(about: models.Model | None) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from shangliang.core.personal import mask_phone
+from shangliang.privacy.personal import mask_phone
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from shangliang.core.errors import ApplicationError
-from shangliang.core.uploads import max_upload_bytes
+from shangliang.files.uploads import max_upload_bytes
 from shangliang.places.models import (
     Member,
     MemberLevel,

@@ -9,9 +9,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from shangliang.core.fields import EncryptedTextField
 from shangliang.core.models import TimeStampedModel, VersionedModel
-from shangliang.core.uploads import validate_document_or_image
+from shangliang.files.uploads import validate_document_or_image
+from shangliang.privacy.fields import EncryptedTextField
 
 
 class RegionLevel(models.TextChoices):
@@ -164,7 +164,7 @@ class Member(VersionedModel):
     term = models.CharField("届次", max_length=20, default="第十届")
     is_standing = models.BooleanField("常委", default=False)
     work_unit = models.CharField("工作单位及职务", max_length=100, blank=True)
-    # Stored encrypted like residents' numbers (core.fields); shown masked, full views logged.
+    # Stored encrypted like residents' numbers (privacy.fields); shown masked, full views logged.
     phone = EncryptedTextField("联系电话", blank=True)
     email = models.EmailField("电子邮箱", blank=True)
     active = models.BooleanField("在任", default=True)

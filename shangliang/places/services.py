@@ -18,7 +18,7 @@ from django.db.models.functions import Concat, Substr
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.transitions import check_version
-from shangliang.core.uploads import validate_upload
+from shangliang.files.uploads import validate_upload
 from shangliang.places import permissions as perms
 from shangliang.places.models import (
     ActivityGroup,

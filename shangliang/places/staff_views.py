@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from shangliang.core.errors import ApplicationError, PermissionDenied
-from shangliang.core.personal import mask_phone
 from shangliang.core.scope import scope_of
 from shangliang.places import permissions as perms
 from shangliang.places import selectors, services
@@ -39,6 +38,7 @@ from shangliang.places.models import (
     RoomStandardCheck,
     StandardItem,
 )
+from shangliang.privacy.personal import mask_phone
 
 View = Callable[..., HttpResponseBase]
 

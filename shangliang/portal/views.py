@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from shangliang.concerns.rules import mask_personal_text
-from shangliang.core import uploads
 from shangliang.core.errors import ApplicationError
 from shangliang.evaluations import selectors as evaluation_selectors
+from shangliang.files import uploads
 from shangliang.meetings import selectors as meeting_selectors
 from shangliang.meetings.models import Meeting
 from shangliang.places import selectors as places
@@ -153,7 +153,7 @@ def _matching_meetings(terms: list[str]) -> list[Meeting]:
 @require_GET
 def file(request: HttpRequest, token: str) -> FileResponse:
     """A stored file (a photo on a tracking, result or staff page) through the signed address that
-    page gave (``core.uploads.file_url``): the proxy serves no uploads itself."""
+    page gave (``files.uploads.file_url``): the proxy serves no uploads itself."""
     name = uploads.file_name(token)
     if name is None or not default_storage.exists(name):
         raise Http404("该文件不存在或链接已过期，请刷新原页面后再打开。")

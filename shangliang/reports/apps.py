@@ -9,7 +9,8 @@ class ReportsConfig(AppConfig):
     verbose_name = "统计与报表"
 
     def ready(self) -> None:
-        from shangliang.core import periodic, registry
+        from shangliang.core import registry
+        from shangliang.ops import periodic
         from shangliang.reports import tasks
         from shangliang.reports.permissions import STATISTICS_ROLES
 

@@ -19,9 +19,10 @@ from shangliang.actions import selectors as action_selectors
 from shangliang.concerns import permissions as concern_permissions
 from shangliang.concerns import selectors as concern_selectors
 from shangliang.concerns.rules import format_tracking_code, mask_personal_text
-from shangliang.core import audit, personal
+from shangliang.core import audit
 from shangliang.evaluations import selectors as evaluation_selectors
 from shangliang.meetings import selectors as meeting_selectors
+from shangliang.privacy import personal
 from shangliang.reports.figures.base import day_start
 from shangliang.topics import selectors as topic_selectors
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shangliang.concerns.models import AWAITING_DECISION
-from shangliang.core.periodic import register_periodic
 from shangliang.core.registry import TodoItem, register_nav, register_todo
 from shangliang.core.roles import Role
+from shangliang.ops.periodic import register_periodic
 from shangliang.screening import permissions, selectors
 
 DESK_NAV = [Role.STAFF, Role.SECRETARY, Role.GRID_WORKER, Role.ADMIN]

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from shangliang.core.periodic import register_periodic
 from shangliang.core.registry import TodoItem, register_nav, register_todo
 from shangliang.core.roles import Role
+from shangliang.ops.periodic import register_periodic
 from shangliang.supervision import permissions, selectors
 
 

@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from shangliang.actions import services as action_services
 from shangliang.actions.models import OPEN_STATUSES, ActionItem, ActionStatus
-from shangliang.core import audit, images
+from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
-from shangliang.core.personal import InvalidPhone
 from shangliang.core.workdays import add_working_days_db, working_days_between_db
+from shangliang.files import images
 from shangliang.notifications.services import enqueue_inbox, enqueue_sms
+from shangliang.privacy.personal import InvalidPhone
 from shangliang.supervision import permissions, selectors
 from shangliang.supervision.models import (
     Escalation,

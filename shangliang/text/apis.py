@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from shangliang.core.errors import ApplicationError
-from shangliang.core.personal import mask_text
+from shangliang.privacy.personal import mask_text
 from shangliang.text import selectors
 from shangliang.text.models import DocumentKind
 from shangliang.text.permissions import can_search_documents

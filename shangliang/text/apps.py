@@ -9,9 +9,9 @@ class TextConfig(AppConfig):
     verbose_name = "中文文本引擎"
 
     def ready(self) -> None:
-        from shangliang.core.periodic import register_periodic
         from shangliang.core.registry import register_nav
         from shangliang.core.roles import BACK_OFFICE_ROLES, Role
+        from shangliang.ops.periodic import register_periodic
         from shangliang.text import tasks
 
         register_nav("全文检索", "text:search", BACK_OFFICE_ROLES, order=80)

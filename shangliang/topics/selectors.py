@@ -258,7 +258,7 @@ def action_items_of(topic: Topic) -> list[ActionItemRow]:
 
 def followed_for_phone(phone: str) -> QuerySet[Topic]:
     """The public topics a phone follows, newest first."""
-    from shangliang.core.personal import lookup_hash
+    from shangliang.privacy.personal import lookup_hash
 
     return public_topics().filter(followers__phone_hash=lookup_hash(phone)).order_by("-created_at")
 

@@ -17,13 +17,14 @@ from django.utils import timezone
 
 from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import CONCERN_TRANSITIONS, Concern, ConcernSource, ConcernStatus
-from shangliang.core import audit, uploads
+from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
-from shangliang.core.ratelimit import allow
 from shangliang.core.sentences import clause
 from shangliang.core.transitions import apply_transition, check_version, state_phrase
+from shangliang.files import uploads
 from shangliang.notifications import links
 from shangliang.places.models import ActivityGroup, Organisation, OrganisationKind, Region, RegionLevel
+from shangliang.privacy.ratelimit import allow
 from shangliang.text import services as text_services
 from shangliang.text.models import Category
 from shangliang.topics import permissions, selectors

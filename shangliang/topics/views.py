@@ -389,10 +389,10 @@ def public_list(request: HttpRequest) -> HttpResponse:
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A public topic with what leads from it: its public concerns, its meetings (and their sign-up),
     its result; anyone may follow it by phone."""
-    from shangliang.core.ratelimit import client_ip
     from shangliang.evaluations import selectors as evaluation_selectors
     from shangliang.meetings import selectors as meeting_selectors
     from shangliang.meetings.services import signup_open
+    from shangliang.privacy.ratelimit import client_ip
 
     topic = get_object_or_404(selectors.public_topics(), pk=pk)
     follow_error: ApplicationError | None = None

@@ -10,9 +10,10 @@ from django.db import connection
 from shangliang.concerns import services
 from shangliang.concerns.models import Concern, ConcernPhoto
 from shangliang.concerns.tests.factories import png
-from shangliang.core import backup, personal
+from shangliang.ops import backup
 from shangliang.places.models import Member
 from shangliang.places.tests.factories import MemberFactory
+from shangliang.privacy import personal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,9 +15,9 @@ from django.db import connection
 from shangliang.concerns import services
 from shangliang.concerns.models import Concern
 from shangliang.concerns.tests.factories import ConcernFactory
-from shangliang.core import personal
 from shangliang.places.models import Member
 from shangliang.places.tests.factories import MemberFactory
+from shangliang.privacy import personal
 
 KEY_A = Fernet.generate_key().decode()
 KEY_B = Fernet.generate_key().decode()
@@ -51,7 +51,7 @@ def test_staff_see_unreadable_rather_than_nothing(keys, district, staff, caplog)
     )
     keys.SHANGLIANG_FIELD_KEY = KEY_B
     # when staff reveal it
-    with caplog.at_level(logging.ERROR, logger="shangliang.core.personal"):
+    with caplog.at_level(logging.ERROR, logger="shangliang.privacy.personal"):
         contact = services.contact_reveal(concern=concern, actor=staff)
     # then they are told it cannot be decrypted, and the failure is logged
     assert contact == {"name": "无法解密", "phone": "无法解密"}

@@ -17,8 +17,8 @@ from shangliang.concerns import pending, services
 from shangliang.concerns.models import Concern, ConcernPhoto
 from shangliang.concerns.services import ConcernInput
 from shangliang.concerns.tests.factories import jpeg_with_gps, png, publish
-from shangliang.core import images, uploads
 from shangliang.core.errors import ApplicationError
+from shangliang.files import images, uploads
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ from shangliang.concerns import services
 from shangliang.concerns.models import Concern, ConcernPhoto, ConcernSupport, EntryChannel, SensitiveWord
 from shangliang.concerns.services import ConcernInput
 from shangliang.concerns.tests.factories import jpeg_with_gps, png, publish
-from shangliang.core import personal
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.models import AuditEvent
 from shangliang.notifications.models import OutboxMessage
+from shangliang.privacy import personal
 from shangliang.text.models import SearchDocument
 
 pytestmark = pytest.mark.django_db

@@ -6,12 +6,12 @@ from shangliang.concerns import services
 from shangliang.concerns.models import Concern
 from shangliang.concerns.services import ConcernInput
 from shangliang.concerns.tests.factories import png, publish
-from shangliang.core import otp
 from shangliang.core.models import AuditEvent
 from shangliang.core.testing import count_queries
 from shangliang.notifications.models import OutboxMessage
 from shangliang.places.models import Region, RegionLevel
 from shangliang.places.tests.factories import RoomFactory
+from shangliang.privacy import otp
 from shangliang.text.models import Category
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import shangliang.core.uploads
+import shangliang.files.uploads
 import shangliang.duty.models
 from django.conf import settings
 from django.db import migrations, models
@@ -162,7 +162,7 @@ class Migration(migrations.Migration):
                 ('occurred_on', models.DateField(verbose_name='活动日期')),
                 ('title', models.CharField(max_length=100, verbose_name='活动名称')),
                 ('description', models.TextField(blank=True, verbose_name='情况说明')),
-                ('evidence', models.FileField(blank=True, upload_to=shangliang.duty.models.evidence_upload_to, validators=[shangliang.core.uploads.validate_document_or_image], verbose_name='佐证材料')),
+                ('evidence', models.FileField(blank=True, upload_to=shangliang.duty.models.evidence_upload_to, validators=[shangliang.files.uploads.validate_document_or_image], verbose_name='佐证材料')),
                 ('evidence_name', models.CharField(blank=True, max_length=200, verbose_name='材料原文件名')),
                 ('status', models.CharField(choices=[('pending', '待核实'), ('verified', '已核实'), ('rejected', '未通过')], default='pending', max_length=10, verbose_name='状态')),
                 ('reject_reason', models.CharField(blank=True, max_length=300, verbose_name='未通过原因')),
@@ -191,7 +191,7 @@ class Migration(migrations.Migration):
                 ('place', models.CharField(max_length=100, verbose_name='地点')),
                 ('organiser', models.CharField(max_length=60, verbose_name='组织单位')),
                 ('materials', models.TextField(blank=True, verbose_name='培训内容与材料')),
-                ('material_file', models.FileField(blank=True, upload_to=shangliang.duty.models.material_upload_to, validators=[shangliang.core.uploads.validate_document_or_image], verbose_name='培训材料')),
+                ('material_file', models.FileField(blank=True, upload_to=shangliang.duty.models.material_upload_to, validators=[shangliang.files.uploads.validate_document_or_image], verbose_name='培训材料')),
                 ('status', models.CharField(choices=[('planned', '已安排'), ('held', '已举办'), ('cancelled', '已取消')], default='planned', max_length=10, verbose_name='状态')),
                 ('cancel_reason', models.CharField(blank=True, max_length=300, verbose_name='取消原因')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
@@ -249,7 +249,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('file', models.FileField(upload_to=shangliang.duty.models.visit_photo_upload_to, validators=[shangliang.core.uploads.validate_document_or_image], verbose_name='照片')),
+                ('file', models.FileField(upload_to=shangliang.duty.models.visit_photo_upload_to, validators=[shangliang.files.uploads.validate_document_or_image], verbose_name='照片')),
                 ('name', models.CharField(max_length=200, verbose_name='文件名')),
                 ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='duty.visit', verbose_name='走访')),
             ],

@@ -31,7 +31,7 @@ def test_verification_three_evaluations_and_results_on_a_phone(
     grid_worker: Any,
     monkeypatch: Any,
 ) -> None:
-    monkeypatch.setattr("shangliang.core.otp.secrets.randbelow", lambda n: 123456)
+    monkeypatch.setattr("shangliang.privacy.otp.secrets.randbelow", lambda n: 123456)
     concern = concern_with_phone(district.community_a)
     topic, items = topic_with_items(
         district.community_a, concern=concern, statuses=(ActionStatus.DONE, ActionStatus.VERIFIED)

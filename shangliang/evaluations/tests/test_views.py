@@ -41,7 +41,7 @@ def evaluation(district: Any, staff: Any) -> Evaluation:
 
 
 def _fixed_code(monkeypatch: Any) -> None:
-    monkeypatch.setattr("shangliang.core.otp.secrets.randbelow", lambda n: 123456)
+    monkeypatch.setattr("shangliang.privacy.otp.secrets.randbelow", lambda n: 123456)
 
 
 def test_resident_votes_by_qr_with_sms_code(client: Client, evaluation: Evaluation, monkeypatch: Any) -> None:

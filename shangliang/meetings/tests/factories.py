@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from shangliang.concerns.models import Concern
 from shangliang.concerns.tests.factories import ConcernFactory
-from shangliang.core import personal
 from shangliang.meetings.models import Meeting, MeetingStatus, Participant, ParticipantRole
 from shangliang.places.models import Organisation, OrganisationKind, Room
 from shangliang.places.tests import factories as pf
+from shangliang.privacy import personal
 from shangliang.topics.models import Topic, TopicStatus
 from shangliang.topics.tests.factories import topic_with
 

@@ -625,8 +625,8 @@ def test_a_participant_is_invited_once(w, staff, member):
 
 
 def test_reminders_run_daily_as_a_periodic_task(w, staff, member):
-    from shangliang.core import periodic
     from shangliang.meetings import tasks
+    from shangliang.ops import periodic
 
     job = next(j for j in periodic.registered_jobs() if j.name == "meetings.send_reminders")
     assert (job.task, job.daily_at) == (tasks.send_reminders, dt.time(9, 0))

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from shangliang.core import periodic
 from shangliang.notifications.tasks import deliver_outbox
+from shangliang.ops import periodic
 
 
 def test_the_outbox_sweep_runs_every_minute():

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from shangliang.core.models import AuditEvent
-from shangliang.core.personal import InvalidPhone, decrypt, lookup_hash
 from shangliang.notifications import selectors, services
 from shangliang.notifications.models import Channel, OutboxMessage, Status
+from shangliang.privacy.personal import InvalidPhone, decrypt, lookup_hash
 
 
 def test_enqueue_sms_stores_the_number_encrypted_and_masked(subject, time_machine):

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import shangliang.core.uploads
+import shangliang.files.uploads
 import shangliang.places.models
 from django.db import migrations, models
 
@@ -187,7 +187,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('item', models.CharField(choices=[('logo', '有统一标识'), ('place', '有固定阵地'), ('duties', '有明确职责'), ('rules', '有配套工作机制')], max_length=10, verbose_name='四有项目')),
                 ('satisfied', models.BooleanField(default=False, verbose_name='已达标')),
-                ('evidence', models.FileField(blank=True, help_text='照片、PDF、Word 文档或 Excel 表格；只有有权限的工作人员可以查看。', upload_to=shangliang.places.models.evidence_upload_to, validators=[shangliang.core.uploads.validate_document_or_image], verbose_name='佐证材料')),
+                ('evidence', models.FileField(blank=True, help_text='照片、PDF、Word 文档或 Excel 表格；只有有权限的工作人员可以查看。', upload_to=shangliang.places.models.evidence_upload_to, validators=[shangliang.files.uploads.validate_document_or_image], verbose_name='佐证材料')),
                 ('evidence_name', models.CharField(blank=True, max_length=200, verbose_name='材料原文件名')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
                 ('checked_on', models.DateField(blank=True, null=True, verbose_name='核查日期')),

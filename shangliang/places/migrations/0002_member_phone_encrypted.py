@@ -1,6 +1,6 @@
-# Members' phone numbers are stored encrypted like residents' (core.fields.EncryptedTextField).
+# Members' phone numbers are stored encrypted like residents' (privacy.fields.EncryptedTextField).
 
-import shangliang.core.fields
+import shangliang.privacy.fields
 from django.db import migrations
 
 
@@ -14,13 +14,13 @@ def _rewrite(apps, schema_editor, convert):
 
 
 def encrypt_phones(apps, schema_editor):
-    from shangliang.core import personal
+    from shangliang.privacy import personal
 
     _rewrite(apps, schema_editor, lambda value: value if value.startswith("gAAAAA") else personal.encrypt(value))
 
 
 def decrypt_phones(apps, schema_editor):
-    from shangliang.core import personal
+    from shangliang.privacy import personal
 
     _rewrite(apps, schema_editor, lambda value: personal.decrypt(value)[:20] if value.startswith("gAAAAA") else value)
 
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='member',
             name='phone',
-            field=shangliang.core.fields.EncryptedTextField(blank=True, verbose_name='联系电话'),
+            field=shangliang.privacy.fields.EncryptedTextField(blank=True, verbose_name='联系电话'),
         ),
         migrations.RunPython(encrypt_phones, decrypt_phones),
     ]

@@ -4,6 +4,7 @@ import pytest
 
 from shangliang.core.errors import ApplicationError, ConcurrentChange, PermissionDenied
 from shangliang.core.models import AuditEvent
+from shangliang.files.tests.builders import exe_file, png_file
 from shangliang.places import services
 from shangliang.places.models import (
     ActivityGroup,
@@ -17,7 +18,7 @@ from shangliang.places.models import (
 )
 from shangliang.places.schedules import PRESET_RULES
 from shangliang.places.tests import factories as pf
-from shangliang.places.tests.helpers import exe_file, png_file, snapshot
+from shangliang.places.tests.helpers import snapshot
 
 
 def events(event_type: str) -> list[AuditEvent]:

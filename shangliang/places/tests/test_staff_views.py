@@ -5,10 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from shangliang.core.models import AuditEvent
+from shangliang.files.tests.builders import exe_file, png_file
 from shangliang.places import services
 from shangliang.places.models import ActivityGroup, Region, Room, RoomSchedule, RoomStandardCheck
 from shangliang.places.tests import factories as pf
-from shangliang.places.tests.helpers import exe_file, png_file, snapshot
+from shangliang.places.tests.helpers import snapshot
 
 ROOM_FORM = {
     "name": "铜鼓里社区协商议事室",

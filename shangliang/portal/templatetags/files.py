@@ -1,4 +1,4 @@
-"""``{{ photo.image|file_url }}``: the signed address of a stored file (``core.uploads.file_url``)."""
+"""``{{ photo.image|file_url }}``: the signed address of a stored file (``files.uploads.file_url``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from shangliang.core import uploads
+from shangliang.files import uploads
 
 register = template.Library()
 

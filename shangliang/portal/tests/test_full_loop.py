@@ -66,7 +66,7 @@ def test_from_a_residents_report_to_a_published_result(
     department_officer,
     monkeypatch,
 ):
-    monkeypatch.setattr("shangliang.core.otp.secrets.randbelow", lambda n: 123456)
+    monkeypatch.setattr("shangliang.privacy.otp.secrets.randbelow", lambda n: 123456)
     RoomFactory(name="政法路社区协商议事室", region=district.community_a, capacity=30)
     fire = OrganisationFactory(
         name="区消防救援大队", kind=OrganisationKind.DEPARTMENT, categories="消防、飞线充电"

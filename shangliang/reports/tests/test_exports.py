@@ -8,8 +8,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from shangliang.concerns.tests.factories import ConcernFactory
-from shangliang.core import personal
 from shangliang.core.models import AuditEvent
+from shangliang.privacy import personal
 from shangliang.reports import selectors, summary
 
 pytestmark = pytest.mark.django_db

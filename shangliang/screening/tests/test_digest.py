@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from shangliang.actions.tests.factories import ActionItemFactory
-from shangliang.core import periodic
 from shangliang.notifications.models import OutboxMessage
+from shangliang.ops import periodic
 from shangliang.screening.digest import send_daily_digest
 from shangliang.topics.tests.factories import waiting_concern
 

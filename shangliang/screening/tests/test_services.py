@@ -42,7 +42,7 @@ def snapshot(concern: Concern) -> tuple:
 
 
 def with_phone(concern: Concern, phone: str = "13800138000") -> Concern:
-    from shangliang.core import personal
+    from shangliang.privacy import personal
 
     Concern.objects.filter(pk=concern.pk).update(
         phone_encrypted=personal.encrypt(phone), phone_masked="138****8000"

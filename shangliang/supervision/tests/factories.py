@@ -11,8 +11,8 @@ from django.utils import timezone
 from shangliang.actions.models import ActionItem, ActionStatus, ResultClass, SourceType
 from shangliang.concerns.models import Concern, ConcernStatus
 from shangliang.concerns.tests.factories import ConcernFactory
-from shangliang.core import personal
 from shangliang.places.models import Organisation, OrganisationKind, Region
+from shangliang.privacy import personal
 from shangliang.topics.models import JoinedVia, Topic, TopicConcern, TopicStatus
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.models import AuditEvent
-from shangliang.core.periodic import registered_jobs
+from shangliang.ops.periodic import registered_jobs
 from shangliang.text import learning, learning_services, pairs, selectors
 from shangliang.text.models import ClassifierModel, Judgement
 from shangliang.text.tests import district

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from shangliang.concerns.models import Concern
 from shangliang.concerns.tests.factories import ConcernFactory
-from shangliang.core import personal
 from shangliang.core.testing import count_queries
+from shangliang.privacy import personal
 from shangliang.topics import services
 from shangliang.topics.models import Topic, TopicConcern, TopicStatus
 from shangliang.topics.tests.factories import TopicFactory, topic_with

@@ -4,8 +4,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import OperationalError, connection
 
-from shangliang.core import otp
 from shangliang.core.errors import ApplicationError
+from shangliang.privacy import otp
 
 PHONE = "13812345678"
 
@@ -59,7 +59,7 @@ def test_purposes_do_not_share_codes():
 
 
 def test_a_deployment_can_change_a_rate_limit(settings):
-    from shangliang.core.ratelimit import Limit, allow
+    from shangliang.privacy.ratelimit import Limit, allow
 
     settings.SHANGLIANG = {**settings.SHANGLIANG, "RATE_LIMITS": {"demo-scope": (1, 60)}}
     assert allow("demo-scope", "x", Limit(count=100, seconds=60)) is True

@@ -1,4 +1,4 @@
-"""A model field whose value is personal data stored encrypted (``core.personal``): the code reads
+"""A model field whose value is personal data stored encrypted (``privacy.personal``): the code reads
 and writes the clear value, the database holds a Fernet token. A token no configured key opens
 reads as "无法解密" and is written back unchanged, never lost."""
 
@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.db import models
 
-from shangliang.core import personal
+from shangliang.privacy import personal
 
 
 class EncryptedTextField(models.TextField):

@@ -1,7 +1,14 @@
 import pytest
 
-from shangliang.core import personal
-from shangliang.core.personal import InvalidPhone, decrypt, encrypt, lookup_hash, mask_phone, normalize_mobile
+from shangliang.privacy import personal
+from shangliang.privacy.personal import (
+    InvalidPhone,
+    decrypt,
+    encrypt,
+    lookup_hash,
+    mask_phone,
+    normalize_mobile,
+)
 
 
 @pytest.mark.parametrize(

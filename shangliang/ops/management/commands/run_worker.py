@@ -1,4 +1,4 @@
-"""``manage.py run_worker``: the database task worker as deployed (``core.worker``)."""
+"""``manage.py run_worker``: the database task worker as deployed (``ops.worker``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django_tasks_db.management.commands import db_worker
 
-from shangliang.core.worker import SupervisedWorker
+from shangliang.ops.worker import SupervisedWorker
 
 
 class Command(db_worker.Command):

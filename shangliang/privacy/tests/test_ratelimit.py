@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from shangliang.core.ratelimit import client_ip
+from shangliang.privacy.ratelimit import client_ip
 
 factory = RequestFactory()
 

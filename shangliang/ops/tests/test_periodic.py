@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django_tasks import task
 
-from shangliang.core import periodic
 from shangliang.core.models import PeriodicRun
+from shangliang.ops import periodic
 
 runs: list[str] = []
 

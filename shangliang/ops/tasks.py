@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from shangliang.core import worker
+from shangliang.ops import worker
 
 
 @task()
 def recover_stale_tasks() -> int:
-    """Give back to the queue the tasks a killed worker left running (``core.worker``)."""
+    """Give back to the queue the tasks a killed worker left running (``ops.worker``)."""
     return worker.recover_tasks()

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from shangliang.core import backup
+from shangliang.ops import backup
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
-from shangliang.core import worker
+from shangliang.ops import worker
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def _task_row(status, *, started_minutes_ago=None, worker_id="w-1"):
     return DBTaskResult.objects.create(
         status=status,
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="shangliang.core.tasks.recover_stale_tasks",
+        task_path="shangliang.ops.tasks.recover_stale_tasks",
         backend_name="default",
         run_after=now,
         started_at=None if started_minutes_ago is None else now - dt.timedelta(minutes=started_minutes_ago),

@@ -34,7 +34,7 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from shangliang.core import personal
+from shangliang.privacy import personal
 
 MANIFEST = "manifest.json"
 MEDIA = "media.tar.gz"

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from shangliang.core.errors import ApplicationError
 from shangliang.core.models import CodeAttempts
-from shangliang.core.ratelimit import Limit, allow
+from shangliang.privacy.ratelimit import Limit, allow
 
 CODE_TTL = 10 * 60
 MAX_ATTEMPTS = 5

@@ -1,5 +1,5 @@
 """Re-encoding photos before they are stored: metadata (GPS location, camera, owner) is dropped,
-orientation applied, size bounded, and a thumbnail made. Validate with ``core.uploads`` first.
+orientation applied, size bounded, and a thumbnail made. Validate with ``files.uploads`` first.
 
 Decoding is the costly part (seconds for a large image), so it happens before the transaction that
 stores the record (``reencode``); the record gets non-guessable file names inside the transaction
@@ -22,8 +22,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from PIL import Image, ImageOps
 
-from shangliang.core import uploads
 from shangliang.core.errors import ApplicationError
+from shangliang.files import uploads
 
 logger = logging.getLogger(__name__)
 

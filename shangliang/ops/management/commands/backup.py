@@ -1,4 +1,4 @@
-"""``manage.py backup [--output DIR]``: the database, the uploaded files and a manifest (``core.backup``)."""
+"""``manage.py backup [--output DIR]``: the database, the uploaded files and a manifest (``ops.backup``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from shangliang.core import backup
+from shangliang.ops import backup
 
 
 class Command(BaseCommand):

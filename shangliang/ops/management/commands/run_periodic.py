@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from shangliang.core import periodic
+from shangliang.ops import periodic
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
 
-from shangliang.core import personal
-from shangliang.core.fields import EncryptedTextField
+from shangliang.privacy import personal
+from shangliang.privacy.fields import EncryptedTextField
 
 BATCH = 500
 

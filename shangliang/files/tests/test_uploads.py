@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from shangliang.core.uploads import IMAGE, validate_upload
-from shangliang.places.tests.helpers import docx_file, exe_file, pdf_file, png_file
+from shangliang.files.tests.builders import docx_file, exe_file, pdf_file, png_file
+from shangliang.files.uploads import IMAGE, validate_upload
 
 OLE = bytes.fromhex("D0CF11E0A1B11AE1")
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from shangliang.core.personal import mask_text
+from shangliang.privacy.personal import mask_text
 
 register = template.Library()
 
