@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from shangliang.accounts.models import User
 from shangliang.core import audit
+from shangliang.demo.builders import figures
 from shangliang.duty import defaults, ledger, services
 from shangliang.duty.models import (
     Appeal,
@@ -41,6 +42,7 @@ from shangliang.meetings.models import (
     Speech,
 )
 from shangliang.meetings.record import record_duty_facts
+from shangliang.meetings.selectors import meetings_held_count
 from shangliang.places.models import ActivityGroup, Member, Organisation, OrganisationKind, Room
 from shangliang.topics.models import Topic, TopicStatus
 
@@ -103,15 +105,16 @@ SESSIONS: tuple[tuple[str, str, dt.date, str, str], ...] = (
     ),
 )
 
-# The committees in the order they take the year's held consultations; one without a held meeting
-# by then holds its own (subject, form, month, day). The last also plans a consultation it never
-# holds: it is behind plan.
+# The committees in the order they take the year's held consultations; those without a held meeting
+# by then hold their own (subject, form, month, day), side by side in joint consultations when the
+# article's count of meetings held leaves fewer meetings than committees. The last also plans a
+# consultation it never holds: it is behind plan.
 COMMITTEES: tuple[tuple[str, tuple[str, str, int, int]], ...] = (
     ("社会和法制委员会", ("老旧小区飞线充电整治", "thematic", 3, 17)),
-    ("经济委员会", ("优化营商环境", "thematic", 5, 26)),
     ("提案委员会", ("提案办理质量提升", "counterpart", 6, 16)),
     ("科教文卫体委员会", ("中小学课后服务", "sector", 9, 15)),
     ("文史和学习委员会", ("南珠文化保护传承", "sector", 8, 18)),
+    ("经济委员会", ("优化营商环境", "thematic", 5, 26)),
     ("农业和农村委员会", ("乡村振兴产业发展", "thematic", 4, 28)),
 )
 BEHIND = ("农村人居环境整治", "sector", 10)
@@ -168,24 +171,43 @@ def _members_of(groups: Sequence[ActivityGroup]) -> set[int]:
 
 def _committee_consultations(staff: User) -> None:
     """Each committee takes one of the year's held consultations (its topics now carry the
-    committee), or holds its own, and plans it; the last also plans one it never holds."""
+    committee), or holds its own, and plans it; the last also plans one it never holds.
+
+    The committees' own consultations are consultation meetings held, counted among the article's
+    figure since 2021: the committees left hold as many meetings as that figure still allows,
+    sharing one (a joint consultation) when they are more; the figures builder adds the earlier
+    years' meetings still missing."""
     held = list(
         Meeting.objects.filter(status__in=HELD_STATUSES, starts_at__year=DEMO_YEAR)
         .exclude(topics__committee__isnull=False)
         .order_by("starts_at", "pk")
     )
-    for index, (name, own) in enumerate(COMMITTEES):
-        committee = Organisation.objects.filter(name=name, kind=OrganisationKind.SPECIAL_COMMITTEE).first()
-        if committee is None:
-            continue
-        if index < len(held):
-            meeting = held[index]
-            Topic.objects.filter(meetings=meeting).update(committee=committee)
-            topic = Topic.objects.filter(meetings=meeting).first()
-            subject = topic.title if topic is not None else meeting.title
-        else:
-            meeting = _own_consultation(committee, own, staff)
-            subject = own[0]
+    committees = [
+        (committee, own)
+        for name, own in COMMITTEES
+        if (
+            committee := Organisation.objects.filter(
+                name=name, kind=OrganisationKind.SPECIAL_COMMITTEE
+            ).first()
+        )
+    ]
+    subjects: dict[int, tuple[str, Meeting]] = {}
+    for (committee, _own), meeting in zip(committees, held, strict=False):
+        Topic.objects.filter(meetings=meeting).update(committee=committee)
+        topic = Topic.objects.filter(meetings=meeting).first()
+        subjects[committee.pk] = (topic.title if topic is not None else meeting.title, meeting)
+    rest = committees[len(held) :]
+    if rest:
+        allowed = figures.MEETINGS_HELD - meetings_held_count(since=figures.SINCE)
+        count = min(len(rest), max(1, allowed))
+        size = -(-len(rest) // count)
+        for start in range(0, len(rest), size):
+            joint = rest[start : start + size]
+            meeting = _own_consultation(joint, staff)
+            for committee, own in joint:
+                subjects[committee.pk] = (own[0], meeting)
+    for index, (committee, _own) in enumerate(committees):
+        subject, meeting = subjects[committee.pk]
         items = [
             services.PlannedItem(subject[:100], meeting.form, timezone.localtime(meeting.starts_at).month)
         ]
@@ -200,28 +222,37 @@ def _committee_consultations(staff: User) -> None:
         )
 
 
-def _own_consultation(committee: Organisation, spec: tuple[str, str, int, int], staff: User) -> Meeting:
-    """A committee's 专题/对口/界别协商 held in the demo year: its committee members attend, one
+def _own_consultation(
+    joint: Sequence[tuple[Organisation, tuple[str, str, int, int]]], staff: User
+) -> Meeting:
+    """Committees' 专题/对口/界别协商 held in the demo year (one committee, or several side by side
+    on the first one's date and form): each committee's topic, its members attend, one of them
     hands in a written speech; minutes published (the members' duty facts are written)."""
-    subject, form, month, day = spec
     room = Room.objects.filter(active=True).order_by("pk").first()
     assert room is not None
-    topic = Topic.objects.create(
-        title=subject,
-        description=f"{committee.name}{DEMO_YEAR}年度计划协商议题。",
-        form=form,
-        status=TopicStatus.CONSULTED,
-        region=room.region,
-        region_path=room.region.path,
-        committee=committee,
-        is_public=False,
-        created_by=staff,
-    )
+    _subject, form, month, day = joint[0][1]
+    topics = [
+        Topic.objects.create(
+            title=subject,
+            description=f"{committee.name}{DEMO_YEAR}年度计划协商议题。",
+            form=form,
+            status=TopicStatus.CONSULTED,
+            region=room.region,
+            region_path=room.region.path,
+            committee=committee,
+            is_public=False,
+            created_by=staff,
+        )
+        for committee, (subject, *_rest) in joint
+    ]
+    names = "、".join(committee.name for committee, _own in joint)
+    subjects = "”“".join(topic.title for topic in topics)
+    kind = topics[0].get_form_display()
     start = dt.datetime.combine(
         dt.date(DEMO_YEAR, month, day), dt.time(15), tzinfo=timezone.get_current_timezone()
     )
     meeting = Meeting.objects.create(
-        title=f"{committee.name}“{subject}”{topic.get_form_display()}会",
+        title=f"{names}“{subjects}”{'联合' if len(joint) > 1 else ''}{kind}会",
         form=form,
         region=room.region,
         region_path=room.region.path,
@@ -235,23 +266,27 @@ def _own_consultation(committee: Organisation, spec: tuple[str, str, int, int], 
         closed_at=start + dt.timedelta(hours=2),
         confirmed_at=start + dt.timedelta(days=3),
         published_at=start + dt.timedelta(days=4),
-        minutes_summary=f"{committee.name}组织委员围绕“{subject}”开展{topic.get_form_display()}，形成意见建议报区委、区政府参考。",
+        minutes_summary=f"{names}组织委员围绕“{subjects}”开展{kind}，形成意见建议报区委、区政府参考。",
         created_by=staff,
     )
-    meeting.topics.add(topic)
-    members = Member.objects.filter(committee=committee, active=True).order_by("pk")[:4]
-    for position, member in enumerate(members):
-        participant = Participant.objects.create(
-            meeting=meeting,
-            role=ParticipantRole.MEMBER,
-            name=member.name,
-            member=member,
-            attendance=Attendance.PRESENT,
-        )
-        if position == 0:
-            Speech.objects.create(
-                meeting=meeting, participant=participant, kind="written", summary=f"就{subject}提交书面发言。"
+    meeting.topics.add(*topics)
+    for committee, (subject, *_rest) in joint:
+        members = Member.objects.filter(committee=committee, active=True).order_by("pk")[:4]
+        for position, member in enumerate(members):
+            participant = Participant.objects.create(
+                meeting=meeting,
+                role=ParticipantRole.MEMBER,
+                name=member.name,
+                member=member,
+                attendance=Attendance.PRESENT,
             )
+            if position == 0:
+                Speech.objects.create(
+                    meeting=meeting,
+                    participant=participant,
+                    kind="written",
+                    summary=f"就{subject}提交书面发言。",
+                )
     record_duty_facts(meeting)
     audit.record(target=meeting, event_type="meeting.published", actor=staff, reason="年度计划协商（导入）")
     return meeting
