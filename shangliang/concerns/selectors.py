@@ -226,3 +226,10 @@ def public_concern(public_id: str) -> Concern | None:
         .select_related("community", "community__parent", "category")
         .first()
     )
+
+
+def public_faces(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """What anyone may read of these concerns (the public ones only): no title, and the text staff
+    confirmed when they published it, never the resident's own."""
+    rows = Concern.objects.filter(PUBLICLY_VISIBLE, pk__in=ids).values_list("id", "public_text")
+    return {pk: ("", mask_personal_text(text)) for pk, text in rows}

@@ -16,10 +16,13 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from shangliang.core.errors import ApplicationError
-from shangliang.privacy.personal import mask_text
+from shangliang.core.scope import scope_of
 from shangliang.text import selectors
 from shangliang.text.models import DocumentKind
+from shangliang.text.normalize import normalize
 from shangliang.text.permissions import can_search_documents
+from shangliang.text.selectors.common import public_faces
+from shangliang.text.selectors.similar import SimilarHit
 
 router = Router(tags=["文本"])
 
@@ -120,9 +123,12 @@ def _forbidden() -> Status:
 
 @router.get("/similar", response={200: list[SimilarOut], 400: TextErrorOut}, summary="相似诉求")
 def similar(request: HttpRequest, params: Query[SimilarIn]) -> Any:
+    """Staff find the records of their scope with their own texts; everyone else only records
+    anyone may read, under their public text (a concern's: the text staff confirmed at screening)."""
     if params.days is not None and not 1 <= params.days <= 3660:
         return Status(400, {"detail": "时间范围应在1到3660天之间。"})
     since = timezone.now() - dt.timedelta(days=params.days) if params.days else None
+    scope = scope_of(request.user)
     try:
         hits = selectors.similar(
             text=params.text,
@@ -130,16 +136,34 @@ def similar(request: HttpRequest, params: Query[SimilarIn]) -> Any:
             category=params.category,
             since=since,
             limit=params.limit,
-            user=request.user,
+            user=scope,
         )
     except ApplicationError as exc:
         return _bad(exc)
-    rows = [{name: getattr(hit, name) for name in _SIMILAR_FIELDS} for hit in hits]
-    if not request.user.is_authenticated:
-        # Without an account the texts are shown as on every public page.
-        for row in rows:
-            row["title"], row["text"] = mask_text(row["title"]), mask_text(row["text"])
-    return _json(rows)
+    if not scope.is_back_office:
+        return _json(_public_rows(hits))
+    return _json([{name: getattr(hit, name) for name in _SIMILAR_FIELDS} for hit in hits])
+
+
+def _public_rows(hits: list[SimilarHit]) -> list[dict[str, Any]]:
+    """The hits anyone may read, each under its public title and text, with only the shared words
+    that text holds; a hit that shares none with it is left out, so what the public text hides
+    (a name, a number) is never revealed by matching it."""
+    faces: dict[tuple[str, int], tuple[str, str]] = {}
+    for kind in dict.fromkeys(hit.kind for hit in hits):
+        ids = [hit.object_id for hit in hits if hit.kind == kind]
+        faces.update(((kind, pk), face) for pk, face in public_faces(kind, ids).items())
+    rows = []
+    for hit in hits:
+        face = faces.get((hit.kind, hit.object_id))
+        if face is None:
+            continue
+        shown = normalize(" ".join(face))
+        shared = [word for word in hit.shared_words if word in shown]
+        if shared:
+            row = {name: getattr(hit, name) for name in _SIMILAR_FIELDS}
+            rows.append({**row, "title": face[0], "text": face[1], "shared_words": shared})
+    return rows
 
 
 @router.get("/search", response={200: SearchOut, 400: TextErrorOut, 403: TextErrorOut}, summary="全文检索")

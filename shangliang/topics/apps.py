@@ -12,7 +12,8 @@ class TopicsConfig(AppConfig):
         navigation.register()
         # What staff search shows of these records: what the staff list shows.
         from shangliang.text.models import DocumentKind
-        from shangliang.text.selectors.common import register_visibility
-        from shangliang.topics.selectors import topics_for_staff
+        from shangliang.text.selectors.common import register_public_face, register_visibility
+        from shangliang.topics.selectors import public_faces, topics_for_staff
 
         register_visibility(DocumentKind.TOPIC, topics_for_staff)
+        register_public_face(DocumentKind.TOPIC, public_faces)

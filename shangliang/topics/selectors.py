@@ -13,6 +13,7 @@ from shangliang.concerns.models import Concern
 from shangliang.core.models import AuditEvent
 from shangliang.core.roles import Role
 from shangliang.core.scope import scope_of
+from shangliang.privacy.personal import mask_text
 from shangliang.topics import permissions
 from shangliang.topics.models import JoinedVia, Topic, TopicConcern, TopicDocument, TopicSource
 
@@ -62,6 +63,12 @@ def public_topics() -> QuerySet[Topic]:
         .exclude(status__in=permissions.PUBLIC_HIDDEN)
         .select_related("community", "category")
     )
+
+
+def public_faces(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """What anyone may read of these topics (the public ones only): what their public page shows."""
+    rows = public_topics().filter(pk__in=ids).values_list("id", "title", "description")
+    return {pk: (mask_text(title), mask_text(description)) for pk, title, description in rows}
 
 
 def links_of(topic: Topic, *, include_removed: bool = True) -> QuerySet[TopicConcern]:

@@ -107,3 +107,82 @@ def test_the_screening_page_proposes_the_masked_text_and_publishes_it(client, di
     # then it is public with that text
     concern.refresh_from_db()
     assert (concern.public_text, concern.published_at is not None) == ("楼道里有人私拉电线充电", True)
+
+
+# --- The similar-records API: without a back-office account, the confirmed public text only ---------
+
+RAW = "我是张建国，身份证450502198001011234，住新市社区5栋2单元301室，电话13812345678，楼道里有人私拉电线给电动车充电"
+SECRETS = ("张建国", "450502198001011234", "13812345678", "1234", "5678", "301")
+
+
+def similar_api(client, text="楼道私拉电线给电动车充电"):
+    response = client.get("/api/v1/text/similar", {"text": text})
+    assert response.status_code == 200
+    return response
+
+
+def one_of_each_kind(district, staff):
+    """A published concern, one not screened yet, one published then merged, one declined and one
+    the resident kept private (screened), all of the same problem with the same personal details."""
+    public, unscreened, merged, declined, private = (
+        services.concern_submit(
+            data=ConcernInput(text=RAW, region_id=district.community_a.pk, is_public=choice)
+        )[0]
+        for choice in (True, True, True, True, False)
+    )
+    for concern in (public, merged):
+        Concern.objects.filter(pk=concern.pk).update(status=ConcernStatus.ACCEPTED)
+        services.concern_publish(concern=concern, public_text=rules.propose_public_text(RAW), actor=staff)
+    # The merge leaves the index's public flag as it was: the record's own word decides.
+    Concern.objects.filter(pk=merged.pk).update(status=ConcernStatus.MERGED)
+    services.index_concern_status(merged.pk, ConcernStatus.MERGED)
+    Concern.objects.filter(pk=declined.pk).update(status=ConcernStatus.DECLINED)
+    Concern.objects.filter(pk=private.pk).update(status=ConcernStatus.ACCEPTED)
+    return public, unscreened, merged, declined, private
+
+
+@pytest.mark.parametrize("persona", [None, "resident"])
+def test_the_similar_api_shows_visitors_only_the_confirmed_public_text(
+    client, district, staff, persona, request
+):
+    # given one concern of each kind, and a visitor (or a signed-in resident)
+    public, *_ = one_of_each_kind(district, staff)
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    # when they look for similar records
+    response = similar_api(client)
+    # then only the published concern is found, under the text staff confirmed
+    body = response.json()
+    assert [(hit["kind"], hit["object_id"]) for hit in body] == [("concern", public.pk)]
+    assert body[0]["title"] == ""
+    assert body[0]["text"] == (
+        "我是张某，身份证［身份证号已隐去］，住新市社区5栋2单元***室，电话［电话已隐去］，楼道里有人私拉电线给电动车充电"
+    )
+    assert "私拉电线" in body[0]["shared_words"]
+    # and nothing of the resident's name, identity card or phone number is anywhere in the answer
+    content = response.content.decode()
+    assert [secret for secret in SECRETS if secret in content] == []
+
+
+def test_the_similar_api_tells_visitors_nothing_of_what_the_public_text_hides(client, district, staff):
+    # given a published concern whose own text holds a name and numbers its public text hides
+    one_of_each_kind(district, staff)
+    # when a visitor looks for the name and the numbers alone
+    by_name = similar_api(client, "张建国")
+    by_phone = similar_api(client, "13812345678 450502198001011234")
+    # then nothing is found
+    assert by_name.json() == []
+    assert by_phone.json() == []
+
+
+def test_the_similar_api_keeps_staff_view_of_their_scope_with_the_residents_own_text(client, district, staff):
+    # given one concern of each kind, and screening staff of the district
+    public, unscreened, merged, declined, private = one_of_each_kind(district, staff)
+    client.force_login(staff)
+    # when they look for similar records
+    body = similar_api(client).json()
+    # then they find every concern of their scope, with the resident's own text
+    assert sorted(hit["object_id"] for hit in body) == sorted(
+        c.pk for c in (public, unscreened, merged, declined, private)
+    )
+    assert {hit["text"] for hit in body} == {RAW}

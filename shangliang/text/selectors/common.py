@@ -65,6 +65,23 @@ def register_visibility(kind: str, records: VisibleRecords) -> None:
     _visible_records[kind] = records
 
 
+# What anyone may read of each kind of record (registered by the owning app with
+# ``register_public_face``): for some record ids, those a person without a back-office account may
+# see, each with the title and text it is shown under there (never the record's own text).
+PublicFace = Callable[[list[int]], dict[int, tuple[str, str]]]
+_public_faces: dict[str, PublicFace] = {}
+
+
+def register_public_face(kind: str, face: PublicFace) -> None:
+    _public_faces[kind] = face
+
+
+def public_faces(kind: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(title, text) of the records among ``ids`` that anyone may read; none of an unregistered kind."""
+    face = _public_faces.get(kind)
+    return face(ids) if face is not None and ids else {}
+
+
 def _visible_kinds(scope: Scope) -> list[tuple[str, QuerySet[Any]]]:
     return [(kind, records(scope).order_by().values("pk")) for kind, records in _visible_records.items()]
 

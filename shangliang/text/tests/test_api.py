@@ -1,5 +1,6 @@
 import pytest
 
+from shangliang.text.selectors import common
 from shangliang.text.tests.factories import concern_record, index
 
 FTS_TRAPS = [
@@ -12,10 +13,12 @@ FTS_TRAPS = [
 ]
 
 
-def test_similar_endpoint_returns_public_matches_for_anonymous(client, db):
-    # given
+def test_similar_endpoint_returns_public_matches_for_anonymous(client, db, monkeypatch):
+    # given two records, one public under the text its app shows anyone
     index("北湾新村7栋有人飞线充电", community_id=5, object_id=1, is_public=True, category="消防安全")
     index("北湾新村7栋飞线充电很危险", community_id=5, object_id=2, is_public=False)
+    faces = {1: ("", "北湾新村7栋有人飞线充电"), 2: ("", "北湾新村7栋飞线充电很危险")}
+    monkeypatch.setitem(common._public_faces, "concern", lambda ids: {pk: faces[pk] for pk in ids})
     # when
     response = client.get("/api/v1/text/similar", {"text": "北湾新村七栋飞线充电", "community": 5})
     # then
