@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import BeforeValidator
 
@@ -16,6 +17,7 @@ from shangliang.meetings import selectors as meeting_selectors
 from shangliang.meetings.models import Meeting, MeetingStatus
 from shangliang.places import selectors as place_selectors
 from shangliang.places.models import Room
+from shangliang.privacy.ratelimit import Limit, allow, client_ip, configured, retry_after
 from shangliang.reports.forms import StatisticsForm
 from shangliang.reports.selectors import FigureResult, Statistics, statistics
 from shangliang.topics.models import Topic
@@ -52,7 +54,27 @@ class Pages(LimitOffsetPagination):
         offset: int = Field(0, ge=0, le=MAX_ID)
 
 
-PAGED = {422: RefusalOut}
+# Anonymous calls per client address (``SHANGLIANG["RATE_LIMITS"]["api-public"]`` changes it).
+PUBLIC_LIMIT = Limit(120, 60)
+TOO_MANY = "请求过于频繁，请稍后再试。"
+
+
+class TooManyRequests(HttpError):
+    """429 with the seconds to wait (the ``Retry-After`` header)."""
+
+    def __init__(self, retry: int) -> None:
+        super().__init__(429, TOO_MANY)
+        self.retry_after = retry
+
+
+def throttle(request: HttpRequest) -> None:
+    """Count one anonymous call of the client's address; past the limit, 429."""
+    if not allow("api-public", client_ip(request), PUBLIC_LIMIT):
+        raise TooManyRequests(retry_after(configured("api-public", PUBLIC_LIMIT)))
+
+
+PUBLIC = {422: RefusalOut, 429: RefusalOut}
+PAGED = PUBLIC
 
 
 # --- Statistics -----------------------------------------------------------------------------------
@@ -151,11 +173,12 @@ def stats_for(filters: StatsFilters, scope_path: str, *, public: bool) -> tuple[
     return 200, stats_out(stats)
 
 
-@router.get("/stats", response={200: StatsOut, 422: RefusalOut}, tags=["统计"], auth=None)
+@router.get("/stats", response={200: StatsOut, **PUBLIC}, tags=["统计"], auth=None)
 def public_stats(request: HttpRequest, filters: Query[StatsFilters]) -> tuple[int, dict[str, Any]]:
     """The public statistics (the whole platform): the same figures and filters as the public page
     (period = month | quarter | year | since2021, or start/since and end; street, community;
     breakdown = street | community | source | category | form | committee)."""
+    throttle(request)
     return stats_for(filters, "", public=True)
 
 
@@ -217,16 +240,18 @@ def _result(topic: Topic) -> dict[str, Any]:
 @paginate(Pages)
 def results(request: HttpRequest) -> Any:
     """Published results: closed public topics that passed 三评, newest first."""
+    throttle(request)
     return evaluation_selectors.public_results()
 
 
 @router.get(
     "/results/{result_id}",
-    response={200: ResultDetailOut, 404: RefusalOut, 422: RefusalOut},
+    response={200: ResultDetailOut, 404: RefusalOut, **PUBLIC},
     tags=["成果公示"],
     auth=None,
 )
 def result_detail(request: HttpRequest, result_id: int) -> tuple[int, dict[str, Any]]:
+    throttle(request)
     page = evaluation_selectors.result_page(result_id) if 0 < result_id <= MAX_ID else None
     if page is None:
         return 404, {"detail": "没有找到这项公示成果。"}
@@ -305,16 +330,18 @@ def _room(room: Room) -> dict[str, Any]:
 @paginate(Pages)
 def rooms(request: HttpRequest) -> Any:
     """Rooms in use with their next fixed open days (逢十说事, 二五议事 …), by name."""
+    throttle(request)
     return place_selectors.public_rooms().order_by("name", "pk")
 
 
 @router.get(
     "/rooms/{room_id}",
-    response={200: RoomOut, 404: RefusalOut, 422: RefusalOut},
+    response={200: RoomOut, 404: RefusalOut, **PUBLIC},
     tags=["协商议事室"],
     auth=None,
 )
 def room_detail(request: HttpRequest, room_id: int) -> tuple[int, dict[str, Any]]:
+    throttle(request)
     room = place_selectors.public_rooms().filter(pk=room_id).first() if 0 < room_id <= MAX_ID else None
     if room is None:
         return 404, {"detail": "没有找到这个协商议事室。"}
@@ -382,6 +409,8 @@ def meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
     """Public meetings (announced, held or published; no draft), latest start first. Signed in (a
     token with the meetings scope, or the site's session): every meeting the account may see."""
     caller = optional_caller(request, "meetings")
+    if caller is None:
+        throttle(request)
     qs = (
         meeting_selectors.meetings_for_staff(caller)
         if caller is not None
@@ -398,12 +427,14 @@ def meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
 
 @router.get(
     "/meetings/{meeting_id}",
-    response={200: MeetingDetailOut, 401: RefusalOut, 403: RefusalOut, 404: RefusalOut, 422: RefusalOut},
+    response={200: MeetingDetailOut, 401: RefusalOut, 403: RefusalOut, 404: RefusalOut, **PUBLIC},
     tags=["协商议事会"],
     auth=None,
 )
 def meeting_detail(request: HttpRequest, meeting_id: int) -> tuple[int, dict[str, Any]]:
     caller = optional_caller(request, "meetings")
+    if caller is None:
+        throttle(request)
     meeting = None
     if 0 < meeting_id <= MAX_ID:
         if caller is not None:

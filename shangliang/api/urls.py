@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from shangliang.api.public import RefusalOut
+from shangliang.api.public import RefusalOut, TooManyRequests
 from shangliang.api.public import router as public_router
 from shangliang.api.staff import router as staff_router
 from shangliang.concerns.apis import application_error
@@ -26,6 +26,13 @@ def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpRes
     """A refused request answers in Chinese with the field it concerns, never a 500."""
     status = application_error(exc)
     return api.create_response(request, status.value, status=status.status_code)
+
+
+@api.exception_handler(TooManyRequests)
+def on_too_many(request: HttpRequest, exc: TooManyRequests) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def declare_type_errors(api: NinjaAPI) -> None:
