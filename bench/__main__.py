@@ -219,10 +219,14 @@ def wrk(
         forms = ",".join(json.dumps(b) for b in bodies)
         script = (
             f"local paths = {{{lines}}}\nlocal bodies = {{{forms}}}\nlocal i = 0\n"
+            # Each wrk thread has its own Lua state and the same random sequence: the thread's
+            # number keeps two threads from posting the same form token (a double submit).
+            "local threads = 0\nfunction setup(thread)\n  threads = threads + 1\n"
+            '  thread:set("thread_id", threads)\nend\n'
             f'wrk.headers["Cookie"] = {json.dumps(cookies)}\n'
             'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
             "request = function()\n  i = i + 1\n"
-            f'  local unique = i .. "x" .. math.random(1, 1000000000)\n'
+            f'  local unique = thread_id .. "x" .. i .. "x" .. math.random(1, 1000000000)\n'
             f'  local body = bodies[(i - 1) % #bodies + 1] .. "&csrfmiddlewaretoken={BENCH_CSRF}&client_token=" .. unique\n'
             '  return wrk.format("POST", paths[(i - 1) % #paths + 1], nil, body)\nend\n'
         )
