@@ -34,16 +34,17 @@ def require_scope(request: HttpRequest, scope: str) -> Any:
     return request.user
 
 
-def optional_caller(request: HttpRequest, scope: str) -> Any | None:
+def optional_caller(request: HttpRequest, scope: str | None) -> Any | None:
     """For endpoints open to everyone: the signed-in account (or the token's), None when anonymous.
-    A token that is not valid is refused (401), never read as anonymous."""
+    A token that is not valid is refused (401), never read as anonymous; one without ``scope`` is
+    refused (403). ``scope`` None: any valid token."""
     header = request.headers.get("Authorization", "")
     if header:
         kind, _, raw = header.partition(" ")
         found = services.token_for(raw.strip()) if kind.lower() == "bearer" else None
         if found is None:
             raise HttpError(401, "接口令牌无效或已撤销。")
-        if scope not in found.scope_list:
+        if scope is not None and scope not in found.scope_list:
             raise HttpError(403, f"该令牌无权访问“{SCOPES[scope]}”接口。")
         return found.user
     user = getattr(request, "user", None)

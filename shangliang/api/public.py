@@ -12,6 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import BeforeValidator
 
 from shangliang.api.auth import optional_caller
+from shangliang.core.scope import scope_of
 from shangliang.evaluations import selectors as evaluation_selectors
 from shangliang.meetings import selectors as meeting_selectors
 from shangliang.meetings.models import Meeting, MeetingStatus
@@ -19,6 +20,7 @@ from shangliang.places import selectors as place_selectors
 from shangliang.places.models import Room
 from shangliang.privacy.ratelimit import Limit, allow, client_ip, configured, retry_after
 from shangliang.reports.forms import StatisticsForm
+from shangliang.reports.permissions import statistics_path
 from shangliang.reports.selectors import FigureResult, Statistics, statistics
 from shangliang.topics.models import Topic
 
@@ -125,6 +127,9 @@ class PeriodOut(Schema):
 
 
 class StatsOut(Schema):
+    public: bool = Field(
+        description="true: the public figures; false: the staff figures of the caller's region"
+    )
     period: PeriodOut
     breakdown: str
     figures: list[FigureOut]
@@ -143,8 +148,9 @@ def figure_out(f: FigureResult) -> dict[str, Any]:
     }
 
 
-def stats_out(stats: Statistics) -> dict[str, Any]:
+def stats_out(stats: Statistics, *, public: bool) -> dict[str, Any]:
     return {
+        "public": public,
         "period": {"start": stats.period.start, "end": stats.period.end, "label": stats.period.label},
         "breakdown": stats.breakdown,
         "figures": [figure_out(f) for f in stats.figures],
@@ -170,16 +176,22 @@ def stats_for(filters: StatsFilters, scope_path: str, *, public: bool) -> tuple[
         breakdown=clean.get("breakdown") or "",
         public=public,
     )
-    return 200, stats_out(stats)
+    return 200, stats_out(stats, public=public)
 
 
-@router.get("/stats", response={200: StatsOut, **PUBLIC}, tags=["统计"], auth=None)
+@router.get("/stats", response={200: StatsOut, 401: RefusalOut, **PUBLIC}, tags=["统计"], auth=None)
 def public_stats(request: HttpRequest, filters: Query[StatsFilters]) -> tuple[int, dict[str, Any]]:
-    """The public statistics (the whole platform): the same figures and filters as the public page
-    (period = month | quarter | year | since2021, or start/since and end; street, community;
-    breakdown = street | community | source | category | form | committee)."""
-    throttle(request)
-    return stats_for(filters, "", public=True)
+    """The statistics with the page's filters (period = month | quarter | year | since2021, or
+    start/since and end; street, community; breakdown = street | community | source | category |
+    form | committee). Anonymous: the public page's figures of the whole platform. Signed in (the
+    site's session or any valid token) with access to the staff statistics: the staff page's
+    figures of the caller's region (``public`` false); street and community must lie inside it."""
+    caller = optional_caller(request, None)
+    scope_path = statistics_path(scope_of(caller)) if caller is not None else None
+    if scope_path is None:
+        throttle(request)
+        return stats_for(filters, "", public=True)
+    return stats_for(filters, scope_path, public=False)
 
 
 # --- Results (成果公示) ---------------------------------------------------------------------------

@@ -1,11 +1,10 @@
-"""Who may see the staff statistics and exports, and over which regions."""
+"""Who may see the staff statistics and exports, and over which regions: predicates of the person's
+``Scope`` (resolved once at the view or API edge)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope
 
 # The back office that reads figures of its own region (departments see their own items instead).
 STATISTICS_ROLES = frozenset({Role.ADMIN, Role.STAFF, Role.CHAIR, Role.SECRETARY, Role.REVIEWER, Role.MEMBER})
@@ -13,9 +12,8 @@ STATISTICS_ROLES = frozenset({Role.ADMIN, Role.STAFF, Role.CHAIR, Role.SECRETARY
 FULL_EXPORT_ROLES = frozenset({Role.ADMIN, Role.STAFF})
 
 
-def statistics_path(user: Any) -> str | None:
+def statistics_path(scope: Scope) -> str | None:
     """The region path prefix a person's statistics cover: "" for everything, None for no access."""
-    scope = scope_of(user)
     if scope.is_admin:
         return ""
     if not scope.has_role(*STATISTICS_ROLES):
@@ -23,10 +21,9 @@ def statistics_path(user: Any) -> str | None:
     return scope.region_path or None
 
 
-def can_view_statistics(user: Any) -> bool:
-    return statistics_path(user) is not None
+def can_view_statistics(scope: Scope) -> bool:
+    return statistics_path(scope) is not None
 
 
-def can_export_personal(user: Any) -> bool:
-    scope = scope_of(user)
+def can_export_personal(scope: Scope) -> bool:
     return scope.is_admin or scope.has_role(*FULL_EXPORT_ROLES)

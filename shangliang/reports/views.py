@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 
+from shangliang.core.scope import scope_of
 from shangliang.reports import charts, exports, opendata, permissions, records, summary
 from shangliang.reports.figures import BREAKDOWNS
 from shangliang.reports.forms import StatisticsForm
@@ -52,7 +53,7 @@ def _context(form: StatisticsForm, stats: Statistics, request: HttpRequest) -> d
 
 @login_required
 def staff_statistics(request: HttpRequest) -> HttpResponse:
-    scope_path = permissions.statistics_path(request.user)
+    scope_path = permissions.statistics_path(scope_of(request.user))
     if scope_path is None:
         raise PermissionDenied("您的账号没有查看统计分析的权限。")
     form, stats = filtered(request, scope_path, public=False)
@@ -66,7 +67,7 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export_statistics(request: HttpRequest, fmt: str) -> HttpResponse:
-    scope_path = permissions.statistics_path(request.user)
+    scope_path = permissions.statistics_path(scope_of(request.user))
     if scope_path is None:
         raise PermissionDenied("您的账号没有导出统计数据的权限。")
     _, stats = filtered(request, scope_path, public=False)
@@ -85,7 +86,7 @@ def export_statistics(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @login_required
 def export_list(request: HttpRequest) -> HttpResponse:
-    scope_path = permissions.statistics_path(request.user)
+    scope_path = permissions.statistics_path(scope_of(request.user))
     if scope_path is None:
         raise PermissionDenied("您的账号没有导出数据的权限。")
     form, stats = filtered(request, scope_path, public=False)
@@ -97,14 +98,14 @@ def export_list(request: HttpRequest) -> HttpResponse:
             "stats": stats,
             "datasets": records.DATASETS.values(),
             "query": request.GET.urlencode(),
-            "may_see_contacts": permissions.can_export_personal(request.user),
+            "may_see_contacts": permissions.can_export_personal(scope_of(request.user)),
         },
     )
 
 
 @login_required
 def export_records(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
-    scope_path = permissions.statistics_path(request.user)
+    scope_path = permissions.statistics_path(scope_of(request.user))
     if scope_path is None or name not in records.DATASETS:
         raise PermissionDenied("您的账号没有导出数据的权限。")
     form = StatisticsForm(request.GET or None, scope_path=scope_path)
@@ -112,7 +113,7 @@ def export_records(request: HttpRequest, name: str, fmt: str) -> HttpResponseBas
         path, period = form.cleaned_data["path_value"], form.cleaned_data["period_value"]
     else:
         path, period = scope_path, preset_period("year")
-    full = request.GET.get("full") == "1" and permissions.can_export_personal(request.user)
+    full = request.GET.get("full") == "1" and permissions.can_export_personal(scope_of(request.user))
     export = records.export_for(
         request.user, name, path_prefix=path, start=period.start, end=period.end, full=full
     )
@@ -143,7 +144,7 @@ def export_records(request: HttpRequest, name: str, fmt: str) -> HttpResponseBas
 
 @login_required
 def annual_summary(request: HttpRequest) -> HttpResponse:
-    scope_path = permissions.statistics_path(request.user)
+    scope_path = permissions.statistics_path(scope_of(request.user))
     if scope_path is None:
         raise PermissionDenied("您的账号没有查看统计分析的权限。")
     _, stats = filtered(request, scope_path, public=False)
