@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from shangliang.core.errors import PermissionDenied
+from shangliang.core.scope import scope_of
 from shangliang.duty import permissions, selectors
 from shangliang.duty.models import DutyRule
 
@@ -49,7 +50,10 @@ class RuleOut(Schema):
 )
 def rules(request: HttpRequest) -> Any:
     """The active rule table: points per unit, the item's annual cap, and whether it is a key item."""
-    if not (permissions.can_view_ranking(request.user) or permissions.own_member_id(request.user)):
+    if not (
+        permissions.can_view_ranking(scope_of(request.user))
+        or permissions.own_member_id(scope_of(request.user))
+    ):
         raise PermissionDenied("您无权查看履职计分规则。")
     return [
         {
@@ -119,7 +123,7 @@ def _totals(row: selectors.MemberRow) -> dict[str, Any]:
 def member(request: HttpRequest, member_id: int, query: Query[YearIn]) -> Any:
     """A member's ledger for a year, each entry with its rule, source record and points before and
     after the annual caps, and the totals, grade and ranks."""
-    found = selectors.member_get_for_viewer(request.user, member_id)
+    found = selectors.member_get_for_viewer(scope_of(request.user), member_id)
     if found is None:
         return Status(404, {"detail": "没有找到该委员。", "field": None})
     year = _year(query)
@@ -169,7 +173,7 @@ class RankingOut(Schema):
 def ranking(request: HttpRequest, query: Query[YearIn]) -> Any:
     """Every active member in scope (a chair: their committee) with totals, grade and ranks."""
     year = _year(query)
-    rows = selectors.ranking_for(request.user, year)
+    rows = selectors.ranking_for(scope_of(request.user), year)
     return {
         "year": year,
         "published": selectors.year_published(year),
@@ -214,9 +218,9 @@ class TrainingsOut(Schema):
 def trainings(request: HttpRequest, query: Query[YearIn]) -> Any:
     """Sessions and person-times of the year (counted as the rule says), and every session."""
     year = _year(query)
-    if not permissions.can_view_ranking(request.user):
+    if not permissions.can_view_ranking(scope_of(request.user)):
         raise PermissionDenied("只有政协机关工作人员和专委会主任可以查看培训台账。")
-    figures = selectors.training_figures(request.user, year=year)
+    figures = selectors.training_figures(scope_of(request.user), year=year)
     return {
         "year": year,
         "sessions": figures.sessions,
@@ -277,7 +281,7 @@ def plans(request: HttpRequest, query: Query[YearIn]) -> Any:
     """Each special committee's plan, the consultations due by today, those held (meetings on
     topics carrying the committee), and whether it is behind plan or has held none yet."""
     year = _year(query)
-    rows = selectors.plan_rows(request.user, year, timezone.localdate())
+    rows = selectors.plan_rows(scope_of(request.user), year, timezone.localdate())
     return {
         "year": year,
         "committees": [

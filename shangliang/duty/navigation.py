@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from shangliang.core.registry import TodoItem, register_nav, register_todo
 from shangliang.core.roles import Role
+from shangliang.core.scope import Scope, scope_of
 from shangliang.duty import permissions, selectors
 from shangliang.duty.models import Appeal, AppealStatus, MemberWriting, WritingStatus
 from shangliang.duty.tasks import recompute_current_year
@@ -21,9 +22,9 @@ from shangliang.ops.periodic import register_periodic
 OFFICE = [Role.STAFF, Role.ADMIN]
 
 
-def _plan_items(user: Any) -> Iterator[TodoItem]:
+def _plan_items(scope: Scope) -> Iterator[TodoItem]:
     today = timezone.localdate()
-    rows = selectors.plan_rows(user, today.year, today)
+    rows = selectors.plan_rows(scope, today.year, today)
     url = reverse("duty:plan-list")
     none_held = [r.committee.name for r in rows if r.progress.none_held]
     if none_held:
@@ -50,8 +51,9 @@ def _plan_items(user: Any) -> Iterator[TodoItem]:
 
 
 def todo(user: Any) -> Iterator[TodoItem]:
-    if permissions.is_office(user):
-        reports = selectors.reports_pending_for(user).count()
+    scope = scope_of(user)
+    if permissions.is_office(scope):
+        reports = selectors.reports_pending_for(scope).count()
         if reports:
             yield TodoItem(
                 title="待核实的履职自报", url=reverse("duty:report-queue"), count=reports, order=66
@@ -78,16 +80,16 @@ def todo(user: Any) -> Iterator[TodoItem]:
                 order=69,
             )
         year = timezone.localdate().year
-        figures = selectors.training_figures(user, year=year)
+        figures = selectors.training_figures(scope, year=year)
         yield TodoItem(
             title=f"{year}年履职培训：{figures.sessions} 期，{figures.person_times} 人次",
             url=reverse("duty:training-list"),
             detail=figures.rule,
             order=90,
         )
-    if permissions.is_office(user) or permissions.is_chair(user):
-        yield from _plan_items(user)
-    member_id = permissions.own_member_id(user)
+    if permissions.is_office(scope) or permissions.is_chair(scope):
+        yield from _plan_items(scope)
+    member_id = permissions.own_member_id(scope)
     if member_id is not None:
         from shangliang.places.models import Member
 

@@ -16,104 +16,100 @@ visits (record, withdraw)           all    ✓       —                   ✓ o
 =================================  =====  ======  ==================  ===========================
 
 Members are district-wide (they are not tied to one region), so the office's region scope does not
-narrow them; a chair's view is their committee (``user.organisation``).
+narrow them; a chair's view is their committee (the scope's organisation). Every predicate takes the
+person's ``Scope`` (resolved once at the page or API edge), never the user.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope
 from shangliang.duty.models import MemberWriting, ReportStatus, SelfReport, WritingStatus
 from shangliang.places.models import ActivityGroup, Member, Organisation
-from shangliang.places.permissions import is_admin
 
 
-def _role(user: Any) -> str:
-    scope = scope_of(user)
-    return scope.role if scope.is_authenticated else ""
+def is_office(scope: Scope) -> bool:
+    return scope.is_admin or scope.has_role(Role.STAFF)
 
 
-def is_office(user: Any) -> bool:
-    return is_admin(user) or _role(user) == Role.STAFF
+def is_chair(scope: Scope) -> bool:
+    return scope.has_role(Role.CHAIR) and scope.organisation_id is not None
 
 
-def is_chair(user: Any) -> bool:
-    return _role(user) == Role.CHAIR and getattr(user, "organisation_id", None) is not None
+def chair_committee_id(scope: Scope) -> int | None:
+    """The committee a chair (who is not also office) is limited to; None: no such limit."""
+    return scope.organisation_id if is_chair(scope) and not is_office(scope) else None
 
 
-def own_member_id(user: Any) -> int | None:
-    if _role(user) != Role.MEMBER:
-        return None
-    return getattr(user, "member_id", None)
+def own_member_id(scope: Scope) -> int | None:
+    return scope.member_id if scope.has_role(Role.MEMBER) else None
 
 
-def can_view_ranking(user: Any) -> bool:
-    return is_office(user) or is_chair(user)
+def can_view_ranking(scope: Scope) -> bool:
+    return is_office(scope) or is_chair(scope)
 
 
-def can_view_member(user: Any, member: Member) -> bool:
-    if is_office(user):
+def can_view_member(scope: Scope, member: Member) -> bool:
+    if is_office(scope):
         return True
-    if is_chair(user):
-        return member.committee_id == user.organisation_id
-    return own_member_id(user) == member.pk
+    if is_chair(scope):
+        return member.committee_id == scope.organisation_id
+    return own_member_id(scope) == member.pk
 
 
-def can_self_report(user: Any) -> bool:
-    return own_member_id(user) is not None
+def can_self_report(scope: Scope) -> bool:
+    return own_member_id(scope) is not None
 
 
-def can_verify_reports(user: Any) -> bool:
-    return is_office(user)
+def can_verify_reports(scope: Scope) -> bool:
+    return is_office(scope)
 
 
-def can_decide_report(user: Any, report: SelfReport) -> bool:
-    return report.status == ReportStatus.PENDING and is_office(user)
+def can_decide_report(scope: Scope, report: SelfReport) -> bool:
+    return report.status == ReportStatus.PENDING and is_office(scope)
 
 
-def can_manage_assessment(user: Any) -> bool:
-    return is_office(user)
+def can_manage_assessment(scope: Scope) -> bool:
+    return is_office(scope)
 
 
-def can_manage_training(user: Any) -> bool:
-    return is_office(user)
+def can_manage_training(scope: Scope) -> bool:
+    return is_office(scope)
 
 
-def can_view_trainings(user: Any) -> bool:
-    return is_office(user) or is_chair(user) or own_member_id(user) is not None
+def can_view_trainings(scope: Scope) -> bool:
+    return is_office(scope) or is_chair(scope) or own_member_id(scope) is not None
 
 
-def can_view_plans(user: Any) -> bool:
-    return is_office(user) or is_chair(user)
+def can_view_plans(scope: Scope) -> bool:
+    return is_office(scope) or is_chair(scope)
 
 
-def can_edit_plan(user: Any, committee: Organisation) -> bool:
-    return is_office(user) or (is_chair(user) and user.organisation_id == committee.pk)
+def can_edit_plan(scope: Scope, committee: Organisation) -> bool:
+    return is_office(scope) or (is_chair(scope) and scope.organisation_id == committee.pk)
 
 
-def can_view_coverage(user: Any) -> bool:
-    return is_office(user) or is_chair(user)
+def can_view_coverage(scope: Scope) -> bool:
+    return is_office(scope) or is_chair(scope)
 
 
-def can_record_visit(user: Any, group: ActivityGroup, member_ids_of_group: set[int]) -> bool:
-    if is_office(user):
+def can_record_visit(scope: Scope, group: ActivityGroup, member_ids_of_group: set[int]) -> bool:
+    if is_office(scope):
         return True
-    member_id = own_member_id(user)
+    member_id = own_member_id(scope)
     return member_id is not None and member_id in member_ids_of_group
 
 
-def can_write(user: Any, writing: MemberWriting | None = None) -> bool:
-    member_id = own_member_id(user)
+def can_write(scope: Scope, writing: MemberWriting | None = None) -> bool:
+    member_id = own_member_id(scope)
     if member_id is None:
         return False
     return writing is None or (writing.member_id == member_id and writing.status == WritingStatus.DRAFT)
 
 
-def can_review_writings(user: Any) -> bool:
-    return is_office(user)
+def can_review_writings(scope: Scope) -> bool:
+    return is_office(scope)
 
 
-def can_view_writing(user: Any, writing: MemberWriting) -> bool:
-    return is_office(user) or own_member_id(user) == writing.member_id
+def can_view_writing(scope: Scope, writing: MemberWriting) -> bool:
+    return is_office(scope) or own_member_id(scope) == writing.member_id

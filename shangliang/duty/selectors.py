@@ -1,6 +1,6 @@
 """Reads of members' work: the ledger, the annual table with grades and ranks, training figures,
-committees' plan progress and activity-group coverage. Each takes the viewer and answers only what
-they may see (``permissions``)."""
+committees' plan progress and activity-group coverage. Each takes the viewer's ``Scope`` and answers
+only what they may see (``permissions``)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 
 from shangliang.core.errors import PermissionDenied
+from shangliang.core.scope import Scope
 from shangliang.duty import permissions, rules
 from shangliang.duty.models import (
     AssessmentYear,
@@ -97,13 +97,12 @@ def assessment_table(year: int) -> list[MemberRow]:
 
 
 def ranking_for(
-    viewer: Any, year: int, *, sector_id: int | None = None, committee_id: int | None = None, level: str = ""
+    scope: Scope, year: int, *, sector_id: int | None = None, committee_id: int | None = None, level: str = ""
 ) -> list[MemberRow]:
-    if not permissions.can_view_ranking(viewer):
+    if not permissions.can_view_ranking(scope):
         raise PermissionDenied("您无权查看履职排名。")
     rows = assessment_table(year)
-    if permissions.is_chair(viewer) and not permissions.is_office(viewer):
-        committee_id = viewer.organisation_id
+    committee_id = permissions.chair_committee_id(scope) or committee_id
     return [
         r
         for r in rows
@@ -122,9 +121,9 @@ def member_row(year: int, member: Member) -> MemberRow:
     return row
 
 
-def member_get_for_viewer(viewer: Any, member_id: int) -> Member | None:
+def member_get_for_viewer(scope: Scope, member_id: int) -> Member | None:
     member = Member.objects.select_related("sector", "committee").filter(pk=member_id).first()
-    if member is None or not permissions.can_view_member(viewer, member):
+    if member is None or not permissions.can_view_member(scope, member):
         return None
     return member
 
@@ -185,8 +184,8 @@ def years_with_entries() -> list[int]:
 # --- Self-reports ---------------------------------------------------------------------------------
 
 
-def reports_pending_for(viewer: Any) -> QuerySet[SelfReport]:
-    if not permissions.can_verify_reports(viewer):
+def reports_pending_for(scope: Scope) -> QuerySet[SelfReport]:
+    if not permissions.can_verify_reports(scope):
         return SelfReport.objects.none()
     return (
         SelfReport.objects.filter(status=ReportStatus.PENDING)
@@ -199,10 +198,10 @@ def reports_of(member: Member) -> QuerySet[SelfReport]:
     return SelfReport.objects.filter(member=member).select_related("rule").order_by("-created_at", "-id")
 
 
-def report_get_for_viewer(viewer: Any, report_id: int) -> SelfReport | None:
+def report_get_for_viewer(scope: Scope, report_id: int) -> SelfReport | None:
     report = SelfReport.objects.select_related("member", "rule", "decided_by").filter(pk=report_id).first()
     if report is None or not (
-        permissions.can_verify_reports(viewer) or permissions.own_member_id(viewer) == report.member_id
+        permissions.can_verify_reports(scope) or permissions.own_member_id(scope) == report.member_id
     ):
         return None
     return report
@@ -266,11 +265,11 @@ class TrainingFigures:
 
 
 def training_figures(
-    viewer: Any, *, year: int | None = None, first: dt.date | None = None, last: dt.date | None = None
+    scope: Scope, *, year: int | None = None, first: dt.date | None = None, last: dt.date | None = None
 ) -> TrainingFigures:
     """Sessions and person-times of training in a year (or the period ``first``–``last``), with the
     counting rule (``TRAINING_COUNTING_RULE``)."""
-    if not permissions.can_view_trainings(viewer):
+    if not permissions.can_view_trainings(scope):
         raise PermissionDenied("您无权查看培训统计。")
     if year is not None:
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -338,14 +337,14 @@ def held_consultations(year: int) -> dict[int, list[Meeting]]:
     return result
 
 
-def plan_rows(viewer: Any, year: int, today: dt.date) -> list[PlanRow]:
-    if not permissions.can_view_plans(viewer):
+def plan_rows(scope: Scope, year: int, today: dt.date) -> list[PlanRow]:
+    if not permissions.can_view_plans(scope):
         raise PermissionDenied("您无权查看专委会年度计划。")
     committees = Organisation.objects.filter(kind=OrganisationKind.SPECIAL_COMMITTEE, active=True).order_by(
         "name"
     )
-    if permissions.is_chair(viewer) and not permissions.is_office(viewer):
-        committees = committees.filter(pk=viewer.organisation_id)
+    if (own := permissions.chair_committee_id(scope)) is not None:
+        committees = committees.filter(pk=own)
     plans = {p.committee_id: p for p in CommitteePlan.objects.filter(year=year).prefetch_related("items")}
     held = held_consultations(year)
     rows = []
@@ -379,8 +378,8 @@ class CoverageRow:
         return any(self.quarters)
 
 
-def coverage(viewer: Any, year: int) -> list[CoverageRow]:
-    if not permissions.can_view_coverage(viewer):
+def coverage(scope: Scope, year: int) -> list[CoverageRow]:
+    if not permissions.can_view_coverage(scope):
         raise PermissionDenied("您无权查看走访覆盖情况。")
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for community_id, day in Visit.objects.filter(
@@ -394,15 +393,15 @@ def coverage(viewer: Any, year: int) -> list[CoverageRow]:
     ]
 
 
-def visits_for(viewer: Any) -> QuerySet[Visit]:
+def visits_for(scope: Scope) -> QuerySet[Visit]:
     qs = (
         Visit.objects.select_related("group", "community")
         .prefetch_related("members")
         .order_by("-visited_on", "-id")
     )
-    if permissions.is_office(viewer) or permissions.is_chair(viewer):
+    if permissions.is_office(scope) or permissions.is_chair(scope):
         return qs
-    member_id = permissions.own_member_id(viewer)
+    member_id = permissions.own_member_id(scope)
     if member_id is None:
         return qs.none()
     return qs.filter(group__members__pk=member_id).distinct()
@@ -417,17 +416,17 @@ def groups_of(member_id: int | None) -> QuerySet[ActivityGroup]:
 # --- Writings -------------------------------------------------------------------------------------
 
 
-def writings_for(viewer: Any) -> QuerySet[MemberWriting]:
+def writings_for(scope: Scope) -> QuerySet[MemberWriting]:
     qs = MemberWriting.objects.select_related("member", "topic").order_by("-updated_at", "-id")
-    if permissions.can_review_writings(viewer):
+    if permissions.can_review_writings(scope):
         return qs
-    member_id = permissions.own_member_id(viewer)
+    member_id = permissions.own_member_id(scope)
     return qs.filter(member_id=member_id) if member_id is not None else qs.none()
 
 
-def writing_get_for_viewer(viewer: Any, writing_id: int) -> MemberWriting | None:
+def writing_get_for_viewer(scope: Scope, writing_id: int) -> MemberWriting | None:
     writing = MemberWriting.objects.select_related("member", "topic").filter(pk=writing_id).first()
-    if writing is None or not permissions.can_view_writing(viewer, writing):
+    if writing is None or not permissions.can_view_writing(scope, writing):
         return None
     return writing
 

@@ -1,5 +1,7 @@
 """Every write of members' work: one function per state change, each checking permission and state,
-saving, writing an ``AuditEvent`` and bringing the affected members' ledger up to date."""
+saving, writing an ``AuditEvent`` and bringing the affected members' ledger up to date. Each takes
+the person's ``scope`` (what the permission predicates ask, resolved at the page or API edge) and
+the ``actor`` the audit trail names."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from django.utils import timezone
 
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.scope import Scope
 from shangliang.core.transitions import apply_transition, check_version
 from shangliang.duty import ledger, permissions
 from shangliang.duty.models import (
@@ -61,11 +64,11 @@ def _tell_member(member_id: int, body: str, about: Any, key: str) -> None:
 
 
 def ledger_recompute(
-    *, year: int, actor: Any, member_ids: Iterable[int] | None = None
+    *, year: int, scope: Scope, actor: Any, member_ids: Iterable[int] | None = None
 ) -> ledger.RecomputeResult:
-    """Bring the ledger of ``year`` in line with its sources (the office's button, the hourly job and
-    every service below that changes a source)."""
-    if actor is not None and not permissions.can_manage_assessment(actor):
+    """The office's 重新计算: bring the ledger of ``year`` in line with its sources (the hourly job and
+    the services below that change a source call ``ledger.recompute`` directly)."""
+    if not permissions.can_manage_assessment(scope):
         raise PermissionDenied("只有政协机关工作人员可以重新计算履职记分。")
     return ledger.recompute(year, member_ids, actor)
 
@@ -87,9 +90,9 @@ class ReportInput:
     client_token: str = ""
 
 
-def self_report_submit(*, data: ReportInput, actor: Any) -> tuple[SelfReport, bool]:
+def self_report_submit(*, data: ReportInput, scope: Scope, actor: Any) -> tuple[SelfReport, bool]:
     """A member reports duty work with evidence. The same ``client_token`` twice gives the first report."""
-    member_id = permissions.own_member_id(actor)
+    member_id = permissions.own_member_id(scope)
     if member_id is None:
         raise PermissionDenied("只有政协委员可以提交履职自报。")
     rule = (
@@ -146,12 +149,14 @@ REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def self_report_verify(*, report_id: int, actor: Any, expected_version: int | None = None) -> SelfReport:
+def self_report_verify(
+    *, report_id: int, scope: Scope, actor: Any, expected_version: int | None = None
+) -> SelfReport:
     with transaction.atomic():
         report = _locked_report(report_id, expected_version)
         if report.status == ReportStatus.VERIFIED:
             return report
-        if not permissions.can_decide_report(actor, report):
+        if not permissions.can_decide_report(scope, report):
             if report.status != ReportStatus.PENDING:
                 raise ApplicationError(f"该自报{report.get_status_display()}，不能再核实。")
             raise PermissionDenied("只有政协机关工作人员可以核实履职自报。")
@@ -175,12 +180,12 @@ def self_report_verify(*, report_id: int, actor: Any, expected_version: int | No
 
 
 def self_report_reject(
-    *, report_id: int, reason: str, actor: Any, expected_version: int | None = None
+    *, report_id: int, reason: str, scope: Scope, actor: Any, expected_version: int | None = None
 ) -> SelfReport:
     reason = _text(reason, field="reason", required="请说明不予核实的原因。", limit=300)
     with transaction.atomic():
         report = _locked_report(report_id, expected_version)
-        if not permissions.can_decide_report(actor, report):
+        if not permissions.can_decide_report(scope, report):
             if report.status != ReportStatus.PENDING:
                 raise ApplicationError(f"该自报{report.get_status_display()}，不能再处理。")
             raise PermissionDenied("只有政协机关工作人员可以处理履职自报。")
@@ -206,9 +211,9 @@ def self_report_reject(
 # --- Assessment: publication and appeals ----------------------------------------------------------
 
 
-def assessment_publish(*, year: int, actor: Any) -> AssessmentYear:
+def assessment_publish(*, year: int, scope: Scope, actor: Any) -> AssessmentYear:
     """Publish the year's totals, grades and ranks to the members (after a last recomputation)."""
-    if not permissions.can_manage_assessment(actor):
+    if not permissions.can_manage_assessment(scope):
         raise PermissionDenied("只有政协机关工作人员可以公布考核结果。")
     if year > timezone.localdate().year:
         raise ApplicationError("不能公布尚未开始的年度。")
@@ -226,8 +231,8 @@ def assessment_publish(*, year: int, actor: Any) -> AssessmentYear:
     return assessment
 
 
-def appeal_file(*, year: int, reason: str, actor: Any) -> Appeal:
-    member_id = permissions.own_member_id(actor)
+def appeal_file(*, year: int, reason: str, scope: Scope, actor: Any) -> Appeal:
+    member_id = permissions.own_member_id(scope)
     if member_id is None:
         raise PermissionDenied("只有政协委员可以提出申诉。")
     reason = _text(reason, field="reason", required="请填写申诉理由。", limit=1000)
@@ -242,11 +247,17 @@ def appeal_file(*, year: int, reason: str, actor: Any) -> Appeal:
 
 
 def appeal_decide(
-    *, appeal_id: int, upheld: bool, decision: str, actor: Any, expected_version: int | None = None
+    *,
+    appeal_id: int,
+    upheld: bool,
+    decision: str,
+    scope: Scope,
+    actor: Any,
+    expected_version: int | None = None,
 ) -> Appeal:
     """The office's answer: upheld (the record is corrected through its sources and recomputed) or
     the assessment stands; the reason is told to the member."""
-    if not permissions.can_manage_assessment(actor):
+    if not permissions.can_manage_assessment(scope):
         raise PermissionDenied("只有政协机关工作人员可以处理申诉。")
     decision = _text(decision, field="decision", required="请填写处理意见。", limit=1000)
     with transaction.atomic():
@@ -311,8 +322,8 @@ def _clean_training(data: TrainingInput) -> Meeting | None:
     return meeting
 
 
-def training_create(*, data: TrainingInput, actor: Any) -> TrainingSession:
-    if not permissions.can_manage_training(actor):
+def training_create(*, data: TrainingInput, scope: Scope, actor: Any) -> TrainingSession:
+    if not permissions.can_manage_training(scope):
         raise PermissionDenied("只有政协机关工作人员可以安排履职培训。")
     meeting = _clean_training(data)
     with transaction.atomic():
@@ -345,9 +356,9 @@ def _locked_session(session_id: int, expected_version: int | None = None) -> Tra
     return session
 
 
-def training_invite(*, session_id: int, member_ids: Sequence[int], actor: Any) -> int:
+def training_invite(*, session_id: int, member_ids: Sequence[int], scope: Scope, actor: Any) -> int:
     """Invite members (邀请参加); returns how many were new."""
-    if not permissions.can_manage_training(actor):
+    if not permissions.can_manage_training(scope):
         raise PermissionDenied("只有政协机关工作人员可以邀请委员参加培训。")
     with transaction.atomic():
         session = _locked_session(session_id)
@@ -375,8 +386,8 @@ def training_invite(*, session_id: int, member_ids: Sequence[int], actor: Any) -
     return len(new)
 
 
-def training_sign_up(*, session_id: int, actor: Any) -> TrainingAttendee:
-    member_id = permissions.own_member_id(actor)
+def training_sign_up(*, session_id: int, scope: Scope, actor: Any) -> TrainingAttendee:
+    member_id = permissions.own_member_id(scope)
     if member_id is None:
         raise PermissionDenied("只有政协委员可以报名参加培训。")
     with transaction.atomic():
@@ -391,10 +402,10 @@ def training_sign_up(*, session_id: int, actor: Any) -> TrainingAttendee:
     return attendee
 
 
-def training_check_in(*, session_id: int, member_id: int, actor: Any) -> TrainingAttendee:
+def training_check_in(*, session_id: int, member_id: int, scope: Scope, actor: Any) -> TrainingAttendee:
     """Staff check a member in on the day (a walk-in is added). A 以会代训 session takes its
     attendance from its meeting's check-in instead."""
-    if not permissions.can_manage_training(actor):
+    if not permissions.can_manage_training(scope):
         raise PermissionDenied("只有政协机关工作人员可以登记培训签到。")
     with transaction.atomic():
         session = _locked_session(session_id)
@@ -438,10 +449,10 @@ def _session_members(session: TrainingSession) -> list[int]:
 
 
 def training_mark_held(
-    *, session_id: int, actor: Any, expected_version: int | None = None
+    *, session_id: int, scope: Scope, actor: Any, expected_version: int | None = None
 ) -> TrainingSession:
     """planned → held: attendance now counts in the ledger and the figures."""
-    if not permissions.can_manage_training(actor):
+    if not permissions.can_manage_training(scope):
         raise PermissionDenied("只有政协机关工作人员可以登记培训举办情况。")
     with transaction.atomic():
         session = _locked_session(session_id, expected_version)
@@ -460,9 +471,9 @@ def training_mark_held(
 
 
 def training_cancel(
-    *, session_id: int, reason: str, actor: Any, expected_version: int | None = None
+    *, session_id: int, reason: str, scope: Scope, actor: Any, expected_version: int | None = None
 ) -> TrainingSession:
-    if not permissions.can_manage_training(actor):
+    if not permissions.can_manage_training(scope):
         raise PermissionDenied("只有政协机关工作人员可以取消培训。")
     reason = _text(reason, field="reason", required="请说明取消原因。", limit=300)
     with transaction.atomic():
@@ -496,6 +507,7 @@ def plan_save(
     year: int,
     items: Sequence[PlannedItem],
     note: str,
+    scope: Scope,
     actor: Any,
     expected_version: int | None = None,
 ) -> CommitteePlan:
@@ -503,7 +515,7 @@ def plan_save(
     committee = Organisation.objects.filter(pk=committee_id, kind=OrganisationKind.SPECIAL_COMMITTEE).first()
     if committee is None:
         raise ApplicationError("请选择专门委员会。", field="committee")
-    if not permissions.can_edit_plan(actor, committee):
+    if not permissions.can_edit_plan(scope, committee):
         raise PermissionDenied("您只能编辑本专委会的年度计划。")
     cleaned = [i for i in items if (i.subject or "").strip()]
     if not cleaned:
@@ -558,7 +570,7 @@ class VisitInput:
     concern_texts: Sequence[str] = ()
 
 
-def visit_record(*, data: VisitInput, actor: Any) -> Visit:
+def visit_record(*, data: VisitInput, scope: Scope, actor: Any) -> Visit:
     """An activity group's visit; concerns heard are entered (as 委员荐题 by a member, 代录 by the
     office) with the visit linked; every member present earns the visit rule."""
     from shangliang.concerns import services as concern_services
@@ -572,7 +584,7 @@ def visit_record(*, data: VisitInput, actor: Any) -> Visit:
     if group is None:
         raise ApplicationError("请选择活动小组。", field="group")
     group_members = set(group.members.values_list("pk", flat=True))
-    if not permissions.can_record_visit(actor, group, group_members):
+    if not permissions.can_record_visit(scope, group, group_members):
         raise PermissionDenied("您只能登记本人所在活动小组的走访。")
     if data.visited_on is None:
         raise ApplicationError("请填写走访日期。", field="visited_on")
@@ -592,7 +604,7 @@ def visit_record(*, data: VisitInput, actor: Any) -> Visit:
                 visit=visit, file=upload, name=str(getattr(upload, "name", "照片"))[:200]
             )
         # A member enters what they heard as 委员荐题; the office enters it on the residents' behalf.
-        by_member = permissions.own_member_id(actor) is not None
+        by_member = permissions.own_member_id(scope) is not None
         for text in data.concern_texts:
             if (text or "").strip():
                 concern, _ = concern_services.concern_submit(
@@ -610,7 +622,9 @@ def visit_record(*, data: VisitInput, actor: Any) -> Visit:
     return visit
 
 
-def visit_withdraw(*, visit_id: int, reason: str, actor: Any, expected_version: int | None = None) -> Visit:
+def visit_withdraw(
+    *, visit_id: int, reason: str, scope: Scope, actor: Any, expected_version: int | None = None
+) -> Visit:
     reason = _text(reason, field="reason", required="请说明撤回原因。", limit=300)
     with transaction.atomic():
         visit = Visit.objects.select_for_update().select_related("group").filter(pk=visit_id).first()
@@ -618,7 +632,7 @@ def visit_withdraw(*, visit_id: int, reason: str, actor: Any, expected_version: 
             raise ApplicationError("没有找到该走访记录。")
         check_version(visit, expected_version)
         if not permissions.can_record_visit(
-            actor, visit.group, set(visit.group.members.values_list("pk", flat=True))
+            scope, visit.group, set(visit.group.members.values_list("pk", flat=True))
         ):
             raise PermissionDenied("您无权撤回该走访记录。")
         apply_transition(
@@ -642,13 +656,14 @@ def writing_save(
     kind: str,
     title: str,
     body: str,
+    scope: Scope,
     actor: Any,
     writing_id: int | None = None,
     topic_id: int | None = None,
     expected_version: int | None = None,
 ) -> MemberWriting:
     """Create or edit a member's draft (社情民意 ≤ 1500 characters, one issue per report)."""
-    member_id = permissions.own_member_id(actor)
+    member_id = permissions.own_member_id(scope)
     if member_id is None:
         raise PermissionDenied("只有政协委员可以撰写社情民意信息和提案。")
     if kind not in WritingKind.values:
@@ -664,7 +679,7 @@ def writing_save(
             audit.record(target=writing, event_type="duty.writing_drafted", actor=actor)
             return writing
         existing = MemberWriting.objects.select_for_update().filter(pk=writing_id).first()
-        if existing is None or not permissions.can_write(actor, existing):
+        if existing is None or not permissions.can_write(scope, existing):
             raise PermissionDenied("只能修改本人的草稿。")
         writing = existing
         check_version(writing, expected_version)
@@ -696,12 +711,14 @@ def _move_writing(writing: MemberWriting, new: str, actor: Any, *, reason: str =
     )
 
 
-def writing_submit(*, writing_id: int, actor: Any, expected_version: int | None = None) -> MemberWriting:
+def writing_submit(
+    *, writing_id: int, scope: Scope, actor: Any, expected_version: int | None = None
+) -> MemberWriting:
     with transaction.atomic():
         writing = _locked_writing(writing_id, expected_version)
         if writing.status == WritingStatus.SUBMITTED:
             return writing
-        if not permissions.can_write(actor, writing):
+        if not permissions.can_write(scope, writing):
             raise PermissionDenied("只能提交本人的草稿。")
         today = timezone.localdate()
         _move_writing(writing, WritingStatus.SUBMITTED, actor, submitted_on=today)
@@ -710,10 +727,10 @@ def writing_submit(*, writing_id: int, actor: Any, expected_version: int | None 
 
 
 def writing_return(
-    *, writing_id: int, note: str, actor: Any, expected_version: int | None = None
+    *, writing_id: int, note: str, scope: Scope, actor: Any, expected_version: int | None = None
 ) -> MemberWriting:
     """Back to the member for changes, with the office's note."""
-    if not permissions.can_review_writings(actor):
+    if not permissions.can_review_writings(scope):
         raise PermissionDenied("只有政协机关工作人员可以审核。")
     note = _text(note, field="note", required="请填写修改意见。", limit=300)
     with transaction.atomic():
@@ -736,6 +753,7 @@ def writing_decide(
     adopted: bool,
     level: str,
     note: str,
+    scope: Scope,
     actor: Any,
     title: str | None = None,
     body: str | None = None,
@@ -743,7 +761,7 @@ def writing_decide(
 ) -> MemberWriting:
     """The office edits if needed and adopts at a level (区/市/省/全国), or does not adopt; adoption
     earns its points in the ledger and, for a proposal, starts the reply clock."""
-    if not permissions.can_review_writings(actor):
+    if not permissions.can_review_writings(scope):
         raise PermissionDenied("只有政协机关工作人员可以审核。")
     if adopted and level not in AdoptionLevel.values:
         raise ApplicationError("请选择采用层级。", field="level")
@@ -782,10 +800,16 @@ def writing_decide(
 
 
 def writing_reply(
-    *, writing_id: int, text: str, replied_on: dt.date | None, actor: Any, expected_version: int | None = None
+    *,
+    writing_id: int,
+    text: str,
+    replied_on: dt.date | None,
+    scope: Scope,
+    actor: Any,
+    expected_version: int | None = None,
 ) -> MemberWriting:
     """The formal reply to an adopted proposal (办理答复)."""
-    if not permissions.can_review_writings(actor):
+    if not permissions.can_review_writings(scope):
         raise PermissionDenied("只有政协机关工作人员可以登记答复。")
     text = _text(text, field="reply_text", required="请填写答复内容。", limit=3000)
     if replied_on is None:

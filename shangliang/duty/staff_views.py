@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from shangliang.core.errors import ApplicationError
+from shangliang.core.scope import scope_of
 from shangliang.duty import documents, forms, permissions, selectors, services
 from shangliang.duty.models import Appeal, AppealStatus
 from shangliang.duty.views import record_context, signed_in, year_from
@@ -23,7 +24,7 @@ def _ranking_rows(
     form = forms.RankingFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.ranking_for(
-        request.user,
+        scope_of(request.user),
         year,
         sector_id=filters["sector"].pk if filters.get("sector") else None,
         committee_id=filters["committee"].pk if filters.get("committee") else None,
@@ -49,7 +50,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "grades": sorted(grades.items()),
             "published": selectors.year_published(year),
-            "can_manage": permissions.can_manage_assessment(request.user),
+            "can_manage": permissions.can_manage_assessment(scope_of(request.user)),
             "query": request.GET.urlencode(),
         },
     )
@@ -71,7 +72,7 @@ def ranking_xlsx(request: HttpRequest) -> HttpResponse:
 @require_POST
 def recompute(request: HttpRequest) -> HttpResponse:
     year = year_from(request)
-    result = services.ledger_recompute(year=year, actor=request.user)
+    result = services.ledger_recompute(year=year, scope=scope_of(request.user), actor=request.user)
     messages.success(
         request, f"已重新计算：新增 {result.created} 条，更新 {result.updated} 条，删除 {result.deleted} 条。"
     )
@@ -83,7 +84,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
 def publish(request: HttpRequest) -> HttpResponse:
     year = year_from(request)
     try:
-        services.assessment_publish(year=year, actor=request.user)
+        services.assessment_publish(year=year, scope=scope_of(request.user), actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -92,7 +93,7 @@ def publish(request: HttpRequest) -> HttpResponse:
 
 
 def _member_or_404(request: HttpRequest, pk: int) -> Member:
-    member = selectors.member_get_for_viewer(request.user, pk)
+    member = selectors.member_get_for_viewer(scope_of(request.user), pk)
     if member is None:
         raise Http404("没有找到该委员。")
     return member
@@ -139,13 +140,13 @@ def member_record_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 def report_queue(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_verify_reports(request.user):
+    if not permissions.can_verify_reports(scope_of(request.user)):
         raise Forbidden("只有政协机关工作人员可以核实履职自报。")
     return render(
         request,
         "duty/report_queue.html",
         {
-            "reports": list(selectors.reports_pending_for(request.user)[:200]),
+            "reports": list(selectors.reports_pending_for(scope_of(request.user))[:200]),
             "reject_form": forms.RejectForm(),
         },
     )
@@ -155,7 +156,7 @@ def report_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_verify(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        report = services.self_report_verify(report_id=pk, actor=request.user)
+        report = services.self_report_verify(report_id=pk, scope=scope_of(request.user), actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -169,7 +170,7 @@ def report_reject(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RejectForm(request.POST)
     try:
         report = services.self_report_reject(
-            report_id=pk, reason=form.data.get("reason", ""), actor=request.user
+            report_id=pk, reason=form.data.get("reason", ""), scope=scope_of(request.user), actor=request.user
         )
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -180,7 +181,7 @@ def report_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 def appeal_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_manage_assessment(request.user):
+    if not permissions.can_manage_assessment(scope_of(request.user)):
         raise Forbidden("只有政协机关工作人员可以处理申诉。")
     appeals = Appeal.objects.select_related("member").order_by("status", "-created_at")[:200]
     return render(
@@ -202,6 +203,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
             appeal_id=pk,
             upheld=form.cleaned_data["upheld"],
             decision=form.cleaned_data["decision"],
+            scope=scope_of(request.user),
             actor=request.user,
         )
     except ApplicationError as error:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.forms import add_service_error
+from shangliang.core.scope import scope_of
 from shangliang.duty import forms, permissions, selectors, services
 from shangliang.duty.models import Appeal
 from shangliang.places.models import Member
@@ -55,7 +56,7 @@ def year_choices(current: int) -> list[int]:
 
 
 def own_member(request: HttpRequest) -> Member:
-    member_id = permissions.own_member_id(request.user)
+    member_id = permissions.own_member_id(scope_of(request.user))
     member = (
         Member.objects.select_related("sector", "committee").filter(pk=member_id).first()
         if member_id
@@ -114,6 +115,7 @@ def report_submit(request: HttpRequest) -> HttpResponse:
                     evidence=data["evidence"],
                     client_token=data["client_token"],
                 ),
+                scope=scope_of(request.user),
                 actor=request.user,
             )
         except ApplicationError as error:
@@ -138,7 +140,7 @@ def report_submit(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_viewer(request.user, pk)
+    report = selectors.report_get_for_viewer(scope_of(request.user), pk)
     if report is None:
         raise Http404("没有找到该自报。")
     return render(
@@ -146,7 +148,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "duty/report_detail.html",
         {
             "report": report,
-            "can_decide": permissions.can_decide_report(request.user, report),
+            "can_decide": permissions.can_decide_report(scope_of(request.user), report),
             "reject_form": forms.RejectForm(),
             "events": events_for(report),
         },
@@ -155,7 +157,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 def report_evidence(request: HttpRequest, pk: int) -> FileResponse:
-    report = selectors.report_get_for_viewer(request.user, pk)
+    report = selectors.report_get_for_viewer(scope_of(request.user), pk)
     if report is None or not report.evidence:
         raise Http404("没有找到该材料。")
     return FileResponse(
@@ -171,7 +173,12 @@ def appeal_file(request: HttpRequest) -> HttpResponse:
     form = forms.AppealForm(request.POST)
     if form.is_valid():
         try:
-            services.appeal_file(year=year, reason=form.cleaned_data["reason"], actor=request.user)
+            services.appeal_file(
+                year=year,
+                reason=form.cleaned_data["reason"],
+                scope=scope_of(request.user),
+                actor=request.user,
+            )
         except ApplicationError as error:
             messages.error(request, error.message)
         else:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
 from shangliang.core.forms import add_service_error
+from shangliang.core.scope import scope_of
 from shangliang.duty import forms, permissions, selectors, services
 from shangliang.duty.models import TrainingSession, TrainingStatus, Visit, WritingStatus
 from shangliang.duty.views import signed_in, year_from
@@ -27,7 +28,8 @@ from shangliang.places.models import ActivityGroup, Organisation, OrganisationKi
 
 @signed_in
 def training_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_manage_training(request.user) and not permissions.is_chair(request.user):
+    scope = scope_of(request.user)
+    if not permissions.can_manage_training(scope) and not permissions.is_chair(scope):
         raise Forbidden("只有政协机关工作人员和专委会主任可以查看培训台账。")
     year = year_from(request)
     return render(
@@ -37,8 +39,8 @@ def training_list(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": sorted({year, timezone.localdate().year, timezone.localdate().year - 1}, reverse=True),
             "sessions": selectors.sessions_in_year(year),
-            "figures": selectors.training_figures(request.user, year=year),
-            "can_manage": permissions.can_manage_training(request.user),
+            "figures": selectors.training_figures(scope_of(request.user), year=year),
+            "can_manage": permissions.can_manage_training(scope_of(request.user)),
         },
     )
 
@@ -51,7 +53,7 @@ def _meeting_choices() -> list[tuple[int, str]]:
 @signed_in
 @require_http_methods(["GET", "POST"])
 def training_create(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_manage_training(request.user):
+    if not permissions.can_manage_training(scope_of(request.user)):
         raise Forbidden("只有政协机关工作人员可以安排履职培训。")
     form = forms.TrainingForm(request.POST or None, request.FILES or None, meetings=_meeting_choices())
     if request.method == "POST" and form.is_valid():
@@ -68,6 +70,7 @@ def training_create(request: HttpRequest) -> HttpResponse:
                     meeting_id=data["meeting"],
                     material_file=data["material_file"],
                 ),
+                scope=scope_of(request.user),
                 actor=request.user,
             )
         except ApplicationError as error:
@@ -79,7 +82,7 @@ def training_create(request: HttpRequest) -> HttpResponse:
 
 
 def _session_or_404(request: HttpRequest, pk: int) -> TrainingSession:
-    if not permissions.can_view_trainings(request.user):
+    if not permissions.can_view_trainings(scope_of(request.user)):
         raise Http404("没有找到该培训。")
     session = TrainingSession.objects.select_related("meeting").filter(pk=pk).first()
     if session is None:
@@ -90,7 +93,7 @@ def _session_or_404(request: HttpRequest, pk: int) -> TrainingSession:
 @signed_in
 def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
-    can_manage = permissions.can_manage_training(request.user)
+    can_manage = permissions.can_manage_training(scope_of(request.user))
     attended = {
         m
         for s, ms in selectors.training_attendance(session.held_on, session.held_on, status=session.status)
@@ -99,7 +102,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     attendees = list(session.attendees.select_related("member").order_by("member__name"))
     if not can_manage:
-        own = permissions.own_member_id(request.user)
+        own = permissions.own_member_id(scope_of(request.user))
         attendees = [a for a in attendees if a.member_id == own]
     return render(
         request,
@@ -148,7 +151,9 @@ def training_invite(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "已邀请并通知所选委员。",
-        lambda: services.training_invite(session_id=pk, member_ids=ids, actor=request.user),
+        lambda: services.training_invite(
+            session_id=pk, member_ids=ids, scope=scope_of(request.user), actor=request.user
+        ),
     )
 
 
@@ -161,7 +166,9 @@ def training_check_in(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "已签到。",
-        lambda: services.training_check_in(session_id=pk, member_id=member_id, actor=request.user),
+        lambda: services.training_check_in(
+            session_id=pk, member_id=member_id, scope=scope_of(request.user), actor=request.user
+        ),
     )
 
 
@@ -172,7 +179,7 @@ def training_held(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "已登记为已举办，签到委员计入履职记分。",
-        lambda: services.training_mark_held(session_id=pk, actor=request.user),
+        lambda: services.training_mark_held(session_id=pk, scope=scope_of(request.user), actor=request.user),
     )
 
 
@@ -184,7 +191,9 @@ def training_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "培训已取消。",
-        lambda: services.training_cancel(session_id=pk, reason=reason, actor=request.user),
+        lambda: services.training_cancel(
+            session_id=pk, reason=reason, scope=scope_of(request.user), actor=request.user
+        ),
     )
 
 
@@ -192,7 +201,7 @@ def training_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def training_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        services.training_sign_up(session_id=pk, actor=request.user)
+        services.training_sign_up(session_id=pk, scope=scope_of(request.user), actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -207,7 +216,7 @@ def training_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_list(request: HttpRequest) -> HttpResponse:
     year = year_from(request)
     today = timezone.localdate()
-    rows = selectors.plan_rows(request.user, year, today)
+    rows = selectors.plan_rows(scope_of(request.user), year, today)
     return render(
         request,
         "duty/plan_list.html",
@@ -225,7 +234,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, committee_id: int) -> HttpResponse:
     committee = Organisation.objects.filter(pk=committee_id, kind=OrganisationKind.SPECIAL_COMMITTEE).first()
-    if committee is None or not permissions.can_edit_plan(request.user, committee):
+    if committee is None or not permissions.can_edit_plan(scope_of(request.user), committee):
         raise Http404("没有找到该专委会。")
     year = year_from(request)
     plan = committee.annual_plans.filter(year=year).first()
@@ -242,7 +251,12 @@ def plan_edit(request: HttpRequest, committee_id: int) -> HttpResponse:
         ]
         try:
             services.plan_save(
-                committee_id=committee.pk, year=year, items=items, note=data["note"], actor=request.user
+                committee_id=committee.pk,
+                year=year,
+                items=items,
+                note=data["note"],
+                scope=scope_of(request.user),
+                actor=request.user,
             )
         except ApplicationError as error:
             add_service_error(form, error)
@@ -263,11 +277,11 @@ def plan_edit(request: HttpRequest, committee_id: int) -> HttpResponse:
 
 @signed_in
 def visit_list(request: HttpRequest) -> HttpResponse:
-    visits = list(selectors.visits_for(request.user)[:200])
-    own = permissions.own_member_id(request.user)
+    visits = list(selectors.visits_for(scope_of(request.user))[:200])
+    own = permissions.own_member_id(scope_of(request.user))
     groups = (
         ActivityGroup.objects.select_related("community").order_by("community__path")
-        if permissions.is_office(request.user)
+        if permissions.is_office(scope_of(request.user))
         else selectors.groups_of(own)
     )
     return render(request, "duty/visit_list.html", {"visits": visits, "groups": list(groups)})
@@ -280,7 +294,7 @@ def visit_create(request: HttpRequest, group_id: int) -> HttpResponse:
     if group is None:
         raise Http404("没有找到该活动小组。")
     members = list(group.members.order_by("name"))
-    if not permissions.can_record_visit(request.user, group, {m.pk for m in members}):
+    if not permissions.can_record_visit(scope_of(request.user), group, {m.pk for m in members}):
         raise Forbidden("您只能登记本人所在活动小组的走访。")
     choices = [(m.pk, m.name) for m in members]
     form = forms.VisitForm(
@@ -298,6 +312,7 @@ def visit_create(request: HttpRequest, group_id: int) -> HttpResponse:
                     photos=request.FILES.getlist("photos"),
                     concern_texts=[line for line in data["concerns"].splitlines() if line.strip()],
                 ),
+                scope=scope_of(request.user),
                 actor=request.user,
             )
         except ApplicationError as error:
@@ -311,7 +326,7 @@ def visit_create(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 def _visit_or_404(request: HttpRequest, pk: int) -> Visit:
-    visit = selectors.visits_for(request.user).filter(pk=pk).first()
+    visit = selectors.visits_for(scope_of(request.user)).filter(pk=pk).first()
     if visit is None:
         raise Http404("没有找到该走访记录。")
     return visit
@@ -346,7 +361,12 @@ def visit_photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
 def visit_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     _visit_or_404(request, pk)
     try:
-        services.visit_withdraw(visit_id=pk, reason=request.POST.get("reason", ""), actor=request.user)
+        services.visit_withdraw(
+            visit_id=pk,
+            reason=request.POST.get("reason", ""),
+            scope=scope_of(request.user),
+            actor=request.user,
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -357,7 +377,7 @@ def visit_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in
 def coverage(request: HttpRequest) -> HttpResponse:
     year = year_from(request)
-    rows = selectors.coverage(request.user, year)
+    rows = selectors.coverage(scope_of(request.user), year)
     current_quarter = (timezone.localdate().month - 1) // 3 + 1 if year == timezone.localdate().year else 4
     return render(
         request,
@@ -377,9 +397,12 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 def writing_list(request: HttpRequest) -> HttpResponse:
-    if not (permissions.can_write(request.user) or permissions.can_review_writings(request.user)):
+    if not (
+        permissions.can_write(scope_of(request.user))
+        or permissions.can_review_writings(scope_of(request.user))
+    ):
         raise Forbidden("只有政协委员和机关工作人员可以查看。")
-    writings = selectors.writings_for(request.user)
+    writings = selectors.writings_for(scope_of(request.user))
     status = request.GET.get("status", "")
     if status in WritingStatus.values:
         writings = writings.filter(status=status)
@@ -390,7 +413,7 @@ def writing_list(request: HttpRequest) -> HttpResponse:
             "writings": list(writings[:200]),
             "statuses": WritingStatus.choices,
             "status": status,
-            "can_write": permissions.can_write(request.user),
+            "can_write": permissions.can_write(scope_of(request.user)),
         },
     )
 
@@ -398,10 +421,10 @@ def writing_list(request: HttpRequest) -> HttpResponse:
 @signed_in
 @require_http_methods(["GET", "POST"])
 def writing_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    writing = selectors.writing_get_for_viewer(request.user, pk) if pk else None
-    if pk and (writing is None or not permissions.can_write(request.user, writing)):
+    writing = selectors.writing_get_for_viewer(scope_of(request.user), pk) if pk else None
+    if pk and (writing is None or not permissions.can_write(scope_of(request.user), writing)):
         raise Http404("没有找到可修改的草稿。")
-    if not permissions.can_write(request.user):
+    if not permissions.can_write(scope_of(request.user)):
         raise Forbidden("只有政协委员可以撰写社情民意信息和提案。")
     initial: dict[str, Any] = {"kind": request.GET.get("kind", "social_opinion")}
     topic_id = int(request.GET["topic"]) if request.GET.get("topic", "").isdigit() else None
@@ -420,13 +443,14 @@ def writing_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 kind=data["kind"],
                 title=data["title"],
                 body=data["body"],
+                scope=scope_of(request.user),
                 actor=request.user,
                 writing_id=writing.pk if writing else None,
                 topic_id=topic_id,
                 expected_version=data["version"] if writing else None,
             )
             if "submit" in request.POST:
-                services.writing_submit(writing_id=saved.pk, actor=request.user)
+                services.writing_submit(writing_id=saved.pk, scope=scope_of(request.user), actor=request.user)
         except ApplicationError as error:
             add_service_error(form, error)
         else:
@@ -442,16 +466,16 @@ def writing_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @signed_in
 def writing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    writing = selectors.writing_get_for_viewer(request.user, pk)
+    writing = selectors.writing_get_for_viewer(scope_of(request.user), pk)
     if writing is None:
         raise Http404("没有找到该稿件。")
-    can_review = permissions.can_review_writings(request.user)
+    can_review = permissions.can_review_writings(scope_of(request.user))
     return render(
         request,
         "duty/writing_detail.html",
         {
             "writing": writing,
-            "can_edit": permissions.can_write(request.user, writing),
+            "can_edit": permissions.can_write(scope_of(request.user), writing),
             "can_review": can_review and writing.status == WritingStatus.SUBMITTED,
             "can_reply": can_review
             and writing.kind == "proposal"
@@ -484,7 +508,10 @@ def _writing_action(request: HttpRequest, pk: int, done: str, call: Any) -> Http
 @require_POST
 def writing_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _writing_action(
-        request, pk, "已提交机关审核。", lambda: services.writing_submit(writing_id=pk, actor=request.user)
+        request,
+        pk,
+        "已提交机关审核。",
+        lambda: services.writing_submit(writing_id=pk, scope=scope_of(request.user), actor=request.user),
     )
 
 
@@ -496,7 +523,9 @@ def writing_return(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "已退回委员修改。",
-        lambda: services.writing_return(writing_id=pk, note=note, actor=request.user),
+        lambda: services.writing_return(
+            writing_id=pk, note=note, scope=scope_of(request.user), actor=request.user
+        ),
     )
 
 
@@ -519,6 +548,7 @@ def writing_decide(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
             title=data["title"],
             body=data["body"],
+            scope=scope_of(request.user),
             actor=request.user,
         ),
     )
@@ -539,6 +569,7 @@ def writing_reply(request: HttpRequest, pk: int) -> HttpResponse:
             writing_id=pk,
             text=form.cleaned_data["reply_text"],
             replied_on=form.cleaned_data["replied_on"],
+            scope=scope_of(request.user),
             actor=request.user,
         ),
     )

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from shangliang.accounts.models import User
 from shangliang.core import audit
+from shangliang.core.scope import scope_of
 from shangliang.demo.builders import figures
 from shangliang.duty import defaults, ledger, services
 from shangliang.duty.models import (
@@ -159,7 +160,7 @@ def build() -> dict[str, Any]:
     _proposals(staff, sorted(excellent)[:2])
     _waiting(staff, research)
     ledger.recompute(DEMO_YEAR, None, staff)
-    services.assessment_publish(year=DEMO_YEAR, actor=staff)
+    services.assessment_publish(year=DEMO_YEAR, scope=scope_of(staff), actor=staff)
     _appeal(sorted(qualified)[:1])
     ledger.recompute(timezone.localdate().year, None, staff)
     return {"sessions": len(sessions)}
@@ -218,6 +219,7 @@ def _committee_consultations(staff: User) -> None:
             year=DEMO_YEAR,
             items=items,
             note="按“每个专门委员会每年至少开展一次协商议事会议”安排。",
+            scope=scope_of(staff),
             actor=staff,
         )
 
@@ -315,6 +317,7 @@ def _visits(groups: Sequence[ActivityGroup], staff: User) -> None:
                     member_ids=present,
                     heard=f"走访{group.community.name}，听取居民对小区环境、养老服务和出行的意见。",
                 ),
+                scope=scope_of(staff),
                 actor=staff,
             )
 
@@ -335,9 +338,10 @@ def _training(staff: User, excellent: list[int], qualified: list[int]) -> list[T
                 materials="在协商议事会现场学习“五步微协商”的议程、发言和形成共识的方法。",
                 meeting_id=meeting.pk,
             ),
+            scope=scope_of(staff),
             actor=staff,
         )
-        services.training_mark_held(session_id=session.pk, actor=staff)
+        services.training_mark_held(session_id=session.pk, scope=scope_of(staff), actor=staff)
         at_meeting = meeting.participants.filter(member__isnull=False, attendance=Attendance.PRESENT).count()
         sessions.append(session)
     others = list(
@@ -360,11 +364,14 @@ def _training(staff: User, excellent: list[int], qualified: list[int]) -> list[T
             data=services.TrainingInput(
                 kind=kind, subject=subject, held_on=day, place=place, organiser=organiser
             ),
+            scope=scope_of(staff),
             actor=staff,
         )
         for member_id in chosen:
-            services.training_check_in(session_id=session.pk, member_id=member_id, actor=staff)
-        services.training_mark_held(session_id=session.pk, actor=staff)
+            services.training_check_in(
+                session_id=session.pk, member_id=member_id, scope=scope_of(staff), actor=staff
+            )
+        services.training_mark_held(session_id=session.pk, scope=scope_of(staff), actor=staff)
         sessions.append(session)
     return sessions
 
@@ -388,7 +395,7 @@ def _reports(staff: User, rule: DutyRule, members: list[int], count: int, *, ver
             )
             audit.record(target=report, event_type="duty.report_submitted", actor_label="委员（导入）")
             if verified:
-                services.self_report_verify(report_id=report.pk, actor=staff)
+                services.self_report_verify(report_id=report.pk, scope=scope_of(staff), actor=staff)
 
 
 def _writings(staff: User, members: list[int], levels: Sequence[str]) -> None:
@@ -405,7 +412,12 @@ def _writings(staff: User, members: list[int], levels: Sequence[str]) -> None:
             )
             audit.record(target=writing, event_type="duty.writing_submitted", actor_label="委员（导入）")
             services.writing_decide(
-                writing_id=writing.pk, adopted=True, level=level, note="内容翔实，予以采用。", actor=staff
+                writing_id=writing.pk,
+                adopted=True,
+                level=level,
+                note="内容翔实，予以采用。",
+                scope=scope_of(staff),
+                actor=staff,
             )
             MemberWriting.objects.filter(pk=writing.pk).update(decided_on=submitted + dt.timedelta(days=20))
 
@@ -426,7 +438,12 @@ def _proposals(staff: User, members: list[int]) -> None:
         )
         audit.record(target=writing, event_type="duty.writing_submitted", actor_label="委员（导入）")
         services.writing_decide(
-            writing_id=writing.pk, adopted=True, level="district", note="立案", actor=staff
+            writing_id=writing.pk,
+            adopted=True,
+            level="district",
+            note="立案",
+            scope=scope_of(staff),
+            actor=staff,
         )
         decided = submitted + dt.timedelta(days=15)
         MemberWriting.objects.filter(pk=writing.pk).update(decided_on=decided)
@@ -435,6 +452,7 @@ def _proposals(staff: User, members: list[int]) -> None:
                 writing_id=writing.pk,
                 text="区住建局会同供电部门已在12个老旧小区建成集中充电点。",
                 replied_on=decided + dt.timedelta(days=70),
+                scope=scope_of(staff),
                 actor=staff,
             )
 
@@ -462,7 +480,10 @@ def _waiting(staff: User, rule: DutyRule) -> None:
     )
     audit.record(target=rejected, event_type="duty.report_submitted", actor_label=members[0].name)
     services.self_report_reject(
-        report_id=rejected.pk, reason="未附佐证材料，且该座谈会不属于调研视察活动。", actor=staff
+        report_id=rejected.pk,
+        reason="未附佐证材料，且该座谈会不属于调研视察活动。",
+        scope=scope_of(staff),
+        actor=staff,
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from shangliang.accounts.models import User
+from shangliang.core.scope import scope_of
 from shangliang.demo.builders.duty import DEMO_YEAR
 from shangliang.duty import selectors
 
@@ -36,11 +37,11 @@ def test_the_demo_year_has_ten_trainings_500_person_times_plans_visits_and_every
     assert ranking["published"] is True
     assert all(c["has_plan"] for c in plans["committees"])
     assert [c["committee"] for c in plans["committees"] if c["behind"]] == ["农业和农村委员会"]
-    coverage = selectors.coverage(staff, DEMO_YEAR)
+    coverage = selectors.coverage(scope_of(staff), DEMO_YEAR)
     assert sum(1 for row in coverage if row.visited) > len(coverage) * 3 // 4
-    assert selectors.reports_pending_for(staff).count() == 6
+    assert selectors.reports_pending_for(scope_of(staff)).count() == 6
 
     # and seeding again builds no second year
     call_command("seed_demo", "--quiet-logins", stdout=io.StringIO())
-    figures = selectors.training_figures(staff, year=DEMO_YEAR)
+    figures = selectors.training_figures(scope_of(staff), year=DEMO_YEAR)
     assert (figures.sessions, figures.person_times) == (10, 500)

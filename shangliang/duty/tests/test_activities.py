@@ -14,6 +14,7 @@ from shangliang.concerns.models import Concern, ConcernSource
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.models import AuditEvent
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.duty import selectors, services
 from shangliang.duty.models import DutyEntry, TrainingKind, TrainingStatus, WritingStatus
 from shangliang.duty.tests.factories import at, group_of, held_meeting, member_user
@@ -62,21 +63,24 @@ def test_training_figures_count_held_sessions_and_checked_in_members(district: A
                     organiser="区政协办公室",
                     meeting_id=meeting_id,
                 ),
+                scope=scope_of(staff),
                 actor=staff,
             )
 
         held = new(TrainingKind.OUTBOUND, dt.date(YEAR, 4, 20))
         for m in members[:2]:
-            services.training_check_in(session_id=held.pk, member_id=m.pk, actor=staff)
-        services.training_mark_held(session_id=held.pk, actor=staff)
+            services.training_check_in(session_id=held.pk, member_id=m.pk, scope=scope_of(staff), actor=staff)
+        services.training_mark_held(session_id=held.pk, scope=scope_of(staff), actor=staff)
         by_meeting = new(TrainingKind.MEETING, None, meeting.pk)
-        services.training_mark_held(session_id=by_meeting.pk, actor=staff)
+        services.training_mark_held(session_id=by_meeting.pk, scope=scope_of(staff), actor=staff)
         cancelled = new(TrainingKind.INVITED, dt.date(YEAR, 4, 25))
-        services.training_cancel(session_id=cancelled.pk, reason="专家行程变动", actor=staff)
+        services.training_cancel(
+            session_id=cancelled.pk, reason="专家行程变动", scope=scope_of(staff), actor=staff
+        )
         new(TrainingKind.INVITED, dt.date(YEAR, 6, 1))
 
     # when
-    figures = selectors.training_figures(staff, year=YEAR)
+    figures = selectors.training_figures(scope_of(staff), year=YEAR)
 
     # then
     assert (figures.sessions, figures.person_times) == (2, 5)
@@ -98,19 +102,24 @@ def test_check_in_before_the_day_and_sign_up_after_it_are_refused(district: Any,
                 place="区政协",
                 organiser="办公室",
             ),
+            scope=scope_of(staff),
             actor=staff,
         )
-        services.training_sign_up(session_id=session.pk, actor=user)
-        services.training_sign_up(session_id=session.pk, actor=user)  # twice: one attendee
+        services.training_sign_up(session_id=session.pk, scope=scope_of(user), actor=user)
+        services.training_sign_up(
+            session_id=session.pk, scope=scope_of(user), actor=user
+        )  # twice: one attendee
 
         # when / then
         with pytest.raises(ApplicationError, match="培训尚未开始"):
-            services.training_check_in(session_id=session.pk, member_id=user.member_id, actor=staff)
+            services.training_check_in(
+                session_id=session.pk, member_id=user.member_id, scope=scope_of(staff), actor=staff
+            )
     with travel(dt.date(YEAR, 5, 11)), pytest.raises(ApplicationError, match="已不能报名"):
-        services.training_sign_up(session_id=session.pk, actor=user)
+        services.training_sign_up(session_id=session.pk, scope=scope_of(user), actor=user)
     assert session.attendees.count() == 1
     with pytest.raises(PermissionDenied):
-        services.training_mark_held(session_id=session.pk, actor=user)
+        services.training_mark_held(session_id=session.pk, scope=scope_of(user), actor=user)
     session.refresh_from_db()
     assert session.status == TrainingStatus.PLANNED
 
@@ -131,6 +140,7 @@ def test_plans_report_committees_behind_and_without_consultation(district: Any, 
                 services.PlannedItem("医保参保", "counterpart", 6),
             ],
             note="",
+            scope=scope_of(staff),
             actor=staff,
         )
     room = pf.RoomFactory(region=district.community_a)
@@ -140,7 +150,7 @@ def test_plans_report_committees_behind_and_without_consultation(district: Any, 
     )
 
     # when
-    rows = {r.committee.name: r for r in selectors.plan_rows(staff, YEAR, dt.date(YEAR, 7, 5))}
+    rows = {r.committee.name: r for r in selectors.plan_rows(scope_of(staff), YEAR, dt.date(YEAR, 7, 5))}
 
     # then
     assert (rows["社会和法制委员会"].progress.due, rows["社会和法制委员会"].progress.held) == (2, 1)
@@ -157,14 +167,20 @@ def test_a_chair_edits_only_their_committee_plan(district: Any) -> None:
     items = [services.PlannedItem("老旧小区改造", "thematic", 3)]
 
     # when
-    services.plan_save(committee_id=social.pk, year=YEAR, items=items, note="", actor=chair)
+    services.plan_save(
+        committee_id=social.pk, year=YEAR, items=items, note="", scope=scope_of(chair), actor=chair
+    )
 
     # then
     with pytest.raises(PermissionDenied):
-        services.plan_save(committee_id=economy.pk, year=YEAR, items=items, note="", actor=chair)
+        services.plan_save(
+            committee_id=economy.pk, year=YEAR, items=items, note="", scope=scope_of(chair), actor=chair
+        )
     with pytest.raises(ApplicationError, match="至少填写一项"):
-        services.plan_save(committee_id=social.pk, year=YEAR, items=[], note="", actor=chair)
-    assert [r.committee.name for r in selectors.plan_rows(chair, YEAR, dt.date(YEAR, 1, 1))] == [
+        services.plan_save(
+            committee_id=social.pk, year=YEAR, items=[], note="", scope=scope_of(chair), actor=chair
+        )
+    assert [r.committee.name for r in selectors.plan_rows(scope_of(chair), YEAR, dt.date(YEAR, 1, 1))] == [
         "社会和法制委员会"
     ]
 
@@ -190,6 +206,7 @@ def test_a_visit_feeds_the_ledger_links_its_concerns_and_a_withdrawal_takes_it_b
                 heard="居民反映小区树木遮挡采光",
                 concern_texts=["铜鼓里小区树枝拍打窗户，台风天有隐患"],
             ),
+            scope=scope_of(a),
             actor=a,
         )
         # then an outsider cannot record for the group
@@ -201,18 +218,19 @@ def test_a_visit_feeds_the_ledger_links_its_concerns_and_a_withdrawal_takes_it_b
                     member_ids=[outsider.member_id],
                     heard="走访",
                 ),
+                scope=scope_of(outsider),
                 actor=outsider,
             )
     assert sorted(visit.members.values_list("name", flat=True)) == ["梁国栋", "邵响亮"]
     concern = Concern.objects.get()
     assert (concern.source, list(visit.concerns.all())) == (ConcernSource.MEMBER, [concern])
     assert entries(a.member) == [("visit", 2)]
-    assert [r.quarters for r in selectors.coverage(staff, YEAR) if r.community == district.community_a] == [
-        [0, 1, 0, 0]
-    ]
+    assert [
+        r.quarters for r in selectors.coverage(scope_of(staff), YEAR) if r.community == district.community_a
+    ] == [[0, 1, 0, 0]]
 
     # when withdrawn
-    services.visit_withdraw(visit_id=visit.pk, reason="日期登记错误", actor=staff)
+    services.visit_withdraw(visit_id=visit.pk, reason="日期登记错误", scope=scope_of(staff), actor=staff)
 
     # then
     assert entries(a.member) == []
@@ -227,17 +245,28 @@ def test_a_proposal_adopted_at_city_level_scores_and_waits_for_its_reply(distric
     a = member_user("邵响亮", district.district)
     with travel(dt.date(YEAR, 11, 30)):
         w = services.writing_save(
-            kind="proposal", title="关于完善老旧小区基础设施的提案", body="案由、建议。", actor=a
+            kind="proposal",
+            title="关于完善老旧小区基础设施的提案",
+            body="案由、建议。",
+            scope=scope_of(a),
+            actor=a,
         )
-        services.writing_submit(writing_id=w.pk, actor=a)
+        services.writing_submit(writing_id=w.pk, scope=scope_of(a), actor=a)
         # when returned, the submission no longer counts; submitted again, it does
-        services.writing_return(writing_id=w.pk, note="请补充调研数据", actor=staff)
+        services.writing_return(writing_id=w.pk, note="请补充调研数据", scope=scope_of(staff), actor=staff)
         assert entries(a.member) == []
         services.writing_save(
-            kind="proposal", title=w.title, body="案由、调研数据、建议。", writing_id=w.pk, actor=a
+            kind="proposal",
+            title=w.title,
+            body="案由、调研数据、建议。",
+            writing_id=w.pk,
+            scope=scope_of(a),
+            actor=a,
         )
-        services.writing_submit(writing_id=w.pk, actor=a)
-        services.writing_decide(writing_id=w.pk, adopted=True, level="city", note="立案", actor=staff)
+        services.writing_submit(writing_id=w.pk, scope=scope_of(a), actor=a)
+        services.writing_decide(
+            writing_id=w.pk, adopted=True, level="city", note="立案", scope=scope_of(staff), actor=staff
+        )
 
     # then
     w.refresh_from_db()
@@ -245,23 +274,35 @@ def test_a_proposal_adopted_at_city_level_scores_and_waits_for_its_reply(distric
     assert entries(a.member) == [("proposal_adopted_city", 8), ("proposal_submitted", 3)]
     assert selectors.reply_due(w) == dt.date(YEAR + 1, 2, 28)
     with pytest.raises(ApplicationError, match="答复日期不能早于立案日期"):
-        services.writing_reply(writing_id=w.pk, text="已办理", replied_on=dt.date(YEAR, 11, 1), actor=staff)
+        services.writing_reply(
+            writing_id=w.pk,
+            text="已办理",
+            replied_on=dt.date(YEAR, 11, 1),
+            scope=scope_of(staff),
+            actor=staff,
+        )
 
 
 def test_only_the_author_edits_a_draft_and_only_the_office_adopts(district: Any, staff: Any) -> None:
     # given
     a = member_user("邵响亮", district.district)
     b = member_user("梁国栋", district.district)
-    w = services.writing_save(kind="social_opinion", title="关于下水道疏通的建议", body="情况。", actor=a)
+    w = services.writing_save(
+        kind="social_opinion", title="关于下水道疏通的建议", body="情况。", scope=scope_of(a), actor=a
+    )
 
     # when / then
     with pytest.raises(PermissionDenied):
-        services.writing_save(kind="social_opinion", title="改", body="改", writing_id=w.pk, actor=b)
-    services.writing_submit(writing_id=w.pk, actor=a)
+        services.writing_save(
+            kind="social_opinion", title="改", body="改", writing_id=w.pk, scope=scope_of(b), actor=b
+        )
+    services.writing_submit(writing_id=w.pk, scope=scope_of(a), actor=a)
     with pytest.raises(PermissionDenied):
-        services.writing_decide(writing_id=w.pk, adopted=True, level="district", note="", actor=a)
+        services.writing_decide(
+            writing_id=w.pk, adopted=True, level="district", note="", scope=scope_of(a), actor=a
+        )
     with pytest.raises(ApplicationError, match="不能超过 1500 字"):
-        services.writing_save(kind="social_opinion", title="长", body="字" * 1501, actor=a)
+        services.writing_save(kind="social_opinion", title="长", body="字" * 1501, scope=scope_of(a), actor=a)
     w.refresh_from_db()
     assert (w.title, w.status) == ("关于下水道疏通的建议", WritingStatus.SUBMITTED)
 
@@ -342,6 +383,7 @@ def test_a_cancelled_meeting_cannot_take_a_training(district: Any, staff: Any) -
                 organiser="办公室",
                 meeting_id=meeting.pk,
             ),
+            scope=scope_of(staff),
             actor=staff,
         )
 
@@ -353,11 +395,13 @@ def test_staff_home_flags_a_proposal_without_reply_after_three_months(
     a = member_user("邵响亮", district.district)
     with travel(dt.date(YEAR, 2, 20)):
         w = services.writing_save(
-            kind="proposal", title="关于农村医疗救助的提案", body="案由、建议。", actor=a
+            kind="proposal", title="关于农村医疗救助的提案", body="案由、建议。", scope=scope_of(a), actor=a
         )
-        services.writing_submit(writing_id=w.pk, actor=a)
+        services.writing_submit(writing_id=w.pk, scope=scope_of(a), actor=a)
     with travel(dt.date(YEAR, 3, 1)):
-        services.writing_decide(writing_id=w.pk, adopted=True, level="district", note="立案", actor=staff)
+        services.writing_decide(
+            writing_id=w.pk, adopted=True, level="district", note="立案", scope=scope_of(staff), actor=staff
+        )
     client.force_login(staff)
 
     # when

@@ -9,6 +9,7 @@ import pytest
 
 from shangliang.accounts.tests.factories import UserFactory
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.duty import ledger, services
 from shangliang.duty.tests.factories import held_meeting, member_user
 from shangliang.places.models import OrganisationKind
@@ -39,6 +40,7 @@ def world(district: Any, staff: Any) -> Any:
         year=YEAR,
         items=[services.PlannedItem("医保参保", "thematic", 6)],
         note="",
+        scope=scope_of(staff),
         actor=staff,
     )
     ledger.recompute(YEAR)

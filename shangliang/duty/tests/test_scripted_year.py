@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from shangliang.core.scope import scope_of
 from shangliang.duty import ledger, selectors, services
 from shangliang.duty.models import DutyEntry, DutyRule, TrainingKind
 from shangliang.duty.tests.factories import at, group_of, held_meeting, member_user
@@ -60,6 +61,7 @@ def build_year(district: Any, staff: Any) -> dict[str, Any]:
                     member_ids=[a.pk, b.pk] if n < 3 else [b.pk],
                     heard="居民反映楼道照明不足",
                 ),
+                scope=scope_of(staff),
                 actor=staff,
             )
 
@@ -73,11 +75,14 @@ def build_year(district: Any, staff: Any) -> dict[str, Any]:
                 place="区政协会议室",
                 organiser="区政协办公室",
             ),
+            scope=scope_of(staff),
             actor=staff,
         )
         for m in (a, b):
-            services.training_check_in(session_id=session.pk, member_id=m.pk, actor=staff)
-        services.training_mark_held(session_id=session.pk, actor=staff)
+            services.training_check_in(
+                session_id=session.pk, member_id=m.pk, scope=scope_of(staff), actor=staff
+            )
+        services.training_mark_held(session_id=session.pk, scope=scope_of(staff), actor=staff)
     with _on(D(YEAR, 3, 2)):
         by_meeting = services.training_create(
             data=services.TrainingInput(
@@ -88,20 +93,30 @@ def build_year(district: Any, staff: Any) -> dict[str, Any]:
                 organiser="区政协办公室",
                 meeting_id=m1.pk,
             ),
+            scope=scope_of(staff),
             actor=staff,
         )
-        services.training_mark_held(session_id=by_meeting.pk, actor=staff)
+        services.training_mark_held(session_id=by_meeting.pk, scope=scope_of(staff), actor=staff)
 
     # 社情民意: A's two adopted at district and city level; B's one national, one not adopted.
     def opinion(user: Any, title: str, day: dt.date, decided: dt.date, level: str | None) -> None:
         with _on(day):
             w = services.writing_save(
-                kind="social_opinion", title=title, body="情况、原因分析、建议。", actor=user
+                kind="social_opinion",
+                title=title,
+                body="情况、原因分析、建议。",
+                scope=scope_of(user),
+                actor=user,
             )
-            services.writing_submit(writing_id=w.pk, actor=user)
+            services.writing_submit(writing_id=w.pk, scope=scope_of(user), actor=user)
         with _on(decided):
             services.writing_decide(
-                writing_id=w.pk, adopted=level is not None, level=level or "", note="", actor=staff
+                writing_id=w.pk,
+                adopted=level is not None,
+                level=level or "",
+                note="",
+                scope=scope_of(staff),
+                actor=staff,
             )
 
     opinion(a_user, "关于老旧小区飞线充电整治的建议", D(YEAR, 6, 5), D(YEAR, 6, 20), "district")
@@ -135,12 +150,16 @@ def build_year(district: Any, staff: Any) -> dict[str, Any]:
     def report(user: Any, title: str, day: dt.date, verify: bool) -> None:
         with _on(day):
             r, _ = services.self_report_submit(
-                data=services.ReportInput(rule_id=research.pk, occurred_on=day, title=title), actor=user
+                data=services.ReportInput(rule_id=research.pk, occurred_on=day, title=title),
+                scope=scope_of(user),
+                actor=user,
             )
             if verify:
-                services.self_report_verify(report_id=r.pk, actor=staff)
+                services.self_report_verify(report_id=r.pk, scope=scope_of(staff), actor=staff)
             else:
-                services.self_report_reject(report_id=r.pk, reason="佐证材料不足", actor=staff)
+                services.self_report_reject(
+                    report_id=r.pk, reason="佐证材料不足", scope=scope_of(staff), actor=staff
+                )
 
     report(a_user, "电动车飞线充电专题调研", D(YEAR, 7, 20), True)
     report(a_user, "参加街道座谈", D(YEAR, 7, 25), False)
