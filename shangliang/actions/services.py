@@ -97,12 +97,6 @@ def _clean_text(text: str, *, field: str, required: str, limit: int = MAX_TEXT) 
     return text
 
 
-def _clean_photos(photos: Sequence[Any]) -> None:
-    if len(photos) > MAX_PHOTOS:
-        raise ApplicationError(f"最多上传 {MAX_PHOTOS} 张照片。", field="photos")
-    images.validate_photos(photos)
-
-
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
@@ -315,19 +309,24 @@ def action_refuse_return(
 
 
 def _store_report(
-    item: ActionItem, text: str, photos: Sequence[Any], actor: Any, *, public: bool, completion: bool
+    item: ActionItem,
+    text: str,
+    photos: Sequence[images.Encoded],
+    actor: Any,
+    *,
+    public: bool,
+    completion: bool,
 ) -> ActionProgress:
+    """The report and its photo rows under random names; the files are written after the commit."""
     report = ActionProgress.objects.create(
         item=item, text=text, public=public, is_completion=completion, author=_user(actor)
     )
-    for index, photo in enumerate(photos, start=1):
-        record = ActionPhoto(item=item, report=report)
-        images.attach(record, photo, stem=f"a{item.pk}-{report.pk}-{index}")
-        record.save()
+    stored = [images.stored(photo, directory="actions") for photo in photos]
+    ActionPhoto.objects.bulk_create([ActionPhoto(item=item, report=report, **s.names) for s in stored])
+    images.write_after_commit(stored)
     return report
 
 
-@transaction.atomic
 def action_report_progress(
     *,
     item_id: int,
@@ -337,6 +336,20 @@ def action_report_progress(
     public: bool = True,
     expected_version: int | None = None,
 ) -> ActionProgress:
+    # Decoding photos takes seconds: done before the transaction that locks the item.
+    encoded = images.prepare(photos, limit=MAX_PHOTOS)
+    with transaction.atomic():
+        return _report_progress(item_id, text, actor, encoded, public, expected_version)
+
+
+def _report_progress(
+    item_id: int,
+    text: str,
+    actor: Any,
+    photos: list[images.Encoded],
+    public: bool,
+    expected_version: int | None,
+) -> ActionProgress:
     item = _locked(item_id, expected_version)
     if not permissions.can_report_progress(actor, item):
         if getattr(actor, "role", "") == "officer" and not permissions.is_department_officer(actor, item):
@@ -345,7 +358,6 @@ def action_report_progress(
             raise PermissionDenied("只有承办单位可以填报办理进展。")
         raise ApplicationError(f"交办单当前为“{item.get_status_display()}”，不能填报进展。")
     text = _clean_text(text, field="text", required="请填写办理进展。")
-    _clean_photos(photos)
     if item.status in (ActionStatus.ACCEPTED, ActionStatus.REOPENED):
         _move(item, ActionStatus.IN_PROGRESS, actor)
     report = _store_report(item, text, photos, actor, public=public, completion=False)
@@ -399,7 +411,6 @@ def action_decide_extension(
     return item
 
 
-@transaction.atomic
 def action_complete(
     *,
     item_id: int,
@@ -410,11 +421,23 @@ def action_complete(
     expected_version: int | None = None,
 ) -> ActionItem:
     """The department reports the item done, with result class and evidence (a photo for A)."""
+    encoded = images.prepare(photos, limit=MAX_PHOTOS)
+    with transaction.atomic():
+        return _complete(item_id, result_class, text, actor, encoded, expected_version)
+
+
+def _complete(
+    item_id: int,
+    result_class: str,
+    text: str,
+    actor: Any,
+    photos: list[images.Encoded],
+    expected_version: int | None,
+) -> ActionItem:
     item = _locked(item_id, expected_version)
     if result_class not in ResultClass.values:
         raise ApplicationError("请选择办理结果（A 已解决 / B 列入计划 / C 暂难解决）。", field="result_class")
     text = _clean_text(text, field="text", required="请填写办理情况。")
-    _clean_photos(photos)
     if result_class == ResultClass.SOLVED and not photos and not item.photos.exists():
         raise ApplicationError("“已解决”须上传至少一张现场照片作为佐证。", field="photos")
     _move(

@@ -145,9 +145,7 @@ def clean_photo_count(count: int) -> None:
 
 def prepare_photos(photos: Sequence[Any]) -> list[images.Encoded]:
     """Check and re-encode uploaded photos: the costly part, done before any transaction."""
-    clean_photo_count(len(photos))
-    images.validate_photos(photos, max_bytes=rules.MAX_PHOTO_MB * 1024 * 1024)
-    return [images.reencode(photo, stem="photo") for photo in photos]
+    return images.prepare(photos, limit=rules.MAX_PHOTOS, max_bytes=rules.MAX_PHOTO_MB * 1024 * 1024)
 
 
 def _store_photos(

@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 
+from shangliang.concerns.forms import MultiplePhotoField
 from shangliang.duty.models import AdoptionLevel, DutyRule, TrainingKind, WritingKind
-from shangliang.files.uploads import validate_document_or_image, validate_image
+from shangliang.files.uploads import validate_document_or_image
 from shangliang.places.models import Member, MemberLevel, Organisation, OrganisationKind
 from shangliang.topics.models import TopicForm
 
@@ -172,7 +173,7 @@ class VisitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="每行一条，登记为该村(社区)的诉求并与本次走访关联：委员登记时来源为“委员荐题”，工作人员登记时为入户走访代录。",
     )
-    photos = forms.FileField(label="照片", required=False, validators=[validate_image])
+    photos = MultiplePhotoField(label="照片（选填，最多 6 张）", required=False)
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

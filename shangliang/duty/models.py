@@ -437,8 +437,12 @@ class Visit(VersionedModel):
 
 
 class VisitPhoto(TimeStampedModel):
+    """A photo of a visit, re-encoded without metadata under a random name, with its thumbnail
+    (empty for photos kept before thumbnails were made)."""
+
     visit = models.ForeignKey(Visit, verbose_name="走访", on_delete=models.CASCADE, related_name="photos")
     file = models.FileField("照片", upload_to=visit_photo_upload_to, validators=[validate_document_or_image])
+    thumbnail = models.FileField("缩略图", upload_to=visit_photo_upload_to, blank=True)
     name = models.CharField("文件名", max_length=200)
 
     class Meta:

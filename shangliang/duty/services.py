@@ -40,10 +40,13 @@ from shangliang.duty.models import (
     WritingKind,
     WritingStatus,
 )
+from shangliang.files import images
 from shangliang.meetings.models import Meeting, MeetingStatus
 from shangliang.notifications.services import enqueue_inbox
 from shangliang.places.models import ActivityGroup, Member, Organisation, OrganisationKind
 from shangliang.topics.models import TopicForm
+
+MAX_VISIT_PHOTOS = 6
 
 
 def _text(value: str, *, field: str, required: str, limit: int) -> str:
@@ -594,15 +597,26 @@ def visit_record(*, data: VisitInput, scope: Scope, actor: Any) -> Visit:
     if not present:
         raise ApplicationError("请选择参加走访的组员。", field="members")
     heard = _text(data.heard, field="heard", required="请填写走访中听取的意见和情况。", limit=3000)
+    # Decoding photos takes seconds: done before the transaction; the files are written after it.
+    encoded = images.prepare(data.photos, limit=MAX_VISIT_PHOTOS)
     with transaction.atomic():
         visit = Visit.objects.create(
             group=group, community=group.community, visited_on=data.visited_on, heard=heard, recorded_by=actor
         )
         visit.members.set(present)
-        for upload in data.photos:
-            VisitPhoto.objects.create(
-                visit=visit, file=upload, name=str(getattr(upload, "name", "照片"))[:200]
-            )
+        stored = [images.stored(photo, directory="visits") for photo in encoded]
+        VisitPhoto.objects.bulk_create(
+            [
+                VisitPhoto(
+                    visit=visit,
+                    file=s.names["image"],
+                    thumbnail=s.names["thumbnail"],
+                    name=str(getattr(upload, "name", "") or "照片")[:200],
+                )
+                for s, upload in zip(stored, data.photos, strict=True)
+            ]
+        )
+        images.write_after_commit(stored)
         # A member enters what they heard as 委员荐题; the office enters it on the residents' behalf.
         by_member = permissions.own_member_id(scope) is not None
         for text in data.concern_texts:

@@ -36,6 +36,12 @@ urlpatterns = [
     path("visits/new/<int:group_id>/", work_views.visit_create, name="visit-create"),
     path("visits/<int:pk>/", work_views.visit_detail, name="visit-detail"),
     path("visits/<int:pk>/photos/<int:photo_id>/", work_views.visit_photo, name="visit-photo"),
+    path(
+        "visits/<int:pk>/photos/<int:photo_id>/thumb/",
+        work_views.visit_photo,
+        {"size": "thumb"},
+        name="visit-photo-thumb",
+    ),
     path("visits/<int:pk>/withdraw/", work_views.visit_withdraw, name="visit-withdraw"),
     path("coverage/", work_views.coverage, name="coverage"),
     path("writings/", work_views.writing_list, name="writing-list"),

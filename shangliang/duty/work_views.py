@@ -3,6 +3,7 @@ and coverage, members' 社情民意 and 提案. Thin: every write is a service."
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.contrib import messages
@@ -309,7 +310,7 @@ def visit_create(request: HttpRequest, group_id: int) -> HttpResponse:
                     visited_on=data["visited_on"],
                     member_ids=[int(v) for v in data["members"]],
                     heard=data["heard"],
-                    photos=request.FILES.getlist("photos"),
+                    photos=data["photos"],
                     concern_texts=[line for line in data["concerns"].splitlines() if line.strip()],
                 ),
                 scope=scope_of(request.user),
@@ -348,12 +349,19 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @signed_in
-def visit_photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
+def visit_photo(request: HttpRequest, pk: int, photo_id: int, size: str = "full") -> FileResponse:
+    """A visit's photo (or its thumbnail) for those who may see the visit, checked on every request."""
     visit = _visit_or_404(request, pk)
     photo = visit.photos.filter(pk=photo_id).first()
     if photo is None:
         raise Http404("没有找到该照片。")
-    return FileResponse(photo.file.open("rb"), filename=photo.name)
+    stored = photo.thumbnail if size == "thumb" and photo.thumbnail else photo.file
+    if not stored.name or not stored.storage.exists(stored.name):
+        raise Http404("没有找到该照片。")
+    content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @signed_in

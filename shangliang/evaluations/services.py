@@ -50,10 +50,11 @@ from shangliang.evaluations.models import (
     Review,
     VoteChannel,
 )
+from shangliang.files import images
 from shangliang.notifications import links
 from shangliang.notifications.services import enqueue_inbox
 from shangliang.privacy import personal
-from shangliang.supervision.services import clean_photos, clean_text
+from shangliang.supervision.services import clean_text
 from shangliang.topics import services as topic_services
 from shangliang.topics.models import Topic, TopicStatus
 
@@ -303,29 +304,34 @@ def _paper_cast(evaluation: Evaluation) -> int:
     )
 
 
-@transaction.atomic
 def paper_tally_record(
     *, evaluation_id: int, counts: rules.Counts, photo: Any, actor: Any, note: str = ""
 ) -> PaperTally:
     """Counts typed in from paper 民主评议 ballots, with a photo of them. The total may not exceed
     the invited evaluators who have not voted online."""
+    # Decoding the photo takes seconds: done before the transaction that locks the evaluation.
+    encoded = images.prepare([photo], limit=1, field="photo") if photo is not None else []
+    with transaction.atomic():
+        return _paper_tally_record(evaluation_id, counts, encoded, actor, note)
+
+
+def _paper_tally_record(
+    evaluation_id: int, counts: rules.Counts, photos: list[images.Encoded], actor: Any, note: str
+) -> PaperTally:
     evaluation = _open_locked(evaluation_id)
     if not permissions.can_enter_paper(actor, evaluation):
         raise PermissionDenied("只有政协机关工作人员可以录入纸质评议票。")
     if counts.cast == 0:
         raise ApplicationError("请填写各项票数。", field="satisfied")
-    if photo is None:
+    if not photos:
         raise ApplicationError("请上传纸质选票的照片。", field="photo")
-    clean_photos([photo], field="photo", limit=1)
     room = evaluation.invitees.count() - _online_cast(evaluation) - _paper_cast(evaluation)
     if counts.cast > room:
         raise ApplicationError(
             f"纸质票共 {counts.cast} 张，超过尚未投票的应邀人数（{max(room, 0)} 人），请核对。",
             field="satisfied",
         )
-    from shangliang.files import images
-
-    encoded = images.reencode(photo, stem=f"ballots-{evaluation.pk}")
+    stored = images.stored(photos[0], directory="ballots", thumbnail=False)
     tally = PaperTally(
         evaluation=evaluation,
         satisfied=counts.satisfied,
@@ -334,9 +340,10 @@ def paper_tally_record(
         unknown=counts.unknown,
         note=(note or "").strip()[:200],
         entered_by=actor,
+        photo=stored.names["image"],
     )
-    tally.photo.save(encoded.image.name or "ballots.jpg", encoded.image, save=False)
     tally.save()
+    images.write_after_commit([stored])
     audit.record(
         target=evaluation,
         event_type="evaluation.paper_tally",

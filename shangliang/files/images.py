@@ -89,6 +89,17 @@ def validate_photos(photos: Iterable[Any], *, field: str = "photos", max_bytes: 
             )
 
 
+def prepare(
+    photos: Sequence[Any], *, limit: int, field: str = "photos", max_bytes: int | None = None
+) -> list[Encoded]:
+    """Check and re-encode uploaded photos: the costly part, so the caller does it before opening
+    the transaction that stores them (``stored`` then ``write_after_commit``)."""
+    if len(photos) > limit:
+        raise ApplicationError(f"最多上传 {limit} 张照片（您选了 {len(photos)} 张）。", field=field)
+    validate_photos(photos, field=field, max_bytes=max_bytes)
+    return [reencode(photo, stem="photo") for photo in photos]
+
+
 @dataclass(frozen=True)
 class Stored:
     """A re-encoded photo given its file names: ``fields`` go into the record's constructor,
@@ -97,14 +108,28 @@ class Stored:
     fields: dict[str, Any]
     files: tuple[tuple[str, bytes], ...]
 
+    @property
+    def names(self) -> dict[str, str]:
+        """Only the file names, for records that keep no size."""
+        return {"image": self.fields["image"], "thumbnail": self.fields["thumbnail"]}
 
-def stored(encoded: Encoded, *, directory: str) -> Stored:
-    """Non-guessable names under ``directory`` for ``encoded`` (no record id, code or person in them)."""
+
+def stored(encoded: Encoded, *, directory: str, thumbnail: bool = True) -> Stored:
+    """Non-guessable names under ``directory`` for ``encoded`` (no record id, code or person in
+    them); ``thumbnail=False`` for a record that keeps the photo alone."""
     token = secrets.token_urlsafe(18)
     image, thumb = f"{directory}/{token}.jpg", f"{directory}/{token}-t.jpg"
+    files = [(image, _bytes(encoded.image))]
+    if thumbnail:
+        files.append((thumb, _bytes(encoded.thumbnail)))
     return Stored(
-        fields={"image": image, "thumbnail": thumb, "width": encoded.width, "height": encoded.height},
-        files=((image, _bytes(encoded.image)), (thumb, _bytes(encoded.thumbnail))),
+        fields={
+            "image": image,
+            "thumbnail": thumb if thumbnail else "",
+            "width": encoded.width,
+            "height": encoded.height,
+        },
+        files=tuple(files),
     )
 
 
@@ -126,10 +151,3 @@ def _write(files: Sequence[tuple[str, bytes]]) -> None:
         saved = default_storage.save(name, ContentFile(data))
         if saved != name:  # pragma: no cover - the names are random
             logger.error("photo file %s was stored as %s", name, saved)
-
-
-def attach(record: Any, photo: IO[bytes], *, stem: str) -> None:
-    """Re-encode ``photo`` onto ``record.image`` and ``record.thumbnail``; the caller saves the record."""
-    encoded = reencode(photo, stem=stem)
-    record.image.save(encoded.image.name or "photo.jpg", encoded.image, save=False)
-    record.thumbnail.save(encoded.thumbnail.name or "thumb.jpg", encoded.thumbnail, save=False)

@@ -176,21 +176,35 @@ def validate_image(file: Any) -> None:
 # --- Serving stored files ----------------------------------------------------------------------
 # Uploaded files are never served from /media/ by a proxy. A page that may show a file links it
 # through ``file_url``: a signed, expiring address that only a page the reader was allowed to see
-# can have produced (the file view checks the signature, then streams the file).
+# can have produced (the file view checks the signature, then streams the file). A page for
+# residents without an account gives an address anyone holding it may open; a staff page binds
+# the address to its signed-in reader, so that it opens for nobody else.
 FILE_SALT = "shangliang.files"
 FILE_URL_MAX_AGE = 7 * 24 * 3600
 
 
-def file_url(name: str) -> str:
-    """The address that serves the stored file ``name`` for ``FILE_URL_MAX_AGE``."""
-    token = signing.dumps(str(name), salt=FILE_SALT, compress=True)
+def file_url(name: str, *, reader: Any = None) -> str:
+    """The address that serves the stored file ``name`` for ``FILE_URL_MAX_AGE``; only to ``reader``
+    when one is given."""
+    reader_id = getattr(reader, "pk", None) if getattr(reader, "is_authenticated", False) else None
+    if reader is not None and reader_id is None:
+        raise ValueError("a file address bound to a reader needs a signed-in reader")
+    payload: Any = str(name) if reader_id is None else [str(name), reader_id]
+    token = signing.dumps(payload, salt=FILE_SALT, compress=True)
     return reverse("portal:file", kwargs={"token": token})
 
 
-def file_name(token: str) -> str | None:
-    """The stored file a ``file_url`` token names; None when forged or expired."""
+def file_name(token: str, *, reader: Any = None) -> str | None:
+    """The stored file a ``file_url`` token names when ``reader`` may open it; None when forged,
+    expired, or bound to someone else."""
     try:
-        name = signing.loads(token, salt=FILE_SALT, max_age=FILE_URL_MAX_AGE)
+        payload = signing.loads(token, salt=FILE_SALT, max_age=FILE_URL_MAX_AGE)
     except signing.BadSignature:
         return None
+    if isinstance(payload, list) and len(payload) == 2:
+        name, reader_id = payload
+        if not getattr(reader, "is_authenticated", False) or reader.pk != reader_id:
+            return None
+    else:
+        name = payload
     return name if isinstance(name, str) and name else None

@@ -154,7 +154,7 @@ def _matching_meetings(terms: list[str]) -> list[Meeting]:
 def file(request: HttpRequest, token: str) -> FileResponse:
     """A stored file (a photo on a tracking, result or staff page) through the signed address that
     page gave (``files.uploads.file_url``): the proxy serves no uploads itself."""
-    name = uploads.file_name(token)
+    name = uploads.file_name(token, reader=request.user)
     if name is None or not default_storage.exists(name):
         raise Http404("该文件不存在或链接已过期，请刷新原页面后再打开。")
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"

@@ -43,12 +43,6 @@ def clean_text(value: str, *, field: str, required: str, limit: int) -> str:
     return value
 
 
-def clean_photos(photos: Sequence[Any], *, field: str = "photos", limit: int = MAX_PHOTOS) -> None:
-    if len(photos) > limit:
-        raise ApplicationError(f"最多上传 {limit} 张照片。", field=field)
-    images.validate_photos(photos, field=field)
-
-
 def _locked_item(item_id: int) -> ActionItem:
     item = (
         ActionItem.objects.select_for_update()
@@ -99,7 +93,6 @@ def supervision_record_add(
     return record
 
 
-@transaction.atomic
 def visit_record(
     *,
     item_id: int,
@@ -112,6 +105,21 @@ def visit_record(
 ) -> Verification:
     """回访核实 by a grid worker or staff, with photos (required after a visit). A visit by someone who
     may verify the item (staff) is applied at once; a grid worker's waits for staff to apply it."""
+    # Decoding photos takes seconds: done before the transaction that locks the item.
+    encoded = images.prepare(photos, limit=MAX_PHOTOS)
+    with transaction.atomic():
+        return _visit_record(item_id, method, finding, residents, note, actor, encoded)
+
+
+def _visit_record(
+    item_id: int,
+    method: str,
+    finding: str,
+    residents: str,
+    note: str,
+    actor: Any,
+    photos: list[images.Encoded],
+) -> Verification:
     item = _locked_item(item_id)
     if not permissions.can_record_visit(actor, item):
         if item.status != ActionStatus.DONE:
@@ -123,16 +131,14 @@ def visit_record(
         raise ApplicationError("请选择回访结论。", field="finding")
     residents = clean_text(residents, field="residents", required="请填写回访了哪些居民。", limit=100)
     note = clean_text(note, field="note", required="请填写回访情况。", limit=1000)
-    clean_photos(photos)
     if method == VisitMethod.VISIT and not photos:
         raise ApplicationError("入户走访须上传至少一张现场照片。", field="photos")
     visit = Verification.objects.create(
         item=item, method=method, finding=finding, residents=residents, note=note, visitor=actor
     )
-    for index, photo in enumerate(photos, start=1):
-        stored = VerificationPhoto(verification=visit)
-        images.attach(stored, photo, stem=f"v{visit.pk}-{index}")
-        stored.save()
+    stored = [images.stored(photo, directory="supervision") for photo in photos]
+    VerificationPhoto.objects.bulk_create([VerificationPhoto(verification=visit, **s.names) for s in stored])
+    images.write_after_commit(stored)
     audit.record(
         target=item,
         event_type="action.visited",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -145,7 +146,7 @@ def test_paper_tally_needs_photo_and_room(evaluation: Evaluation, staff: Any) ->
     tally = services.paper_tally_record(
         evaluation_id=evaluation.pk, counts=Counts(1, 1), photo=png(), actor=staff
     )
-    assert tally.photo.name.startswith(f"evaluations/{evaluation.pk}/ballots/")
+    assert re.fullmatch(r"ballots/[A-Za-z0-9_-]{24}\.jpg", tally.photo.name)
     assert PaperTally.objects.count() == 1
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -7,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from shangliang.accounts.tests.factories import UserFactory
-from shangliang.actions.models import ActionStatus
+from shangliang.actions.models import ActionItem, ActionPhoto, ActionProgress, ActionStatus
 from shangliang.concerns.tests.factories import png
 from shangliang.core.roles import Role
 from shangliang.evaluations import services
@@ -20,6 +21,7 @@ from shangliang.evaluations.models import (
     VoteChannel,
 )
 from shangliang.evaluations.services import InviteeInput
+from shangliang.files import images
 from shangliang.supervision.tests.factories import concern_with_phone, topic_with_items
 from shangliang.topics.models import TopicStatus
 
@@ -254,3 +256,35 @@ def test_the_running_figures_say_which_parts_are_in_and_closing_asks_for_confirm
     assert "请勾选确认后再结束评价。" in response.content.decode()
     evaluation.refresh_from_db()
     assert evaluation.is_open
+
+
+def test_a_public_photo_on_the_published_result_opens_for_anyone(
+    client: Client,
+    evaluation: Evaluation,
+    staff: Any,
+    reviewer: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a closed topic whose item has a public completion photo and a photo of an internal note
+    services.review_submit(evaluation_id=evaluation.pk, grade="good", comment="好", actor=reviewer)
+    services.resident_vote_cast(
+        evaluation_id=evaluation.pk, choice="satisfied", channel=VoteChannel.QR, phone="13877905555"
+    )
+    item = ActionItem.objects.filter(topic=evaluation.topic).first()
+    assert item is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        for public in (True, False):
+            report = ActionProgress.objects.create(
+                item=item, text="办结", public=public, is_completion=public
+            )
+            photo = images.stored(images.reencode(png(), stem="p"), directory="actions")
+            ActionPhoto.objects.create(item=item, report=report, **photo.names)
+            images.write_after_commit([photo])
+    services.evaluation_close(evaluation_id=evaluation.pk, actor=staff, expected_version=evaluation.version)
+    assert evaluation.topic is not None
+    # when someone without an account opens the published result
+    page = client.get(reverse("evaluations:result", kwargs={"pk": evaluation.topic.pk})).content.decode()
+    urls = re.findall(r'(?:href|src)="(/files/[^"]+/)"', page)
+    # then the public photo and its thumbnail are there and open; the internal one is not shown
+    assert len(urls) == 2
+    assert [client.get(url).status_code for url in urls] == [200, 200]
