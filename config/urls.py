@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notifications/", include("shangliang.notifications.urls")),
     path("statistics/", include("shangliang.reports.urls")),
     path("api/v1/", api.urls),
+    path("api-tokens/", include("shangliang.api.page_urls")),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]

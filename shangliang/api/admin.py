@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from shangliang.api import services
+from shangliang.api.forms import check_account
 from shangliang.api.models import SCOPES, ApiToken
 from shangliang.places.permissions import is_admin
 
@@ -24,9 +25,7 @@ class ApiTokenForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        user, organisation = data.get("user"), data.get("organisation")
-        if user is not None and organisation is not None and user.organisation_id != organisation.pk:
-            self.add_error("user", "代表账号必须属于所选单位。")
+        check_account(self, data)
         return data
 
 

@@ -56,11 +56,20 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True, editable=False)
+    # The issuing form's one-time value: the same form sent twice issues one token.
+    client_token = models.CharField("提交标识", max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "接口令牌"
         verbose_name_plural = "接口令牌"
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_token"],
+                condition=~models.Q(client_token=""),
+                name="api_token_client_token_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.name}（sl_{self.prefix}…）"
@@ -68,3 +77,7 @@ class ApiToken(models.Model):
     @property
     def scope_list(self) -> list[str]:
         return [s.strip() for s in self.scopes.split(",") if s.strip()]
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return [SCOPES.get(s, s) for s in self.scope_list]

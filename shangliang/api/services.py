@@ -6,35 +6,51 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shangliang.api.models import SCOPES, ApiToken, new_token, token_hash
 from shangliang.core import audit
+from shangliang.core.errors import ApplicationError
 from shangliang.places.permissions import is_admin
 
 
 def token_issue(
-    *, organisation: Any, user: Any, name: str, scopes: Iterable[str], actor: Any
+    *, organisation: Any, user: Any, name: str, scopes: Iterable[str], actor: Any, client_token: str = ""
 ) -> tuple[str, ApiToken]:
-    """A new token: returns it in clear (to show once) and the stored row (its hash only)."""
+    """A new token: returns it in clear (to show once) and the stored row (its hash only). The same
+    ``client_token`` again (a form sent twice) issues nothing: "" and the token issued the first time."""
     if not is_admin(actor):
         raise PermissionDenied("只有系统管理员可以创建接口令牌。")
+    if user.organisation_id != organisation.pk:
+        raise ApplicationError("代表账号必须属于所选单位。", field="user")
+    client_token = client_token[:64]
+    if client_token and (earlier := ApiToken.objects.filter(client_token=client_token).first()):
+        return "", earlier
     chosen = [s for s in SCOPES if s in set(scopes)]
     token, prefix = new_token()
-    with transaction.atomic():
-        issued = ApiToken.objects.create(
-            organisation=organisation,
-            user=user,
-            name=name,
-            scopes=",".join(chosen),
-            prefix=prefix,
-            key_hash=token_hash(token),
-            created_by=actor,
-        )
-        audit.record(
-            target=issued, event_type="api_token.issued", actor=actor, new={"scopes": chosen, "user": user.pk}
-        )
+    try:
+        with transaction.atomic():
+            issued = ApiToken.objects.create(
+                organisation=organisation,
+                user=user,
+                name=name,
+                scopes=",".join(chosen),
+                prefix=prefix,
+                key_hash=token_hash(token),
+                created_by=actor,
+                client_token=client_token,
+            )
+            audit.record(
+                target=issued,
+                event_type="api_token.issued",
+                actor=actor,
+                new={"scopes": chosen, "user": user.pk},
+            )
+    except IntegrityError:
+        if not client_token:
+            raise
+        return "", ApiToken.objects.get(client_token=client_token)  # the same form, sent at once
     return token, issued
 
 
