@@ -16,6 +16,7 @@ from django.utils import timezone
 from PIL import Image
 
 from shangliang.concerns.tests.factories import jpeg_with_gps, png
+from shangliang.core.scope import scope_of
 from shangliang.duty import services
 from shangliang.duty.models import Visit, VisitPhoto
 from shangliang.duty.tests.factories import group_of, member_user
@@ -52,7 +53,9 @@ def test_visit_photos_are_written_after_the_commit_under_names_that_tell_nothing
 ):
     actor = leader(group)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        visit = services.visit_record(data=visit_input(group, [jpeg_with_gps("走访.jpg")]), actor=actor)
+        visit = services.visit_record(
+            data=visit_input(group, [jpeg_with_gps("走访.jpg")]), scope=scope_of(actor), actor=actor
+        )
         photo = VisitPhoto.objects.get(visit=visit)
         assert not default_storage.exists(photo.file.name)
     for callback in callbacks:
@@ -69,8 +72,9 @@ def test_a_failed_visit_leaves_no_photo_file(group, monkeypatch, django_capture_
         raise RuntimeError("audit store unavailable")
 
     monkeypatch.setattr(services.audit, "record", broken)
+    actor = leader(group)
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
-        services.visit_record(data=visit_input(group, [png()]), actor=leader(group))
+        services.visit_record(data=visit_input(group, [png()]), scope=scope_of(actor), actor=actor)
     assert (Visit.objects.count(), VisitPhoto.objects.count(), callbacks) == (0, 0, [])
     assert not default_storage.exists("visits")
 
