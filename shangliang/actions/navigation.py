@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from django.urls import reverse
 
@@ -11,18 +10,18 @@ from shangliang.actions import selectors
 from shangliang.actions.models import ActionStatus
 from shangliang.core.registry import TodoItem, register_nav, register_todo
 from shangliang.core.roles import Role
+from shangliang.core.scope import Scope
 
 NAV_ROLES = [Role.OFFICER, Role.STAFF, Role.SECRETARY, Role.GRID_WORKER, Role.CHAIR, Role.ADMIN]
 
 
-def todo(user: Any) -> Iterator[TodoItem]:
-    role = getattr(user, "role", "")
-    if role not in (Role.OFFICER, Role.STAFF) and not getattr(user, "is_superuser", False):
+def todo(scope: Scope) -> Iterator[TodoItem]:
+    if not (scope.is_admin or scope.has_role(Role.OFFICER, Role.STAFF)):
         return
-    qs = selectors.items_for_user(user)
+    qs = selectors.items_for_user(scope)
     url = reverse("actions:inbox")
     to_accept = qs.filter(status__in=[ActionStatus.ASSIGNED, ActionStatus.REASSIGNED]).count()
-    if to_accept and role == Role.OFFICER:
+    if to_accept and scope.has_role(Role.OFFICER):
         late = qs.filter(selectors.acceptance_overdue_q()).count()
         yield TodoItem(
             title="待签收的交办单",
@@ -37,7 +36,7 @@ def todo(user: Any) -> Iterator[TodoItem]:
         yield TodoItem(
             title="超期未办结的交办单", url=f"{url}?view=overdue", count=overdue, severity="danger", order=21
         )
-    if role != Role.OFFICER:
+    if not scope.has_role(Role.OFFICER):
         requests = qs.filter(
             status__in=[ActionStatus.RETURN_REQUESTED, ActionStatus.EXTENSION_REQUESTED]
         ).count()

@@ -23,39 +23,33 @@ from typing import Any
 
 from shangliang.actions.models import AWAITING_ACCEPTANCE, WORKING_STATUSES, ActionItem, ActionStatus
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
-from shangliang.places.permissions import is_admin
+from shangliang.core.scope import Scope
 
 SUPERVISE_ROLES = frozenset({Role.STAFF})
 ASSIGN_ROLES = frozenset({Role.STAFF, Role.SECRETARY})
 VIEW_ROLES = frozenset({Role.STAFF, Role.SECRETARY, Role.GRID_WORKER, Role.CHAIR})
 
 
-def _role(user: Any) -> str:
-    scope = scope_of(user)
-    return scope.role if scope.is_authenticated else ""
-
-
-def is_department_officer(user: Any, item: ActionItem) -> bool:
+def is_department_officer(scope: Scope, item: ActionItem) -> bool:
     return (
-        _role(user) == Role.OFFICER
-        and getattr(user, "organisation_id", None) is not None
-        and user.organisation_id == item.department_id
+        scope.role == Role.OFFICER
+        and scope.organisation_id is not None
+        and scope.organisation_id == item.department_id
     )
 
 
-def can_view_item(user: Any, item: ActionItem) -> bool:
-    if is_admin(user) or is_department_officer(user, item):
+def can_view_item(scope: Scope, item: ActionItem) -> bool:
+    if scope.is_admin or is_department_officer(scope, item):
         return True
-    return _role(user) in VIEW_ROLES and scope_of(user).covers_region(item.region)
+    return scope.role in VIEW_ROLES and scope.covers_region(item.region)
 
 
-def can_assign_in(user: Any, region: Any) -> bool:
-    return is_admin(user) or (_role(user) in ASSIGN_ROLES and scope_of(user).covers_region(region))
+def can_assign_in(scope: Scope, region: Any) -> bool:
+    return scope.is_admin or (scope.role in ASSIGN_ROLES and scope.covers_region(region))
 
 
-def can_supervise(user: Any, item: ActionItem) -> bool:
-    return is_admin(user) or (_role(user) in SUPERVISE_ROLES and scope_of(user).covers_region(item.region))
+def can_supervise(scope: Scope, item: ActionItem) -> bool:
+    return scope.is_admin or (scope.role in SUPERVISE_ROLES and scope.covers_region(item.region))
 
 
 # What each transition needs, beyond the transitions table.
@@ -70,14 +64,14 @@ DEPARTMENT_STEPS = frozenset(
 )
 
 
-def can_transition_item(user: Any, item: ActionItem, new: str) -> bool:
+def can_transition_item(scope: Scope, item: ActionItem, new: str) -> bool:
     if new in DEPARTMENT_STEPS and item.status in (AWAITING_ACCEPTANCE | WORKING_STATUSES):
         # The department works the item; the office may send a verified item back to work.
-        return is_admin(user) or is_department_officer(user, item)
-    return can_supervise(user, item)
+        return scope.is_admin or is_department_officer(scope, item)
+    return can_supervise(scope, item)
 
 
-def can_report_progress(user: Any, item: ActionItem) -> bool:
-    return (is_admin(user) or is_department_officer(user, item)) and item.status in (
+def can_report_progress(scope: Scope, item: ActionItem) -> bool:
+    return (scope.is_admin or is_department_officer(scope, item)) and item.status in (
         WORKING_STATUSES | {ActionStatus.EXTENSION_REQUESTED}
     )

@@ -10,12 +10,12 @@ from django.utils import timezone
 from shangliang.actions import permissions
 from shangliang.actions.models import AWAITING_ACCEPTANCE, OPEN_STATUSES, ActionItem, ActionStatus
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope, scope_of
 
 
-def items_for_user(user: Any) -> QuerySet[ActionItem]:
+def items_for_user(scope: Scope) -> QuerySet[ActionItem]:
     """An officer sees their organisation's items only; office roles the items of their region."""
-    scope = scope_of(user)
+    scope = scope_of(scope)  # the record exports and the API still hand in a person
     qs = ActionItem.objects.select_related("department", "assignee", "concern", "topic", "region")
     if scope.is_admin:
         return qs
@@ -53,17 +53,17 @@ FILTERS: dict[str, Q | None] = {
 }
 
 
-def filtered(user: Any, view: str) -> QuerySet[ActionItem]:
-    qs = items_for_user(user)
+def filtered(scope: Scope, view: str) -> QuerySet[ActionItem]:
+    qs = items_for_user(scope)
     if view == "overdue":
         return qs.filter(overdue_q())
     condition = FILTERS.get(view, FILTERS["open"])
     return qs.filter(condition) if condition is not None else qs
 
 
-def item_get_for_user(user: Any, pk: int) -> ActionItem | None:
-    item = items_for_user(user).filter(pk=pk).first()
-    return item if item is not None and permissions.can_view_item(user, item) else None
+def item_get_for_user(scope: Scope, pk: int) -> ActionItem | None:
+    item = items_for_user(scope).filter(pk=pk).first()
+    return item if item is not None and permissions.can_view_item(scope, item) else None
 
 
 def public_reports(item: ActionItem) -> QuerySet[Any]:

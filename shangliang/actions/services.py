@@ -31,12 +31,12 @@ from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import CONCERN_TRANSITIONS, Concern, ConcernStatus
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.scope import scope_of
 from shangliang.core.sentences import clause
 from shangliang.core.transitions import apply_transition, check_version
 from shangliang.core.workdays import add_working_days_db
 from shangliang.files import images
 from shangliang.places.models import Organisation, OrganisationKind, Region
-from shangliang.places.permissions import is_admin
 from shangliang.topics.models import Topic
 from shangliang.topics.services import active_concerns
 
@@ -136,7 +136,7 @@ def action_create(
     source_id: int | None = None,
 ) -> ActionItem:
     """Create an item (call inside the caller's transaction when it is part of a decision)."""
-    if not permissions.can_assign_in(actor, region):
+    if not permissions.can_assign_in(scope_of(actor), region):
         raise PermissionDenied("您无权在该区域交办事项。")
     title = _clean_text(title, field="title", required="请填写交办事项。", limit=100)
     department = _department(department_id)
@@ -197,8 +197,10 @@ def _move(
     reason: str = "",
     extra: dict[str, Any] | None = None,
 ) -> bool:
-    if item.status != new and not permissions.can_transition_item(actor, item, new):
-        if getattr(actor, "role", "") == "officer" and not permissions.is_department_officer(actor, item):
+    if item.status != new and not permissions.can_transition_item(scope_of(actor), item, new):
+        if getattr(actor, "role", "") == "officer" and not permissions.is_department_officer(
+            scope_of(actor), item
+        ):
             raise PermissionDenied("这是其他单位的交办单，您不能办理。")
         raise PermissionDenied("您无权对该交办单执行此操作。")
     return apply_transition(
@@ -351,10 +353,12 @@ def _report_progress(
     expected_version: int | None,
 ) -> ActionProgress:
     item = _locked(item_id, expected_version)
-    if not permissions.can_report_progress(actor, item):
-        if getattr(actor, "role", "") == "officer" and not permissions.is_department_officer(actor, item):
+    if not permissions.can_report_progress(scope_of(actor), item):
+        if getattr(actor, "role", "") == "officer" and not permissions.is_department_officer(
+            scope_of(actor), item
+        ):
             raise PermissionDenied("这是其他单位的交办单，您不能办理。")
-        if not (is_admin(actor) or permissions.is_department_officer(actor, item)):
+        if not (scope_of(actor).is_admin or permissions.is_department_officer(scope_of(actor), item)):
             raise PermissionDenied("只有承办单位可以填报办理进展。")
         raise ApplicationError(f"交办单当前为“{item.get_status_display()}”，不能填报进展。")
     text = _clean_text(text, field="text", required="请填写办理进展。")

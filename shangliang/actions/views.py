@@ -31,6 +31,7 @@ from shangliang.actions.forms import (
 from shangliang.actions.models import ACTION_TRANSITIONS, ActionItem, ActionStatus
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
+from shangliang.core.scope import scope_of
 from shangliang.topics.forms import apply_error
 
 PAGE_SIZE = 30
@@ -103,9 +104,9 @@ def available_steps(user: Any, item: ActionItem) -> list[str]:
     names = []
     for name, step in STEPS.items():
         if name == "progress":
-            if permissions.can_report_progress(user, item):
+            if permissions.can_report_progress(scope_of(user), item):
                 names.append(name)
-        elif step.target in allowed and permissions.can_transition_item(user, item, step.target):
+        elif step.target in allowed and permissions.can_transition_item(scope_of(user), item, step.target):
             names.append(name)
     return names
 
@@ -114,13 +115,13 @@ def available_steps(user: Any, item: ActionItem) -> list[str]:
 def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
     view = (form.cleaned_data.get("view") or "open") if form.is_valid() else "open"
-    qs = selectors.filtered(request.user, view).order_by("deadline", "id")
+    qs = selectors.filtered(scope_of(request.user), view).order_by("deadline", "id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "actions/inbox.html", {"page": page, "form": form, "view": view})
 
 
 def _item_or_404(request: HttpRequest, pk: int) -> ActionItem:
-    item = selectors.item_get_for_user(request.user, pk)
+    item = selectors.item_get_for_user(scope_of(request.user), pk)
     if item is None:
         raise Http404
     return item

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from django.urls import reverse
 
 from shangliang.concerns import permissions, selectors
 from shangliang.core.registry import TodoItem, register_nav, register_todo
 from shangliang.core.roles import Role
+from shangliang.core.scope import Scope
 
 VIEW_ROLES = [Role.STAFF, Role.SECRETARY, Role.GRID_WORKER, Role.MEMBER, Role.CHAIR, Role.ADMIN]
 
 
-def todo(user: Any) -> Iterator[TodoItem]:
-    if not permissions.can_enter_for_resident(user):
+def todo(scope: Scope) -> Iterator[TodoItem]:
+    if not permissions.can_enter_for_resident(scope):
         return
     # Concerns awaiting a decision are listed by the screening desk, which owns that work.
-    review = selectors.concerns_for_staff(user).filter(needs_review=True).count()
+    review = selectors.concerns_for_staff(scope).filter(needs_review=True).count()
     if review:
         yield TodoItem(
             title="含敏感词、需人工审核的诉求",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
@@ -22,7 +21,7 @@ from shangliang.concerns.rules import clean_tracking_code, mask_personal_text
 from shangliang.core.models import AuditEvent
 from shangliang.core.options import RenderedOptions, render_grouped_options, render_options
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import ANONYMOUS, Scope, scope_of
 from shangliang.places.models import Region, RegionLevel
 from shangliang.privacy.personal import lookup_hash
 from shangliang.text import selectors as text_selectors
@@ -123,7 +122,7 @@ def similar_public(text: str, *, community_id: int | None, limit: int = 3) -> li
         community_id=community_id,
         kinds=(DocumentKind.CONCERN,),
         limit=SIMILAR_HITS,
-        user=None,
+        scope=ANONYMOUS,
         open_only=True,
     )
     likely = [h for h in hits if h.level == "likely"]
@@ -204,9 +203,9 @@ def communities_by_street() -> list[tuple[Region, list[Region]]]:
     return list(grouped.values())
 
 
-def concerns_for_staff(scope: Any) -> QuerySet[Concern]:
+def concerns_for_staff(scope: Scope) -> QuerySet[Concern]:
     """Concerns a back-office person may see (the screening desk narrows this further)."""
-    scope = scope_of(scope)
+    scope = scope_of(scope)  # the record exports and the API still hand in a person
     qs = Concern.objects.select_related("community", "category", "region")
     if scope.is_admin:
         return qs

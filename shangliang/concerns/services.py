@@ -13,7 +13,6 @@ import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -37,7 +36,7 @@ from shangliang.concerns.models import (
 )
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import EVERYTHING, scope_of
 from shangliang.core.workdays import add_working_days_db
 from shangliang.files import images
 from shangliang.notifications import links
@@ -208,15 +207,12 @@ def index_concern_status(concern_id: int, status: str) -> None:
     )
 
 
-_SYSTEM_READER = SimpleNamespace(is_authenticated=True, is_superuser=True, role="admin")
-
-
 def count_likely_duplicates(text: str, community_id: int) -> int:
     """How many open concerns and topics of the same community the text engine finds likely the
     same as ``text`` (before the new concern is stored: the check holds no lock)."""
     try:
         # The desk's count: every record of the community, public or not yet (reads as the system).
-        hits = text_selectors.similar(text=text, community_id=community_id, limit=10, user=_SYSTEM_READER)
+        hits = text_selectors.similar(text=text, community_id=community_id, limit=10, scope=EVERYTHING)
     except ApplicationError:
         return 0
     closed = {"merged", "declined", "closed", "cancelled", "resolved"}
@@ -242,9 +238,11 @@ def concern_submit(*, data: ConcernInput, ip: str = "", actor: Any = None) -> tu
     check and rate limit; any other use of a known token files a new concern. The caller must not
     show a repeated submit's tracking code to anyone but the browser that received it."""
     assisted = data.channel in ASSISTED_CHANNELS
-    if assisted and not permissions.can_enter_for_resident(actor):
+    if assisted and not permissions.can_enter_for_resident(scope_of(actor)):
         raise PermissionDenied("只有网格员、社区和政协机关工作人员可以代居民录入诉求。")
-    if data.source != ConcernSource.RESIDENT and not permissions.can_submit_as_source(actor, data.source):
+    if data.source != ConcernSource.RESIDENT and not permissions.can_submit_as_source(
+        scope_of(actor), data.source
+    ):
         raise PermissionDenied("您不能以该来源提交议题线索。")
     text, place = _clean_text(data)
     region, community = _clean_region(data.region_id)
@@ -567,7 +565,7 @@ def concern_add_followup(*, concern: Concern, text: str, photos: Sequence[Any] =
 
 def contact_reveal(*, concern: Concern, actor: Any, reason: str = "") -> dict[str, str]:
     """The full name and phone for staff who must call the resident back; every call is logged."""
-    if not permissions.can_view_contact(actor, concern):
+    if not permissions.can_view_contact(scope_of(actor), concern):
         raise PermissionDenied("您无权查看该居民的联系方式。")
     audit.record(
         target=concern, event_type="concern.contact_viewed", actor=actor, reason=reason or "回访联系"

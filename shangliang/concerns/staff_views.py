@@ -33,7 +33,7 @@ PAGE_SIZE = 30
 def assist(request: HttpRequest) -> HttpResponse:
     """A keyboard-fast form for typing in concerns collected by phone, door to door or on paper.
     After saving it comes back empty but keeps the channel and place, ready for the next sheet."""
-    if not permissions.can_enter_for_resident(request.user):
+    if not permissions.can_enter_for_resident(scope_of(request.user)):
         raise DjangoPermissionDenied("只有网格员、社区和政协机关工作人员可以代录。")
     scope = scope_of(request.user)
     initial: dict[str, Any] = {
@@ -77,7 +77,7 @@ def assist(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def concern_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.concerns_for_staff(request.user)
+    qs = selectors.concerns_for_staff(scope_of(request.user))
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
@@ -87,14 +87,18 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "concerns/staff_list.html",
-        {"page": page, "status": status, "can_assist": permissions.can_enter_for_resident(request.user)},
+        {
+            "page": page,
+            "status": status,
+            "can_assist": permissions.can_enter_for_resident(scope_of(request.user)),
+        },
     )
 
 
 @login_required
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = get_object_or_404(selectors.concerns_for_staff(request.user), pk=pk)
-    if not permissions.can_view_concern(request.user, concern):
+    concern = get_object_or_404(selectors.concerns_for_staff(scope_of(request.user)), pk=pk)
+    if not permissions.can_view_concern(scope_of(request.user), concern):
         raise DjangoPermissionDenied
     return render(
         request,
@@ -105,7 +109,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": events_for(concern),
             "photos": concern.photos.all(),
             "followups": concern.followups.prefetch_related("photos"),
-            "can_view_contact": permissions.can_view_contact(request.user, concern)
+            "can_view_contact": permissions.can_view_contact(scope_of(request.user), concern)
             and bool(concern.phone_masked),
         },
     )
@@ -114,7 +118,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reveal_contact(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = get_object_or_404(selectors.concerns_for_staff(request.user), pk=pk)
+    concern = get_object_or_404(selectors.concerns_for_staff(scope_of(request.user)), pk=pk)
     try:
         contact = services.contact_reveal(
             concern=concern, actor=request.user, reason=request.POST.get("reason", "")

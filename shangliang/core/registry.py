@@ -13,6 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from shangliang.core.roles import Role
+from shangliang.core.scope import Scope
+
 
 @functools.lru_cache(maxsize=512)
 def _reverse(url_name: str, urlconf: Any, prefix: str) -> str:
@@ -50,7 +53,7 @@ class TodoItem:
     order: int = 100
 
 
-TodoProvider = Callable[[Any], Iterable[TodoItem]]
+TodoProvider = Callable[[Scope], Iterable[TodoItem]]
 
 _nav: list[NavEntry] = []
 _todo_providers: list[TodoProvider] = []
@@ -72,12 +75,13 @@ def nav_generation() -> tuple[int, int]:
     return (id(_nav), len(_nav))
 
 
-def role_of(user: Any) -> str:
-    return "admin" if getattr(user, "is_superuser", False) else str(getattr(user, "role", ""))
+def nav_role(scope: Scope) -> str:
+    """The role whose entries the person sees (an administrator sees the administrator's)."""
+    return Role.ADMIN if scope.is_admin else scope.role
 
 
-def nav_for(user: Any) -> list[NavEntry]:
-    return nav_for_role(role_of(user))
+def nav_for(scope: Scope) -> list[NavEntry]:
+    return nav_for_role(nav_role(scope))
 
 
 def nav_for_role(role: str) -> list[NavEntry]:
@@ -130,6 +134,6 @@ def personal_nav_for_role(role: str) -> list[NavEntry]:
     return [e for e in nav_for_role(role) if e.order >= PERSONAL_ORDER]
 
 
-def todo_for(user: Any) -> list[TodoItem]:
-    items: list[TodoItem] = [item for provider in _todo_providers for item in provider(user)]
+def todo_for(scope: Scope) -> list[TodoItem]:
+    items: list[TodoItem] = [item for provider in _todo_providers for item in provider(scope)]
     return sorted(items, key=lambda i: (i.order, i.title))

@@ -7,11 +7,12 @@ from django.views.decorators.http import require_POST
 
 from shangliang.core import registry
 from shangliang.core.context_processors import TEXT_SIZE_COOKIE
+from shangliang.core.scope import scope_of
 
 
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/staff_home.html", {"todo": registry.todo_for(request.user)})
+    return render(request, "core/staff_home.html", {"todo": registry.todo_for(scope_of(request.user))})
 
 
 @require_POST

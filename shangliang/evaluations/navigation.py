@@ -3,34 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from django.urls import reverse
 
 from shangliang.core.registry import TodoItem, register_nav, register_todo
 from shangliang.core.roles import Role
+from shangliang.core.scope import Scope
 from shangliang.evaluations import selectors
 from shangliang.evaluations.models import EvaluationStatus
 
 NAV_ROLES = [Role.STAFF, Role.REVIEWER, Role.MEMBER, Role.GRID_WORKER, Role.CHAIR, Role.SECRETARY, Role.ADMIN]
 
 
-def todo(user: Any) -> Iterator[TodoItem]:
-    role = getattr(user, "role", "")
+def todo(scope: Scope) -> Iterator[TodoItem]:
     url = reverse("evaluations:list")
-    if role == Role.STAFF or getattr(user, "is_superuser", False):
-        ready = selectors.topics_ready(user).count() + selectors.direct_items_ready(user).count()
+    if scope.is_admin or scope.has_role(Role.STAFF):
+        ready = selectors.topics_ready(scope).count() + selectors.direct_items_ready(scope).count()
         if ready:
             yield TodoItem(
                 title="可发起三评的事项", url=url, count=ready, detail="交办事项已全部办结", order=26
             )
-    open_qs = selectors.evaluations_for_user(user).filter(status=EvaluationStatus.OPEN)
-    if role == Role.REVIEWER:
-        owed = open_qs.exclude(reviews__reviewer=user).count()
+    open_qs = selectors.evaluations_for_user(scope).filter(status=EvaluationStatus.OPEN)
+    if scope.has_role(Role.REVIEWER):
+        owed = open_qs.exclude(reviews__reviewer_id=scope.user_id).count()
         if owed:
             yield TodoItem(title="待党政点评", url=url, count=owed, severity="warning", order=27)
-    if getattr(user, "is_authenticated", False):
-        ballots = open_qs.filter(invitees__user=user, invitees__ballot__isnull=True).count()
+    if scope.user_id is not None:
+        ballots = open_qs.filter(invitees__user_id=scope.user_id, invitees__ballot__isnull=True).count()
         if ballots:
             yield TodoItem(title="待民主评议", url=url, count=ballots, severity="warning", order=28)
 

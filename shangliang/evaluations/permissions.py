@@ -17,61 +17,50 @@ view (staff page)         all    ✓      ✓            ✓         invited —
 
 from __future__ import annotations
 
-from typing import Any
-
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope
 from shangliang.evaluations.models import Evaluation
 from shangliang.places.models import Region
-from shangliang.places.permissions import is_admin
 
 VIEW_ROLES = frozenset({Role.STAFF, Role.GRID_WORKER, Role.REVIEWER, Role.CHAIR, Role.SECRETARY})
 
 
-def role_of(user: Any) -> str:
-    scope = scope_of(user)
-    return scope.role if scope.is_authenticated else ""
+def can_manage_in(scope: Scope, region: Region) -> bool:
+    return scope.is_admin or (scope.role == Role.STAFF and scope.covers_region(region))
 
 
-def can_manage_in(user: Any, region: Region) -> bool:
-    return is_admin(user) or (role_of(user) == Role.STAFF and scope_of(user).covers_region(region))
+def can_manage(scope: Scope, evaluation: Evaluation) -> bool:
+    return can_manage_in(scope, evaluation.region)
 
 
-def can_manage(user: Any, evaluation: Evaluation) -> bool:
-    return can_manage_in(user, evaluation.region)
+def is_invited(scope: Scope, evaluation: Evaluation) -> bool:
+    return scope.user_id is not None and evaluation.invitees.filter(user_id=scope.user_id).exists()
 
 
-def is_invited(user: Any, evaluation: Evaluation) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and evaluation.invitees.filter(user=user).exists()
-
-
-def can_view(user: Any, evaluation: Evaluation) -> bool:
-    if is_admin(user):
+def can_view(scope: Scope, evaluation: Evaluation) -> bool:
+    if scope.is_admin:
         return True
-    if role_of(user) in VIEW_ROLES and scope_of(user).covers_region(evaluation.region):
+    if scope.role in VIEW_ROLES and scope.covers_region(evaluation.region):
         return True
-    return is_invited(user, evaluation)
+    return is_invited(scope, evaluation)
 
 
-def can_review(user: Any, evaluation: Evaluation) -> bool:
+def can_review(scope: Scope, evaluation: Evaluation) -> bool:
     return evaluation.is_open and (
-        is_admin(user) or (role_of(user) == Role.REVIEWER and scope_of(user).covers_region(evaluation.region))
+        scope.is_admin or (scope.role == Role.REVIEWER and scope.covers_region(evaluation.region))
     )
 
 
-def can_ballot(user: Any, evaluation: Evaluation) -> bool:
-    return evaluation.is_open and is_invited(user, evaluation)
+def can_ballot(scope: Scope, evaluation: Evaluation) -> bool:
+    return evaluation.is_open and is_invited(scope, evaluation)
 
 
-def can_enter_paper(user: Any, evaluation: Evaluation) -> bool:
-    return evaluation.is_open and can_manage(user, evaluation)
+def can_enter_paper(scope: Scope, evaluation: Evaluation) -> bool:
+    return evaluation.is_open and can_manage(scope, evaluation)
 
 
-def can_enter_resident_vote(user: Any, evaluation: Evaluation) -> bool:
+def can_enter_resident_vote(scope: Scope, evaluation: Evaluation) -> bool:
     return evaluation.is_open and (
-        is_admin(user)
-        or (
-            role_of(user) in (Role.STAFF, Role.GRID_WORKER)
-            and scope_of(user).covers_region(evaluation.region)
-        )
+        scope.is_admin
+        or (scope.role in (Role.STAFF, Role.GRID_WORKER) and scope.covers_region(evaluation.region))
     )

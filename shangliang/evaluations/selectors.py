@@ -10,10 +10,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shangliang.actions.models import ActionItem, ActionPhoto, ActionStatus, ResultClass
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope, scope_of
 from shangliang.evaluations import permissions
 from shangliang.evaluations.models import Evaluation, EvaluationStatus, Indicator
-from shangliang.places.permissions import is_admin
 from shangliang.topics.models import Topic, TopicStatus
 
 FINISHED = (ActionStatus.DONE, ActionStatus.VERIFIED, ActionStatus.CLOSED)
@@ -23,20 +22,20 @@ PROBLEM_SOLVED_RULE = (
 )
 
 
-def evaluations_for_user(user: Any) -> QuerySet[Evaluation]:
+def evaluations_for_user(scope: Scope) -> QuerySet[Evaluation]:
+    scope = scope_of(scope)  # the record exports and the API still hand in a person
     qs = Evaluation.objects.select_related("topic", "item", "region")
-    if is_admin(user):
+    if scope.is_admin:
         return qs
-    invited = Q(invitees__user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
-    scope = scope_of(user)
-    if permissions.role_of(user) in permissions.VIEW_ROLES and scope.region_path:
+    invited = Q(invitees__user_id=scope.user_id) if scope.is_authenticated else Q(pk__in=[])
+    if scope.role in permissions.VIEW_ROLES and scope.region_path:
         return qs.filter(Q(region_path__startswith=scope.region_path) | invited).distinct()
     return qs.filter(invited).distinct()
 
 
-def evaluation_get_for_user(user: Any, pk: int) -> Evaluation | None:
+def evaluation_get_for_user(scope: Scope, pk: int) -> Evaluation | None:
     evaluation = Evaluation.objects.select_related("topic", "item", "region").filter(pk=pk).first()
-    return evaluation if evaluation is not None and permissions.can_view(user, evaluation) else None
+    return evaluation if evaluation is not None and permissions.can_view(scope, evaluation) else None
 
 
 def evaluation_by_token(token: str) -> Evaluation | None:
@@ -47,12 +46,11 @@ def _unfinished_items() -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(topic=OuterRef("pk")).exclude(status__in=FINISHED)
 
 
-def topics_ready(user: Any) -> QuerySet[Topic]:
+def topics_ready(scope: Scope) -> QuerySet[Topic]:
     """Topics in the person's scope whose action items are all done, verified or closed."""
     qs = Topic.objects.filter(status__in=[TopicStatus.IMPLEMENTING, TopicStatus.REOPENED])
-    if not is_admin(user):
-        scope = scope_of(user)
-        if permissions.role_of(user) != Role.STAFF or not scope.region_path:
+    if not scope.is_admin:
+        if scope.role != Role.STAFF or not scope.region_path:
             return qs.none()
         qs = qs.filter(region_path__startswith=scope.region_path)
     return (
@@ -63,12 +61,11 @@ def topics_ready(user: Any) -> QuerySet[Topic]:
     )
 
 
-def direct_items_ready(user: Any) -> QuerySet[ActionItem]:
+def direct_items_ready(scope: Scope) -> QuerySet[ActionItem]:
     """Direct assignments (no topic) reported done or verified, not yet passed and not being evaluated."""
     qs = ActionItem.objects.filter(topic__isnull=True, status__in=[ActionStatus.DONE, ActionStatus.VERIFIED])
-    if not is_admin(user):
-        scope = scope_of(user)
-        if permissions.role_of(user) != Role.STAFF or not scope.region_path:
+    if not scope.is_admin:
+        if scope.role != Role.STAFF or not scope.region_path:
             return qs.none()
         qs = qs.filter(region_path__startswith=scope.region_path)
     return qs.exclude(

@@ -31,6 +31,7 @@ from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import Concern
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.scope import scope_of
 from shangliang.core.sentences import join_clauses, sentence
 from shangliang.core.transitions import apply_transition
 from shangliang.core.workdays import add_working_days_db
@@ -144,7 +145,7 @@ def evaluation_open(
             topic = Topic.objects.select_for_update().select_related("region").filter(pk=topic_id).first()
             if topic is None:
                 raise ApplicationError("没有找到该议题。")
-            if not permissions.can_manage_in(actor, topic.region):
+            if not permissions.can_manage_in(scope_of(actor), topic.region):
                 raise PermissionDenied("您无权对该议题发起评价。")
             if Evaluation.objects.filter(topic=topic, status=EvaluationStatus.OPEN).exists():
                 raise ApplicationError("该议题已有进行中的评价。")
@@ -168,7 +169,7 @@ def evaluation_open(
                 raise ApplicationError("没有找到该交办单。")
             if item.topic_id is not None:
                 raise ApplicationError("议题的交办事项随议题一起评价。")
-            if not permissions.can_manage_in(actor, item.region):
+            if not permissions.can_manage_in(scope_of(actor), item.region):
                 raise PermissionDenied("您无权对该事项发起评价。")
             if Evaluation.objects.filter(item=item, status=EvaluationStatus.OPEN).exists():
                 raise ApplicationError("该事项已有进行中的评价。")
@@ -259,7 +260,7 @@ def _open_locked(evaluation_id: int) -> Evaluation:
 def review_submit(*, evaluation_id: int, grade: str, comment: str, actor: Any) -> Review:
     """党政点评: one grade (好/较好/一般/差) with a comment per reviewer."""
     evaluation = _open_locked(evaluation_id)
-    if not permissions.can_review(actor, evaluation):
+    if not permissions.can_review(scope_of(actor), evaluation):
         raise PermissionDenied("只有党政点评人可以点评。")
     if grade not in Grade.values:
         raise ApplicationError("请选择点评等次（好 / 较好 / 一般 / 差）。", field="grade")
@@ -319,7 +320,7 @@ def _paper_tally_record(
     evaluation_id: int, counts: rules.Counts, photos: list[images.Encoded], actor: Any, note: str
 ) -> PaperTally:
     evaluation = _open_locked(evaluation_id)
-    if not permissions.can_enter_paper(actor, evaluation):
+    if not permissions.can_enter_paper(scope_of(actor), evaluation):
         raise PermissionDenied("只有政协机关工作人员可以录入纸质评议票。")
     if counts.cast == 0:
         raise ApplicationError("请填写各项票数。", field="satisfied")
@@ -386,7 +387,7 @@ def resident_vote_cast(
     evaluation = _open_locked(evaluation_id)
     if channel not in VoteChannel.values:
         raise ApplicationError("评价方式无效。")
-    if channel == VoteChannel.VISIT and not permissions.can_enter_resident_vote(actor, evaluation):
+    if channel == VoteChannel.VISIT and not permissions.can_enter_resident_vote(scope_of(actor), evaluation):
         raise PermissionDenied("只有网格员和政协机关工作人员可以代录群众评价。")
     if choice not in Choice.values:
         raise ApplicationError("请选择您的评价。", field="choice")
@@ -484,7 +485,7 @@ def evaluation_close(
         )
         if evaluation is None:
             raise ApplicationError("没有找到该评价。")
-        if not permissions.can_manage(actor, evaluation):
+        if not permissions.can_manage(scope_of(actor), evaluation):
             raise PermissionDenied("只有政协机关工作人员可以结束评价。")
         if expected_version is not None and evaluation.version != expected_version:
             from shangliang.core.errors import ConcurrentChange
@@ -627,7 +628,7 @@ def indicator_save(
     topic = Topic.objects.select_related("region").filter(pk=topic_id).first()
     if topic is None:
         raise ApplicationError("没有找到该议题。")
-    if not permissions.can_manage_in(actor, topic.region):
+    if not permissions.can_manage_in(scope_of(actor), topic.region):
         raise PermissionDenied("您无权填报该议题的成效指标。")
     name = clean_text(name, field="name", required="请填写指标名称。", limit=60)
     values = {

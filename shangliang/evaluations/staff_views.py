@@ -19,6 +19,7 @@ from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
 from shangliang.core.forms import add_service_error
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.evaluations import forms, permissions, rules, selectors, services
 from shangliang.evaluations.models import Evaluation, EvaluationStatus, InviteeKind, VoteChannel
 from shangliang.evaluations.views import score_rows
@@ -27,7 +28,7 @@ from shangliang.topics.models import Topic
 
 
 def _evaluation_or_404(request: HttpRequest, pk: int) -> Evaluation:
-    evaluation = selectors.evaluation_get_for_user(request.user, pk)
+    evaluation = selectors.evaluation_get_for_user(scope_of(request.user), pk)
     if evaluation is None:
         raise Http404("没有找到该评价。")
     return evaluation
@@ -35,15 +36,15 @@ def _evaluation_or_404(request: HttpRequest, pk: int) -> Evaluation:
 
 @login_required
 def evaluation_list(request: HttpRequest) -> HttpResponse:
-    evaluations = selectors.evaluations_for_user(request.user)
+    evaluations = selectors.evaluations_for_user(scope_of(request.user))
     return render(
         request,
         "evaluations/list.html",
         {
             "open": list(evaluations.filter(status=EvaluationStatus.OPEN)[:100]),
             "closed": list(evaluations.filter(status=EvaluationStatus.CLOSED).order_by("-closed_at")[:50]),
-            "topics_ready": list(selectors.topics_ready(request.user)[:50]),
-            "items_ready": list(selectors.direct_items_ready(request.user)[:50]),
+            "topics_ready": list(selectors.topics_ready(scope_of(request.user))[:50]),
+            "items_ready": list(selectors.direct_items_ready(scope_of(request.user))[:50]),
         },
     )
 
@@ -81,7 +82,7 @@ def _open(request: HttpRequest, *, title: str, region_path: str, **subject: int)
 @require_http_methods(["GET", "POST"])
 def open_for_topic(request: HttpRequest, pk: int) -> HttpResponse:
     topic = Topic.objects.select_related("region").filter(pk=pk).first()
-    if topic is None or not permissions.can_manage_in(request.user, topic.region):
+    if topic is None or not permissions.can_manage_in(scope_of(request.user), topic.region):
         raise Http404("没有找到该议题。")
     return _open(request, title=topic.title, region_path=topic.region_path, topic_id=topic.pk)
 
@@ -90,7 +91,7 @@ def open_for_topic(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def open_for_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = ActionItem.objects.select_related("region").filter(pk=pk).first()
-    if item is None or not permissions.can_manage_in(request.user, item.region):
+    if item is None or not permissions.can_manage_in(scope_of(request.user), item.region):
         raise Http404("没有找到该事项。")
     return _open(request, title=item.title, region_path=item.region_path, item_id=item.pk)
 
@@ -156,14 +157,14 @@ def _detail(request: HttpRequest, evaluation: Evaluation, status: int = 200, **b
             "events": events_for(evaluation)[:50],
             "vote_url": vote_url,
             "qr": qr_svg(vote_url) if evaluation.is_open else "",
-            "can_review": permissions.can_review(user, evaluation)
+            "can_review": permissions.can_review(scope_of(user), evaluation)
             and not evaluation.reviews.filter(reviewer_id=user.pk).exists(),
-            "can_ballot": permissions.can_ballot(user, evaluation)
+            "can_ballot": permissions.can_ballot(scope_of(user), evaluation)
             and my_invite is not None
             and not hasattr(my_invite, "ballot"),
-            "can_paper": permissions.can_enter_paper(user, evaluation),
-            "can_resident": permissions.can_enter_resident_vote(user, evaluation),
-            "can_close": evaluation.is_open and permissions.can_manage(user, evaluation),
+            "can_paper": permissions.can_enter_paper(scope_of(user), evaluation),
+            "can_resident": permissions.can_enter_resident_vote(scope_of(user), evaluation),
+            "can_close": evaluation.is_open and permissions.can_manage(scope_of(user), evaluation),
             "review_form": bound.get("review_form") or forms.ReviewForm(),
             "ballot_form": bound.get("ballot_form") or forms.BallotForm(),
             "paper_form": bound.get("paper_form") or forms.PaperForm(),
@@ -295,7 +296,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def indicators(request: HttpRequest, pk: int) -> HttpResponse:
     topic = Topic.objects.select_related("region").filter(pk=pk).first()
-    if topic is None or not permissions.can_manage_in(request.user, topic.region):
+    if topic is None or not permissions.can_manage_in(scope_of(request.user), topic.region):
         raise DjangoPermissionDenied("您无权填报该议题的成效指标。")
     form = forms.IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -4,13 +4,13 @@ to confirm or overdue, invitations to answer)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
 from shangliang.core.registry import TodoItem, register_nav, register_todo
 from shangliang.core.roles import Role
+from shangliang.core.scope import Scope
 from shangliang.core.workdays import add_working_days_db
 from shangliang.meetings import rules, selectors
 from shangliang.meetings.models import Rsvp
@@ -18,16 +18,16 @@ from shangliang.meetings.models import Rsvp
 NAV_ROLES = [Role.STAFF, Role.SECRETARY, Role.MEMBER, Role.CHAIR, Role.OFFICER, Role.ADMIN]
 
 
-def todo(user: Any) -> Iterator[TodoItem]:
-    if not getattr(user, "is_authenticated", False):
+def todo(scope: Scope) -> Iterator[TodoItem]:
+    if not scope.is_authenticated:
         return
     url = reverse("meetings:staff-list")
-    tomorrow = selectors.tomorrow_meetings(user).count()
+    tomorrow = selectors.tomorrow_meetings(scope).count()
     if tomorrow:
         yield TodoItem(
             title="会议明天召开", url=f"{url}?when=upcoming", count=tomorrow, severity="warning", order=24
         )
-    awaiting = list(selectors.minutes_awaiting(user).order_by("starts_at")[:20])
+    awaiting = list(selectors.minutes_awaiting(scope).order_by("starts_at")[:20])
     if awaiting:
         first = awaiting[0]
         yield TodoItem(
@@ -40,11 +40,11 @@ def todo(user: Any) -> Iterator[TodoItem]:
             severity="warning",
             order=25,
         )
-    if getattr(user, "role", "") == Role.STAFF or getattr(user, "is_superuser", False):
+    if scope.is_admin or scope.has_role(Role.STAFF):
         today = timezone.localdate()
         late = [
             m
-            for m in selectors.minutes_overdue(user)
+            for m in selectors.minutes_overdue(scope)
             if add_working_days_db(timezone.localtime(m.starts_at).date(), rules.MINUTES_WORKING_DAYS) < today
         ]
         if late:
@@ -56,7 +56,7 @@ def todo(user: Any) -> Iterator[TodoItem]:
                 order=26,
             )
     pending = (
-        selectors.my_invitations(user)
+        selectors.my_invitations(scope)
         .filter(rsvp=Rsvp.PENDING, meeting__starts_at__gt=timezone.now())
         .count()
     )

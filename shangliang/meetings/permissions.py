@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope
 from shangliang.meetings.models import (
     EDITABLE_STATUSES,
     HELD_STATUSES,
@@ -35,32 +35,21 @@ from shangliang.meetings.models import (
     Meeting,
     MeetingStatus,
 )
-from shangliang.places.permissions import is_admin
 
 MANAGE_ROLES = frozenset({Role.STAFF})
 VIEW_ROLES = frozenset({Role.STAFF, Role.SECRETARY, Role.CHAIR})
 
 
-def role_of(user: Any) -> str:
-    scope = scope_of(user)
-    return scope.role if scope.is_authenticated else ""
+def is_host(scope: Scope, meeting: Meeting) -> bool:
+    return scope.is_authenticated and meeting.host_id == scope.user_id
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
+def is_recorder(scope: Scope, meeting: Meeting) -> bool:
+    return scope.is_authenticated and meeting.recorder_id == scope.user_id
 
 
-def is_host(user: Any, meeting: Meeting) -> bool:
-    return _signed_in(user) and meeting.host_id == user.pk
-
-
-def is_recorder(user: Any, meeting: Meeting) -> bool:
-    return _signed_in(user) and meeting.recorder_id == user.pk
-
-
-def is_invited(user: Any, meeting: Meeting) -> bool:
+def is_invited(scope: Scope, meeting: Meeting) -> bool:
     """Invited in person, as a member, or (a department officer) through their organisation."""
-    scope = scope_of(user)
     if not scope.is_authenticated:
         return False
     organisation = scope.organisation_id if scope.has_role(Role.OFFICER) else None
@@ -72,61 +61,66 @@ def is_invited(user: Any, meeting: Meeting) -> bool:
     return False
 
 
-def can_manage_meeting(user: Any, meeting: Meeting) -> bool:
+def can_manage_meeting(scope: Scope, meeting: Meeting) -> bool:
     """Plan, edit, invite, notify, postpone, cancel, open and close, set attendance, publish."""
-    return is_admin(user) or (role_of(user) in MANAGE_ROLES and scope_of(user).covers_region(meeting.region))
+    return scope.is_admin or (scope.role in MANAGE_ROLES and scope.covers_region(meeting.region))
 
 
-def can_plan_in(user: Any, region: Any) -> bool:
-    return is_admin(user) or (role_of(user) in MANAGE_ROLES and scope_of(user).covers_region(region))
+def can_plan(scope: Scope) -> bool:
+    """Plan meetings at all (in a region of the person's: ``can_plan_in``)."""
+    return scope.is_admin or scope.has_role(*MANAGE_ROLES)
 
 
-def can_view_meeting(user: Any, meeting: Meeting) -> bool:
-    if is_admin(user) or is_host(user, meeting) or is_recorder(user, meeting):
+def can_plan_in(scope: Scope, region: Any) -> bool:
+    return scope.is_admin or (scope.role in MANAGE_ROLES and scope.covers_region(region))
+
+
+def can_view_meeting(scope: Scope, meeting: Meeting) -> bool:
+    if scope.is_admin or is_host(scope, meeting) or is_recorder(scope, meeting):
         return True
-    if role_of(user) in VIEW_ROLES and scope_of(user).covers_region(meeting.region):
+    if scope.role in VIEW_ROLES and scope.covers_region(meeting.region):
         return True
-    return is_invited(user, meeting)
+    return is_invited(scope, meeting)
 
 
-def can_transition_meeting(user: Any, meeting: Meeting, new: str) -> bool:
+def can_transition_meeting(scope: Scope, meeting: Meeting, new: str) -> bool:
     """The person's part; the transitions table decides whether the state allows it."""
     if new == MeetingStatus.MINUTES_CONFIRMED:
-        return is_host(user, meeting) or is_recorder(user, meeting)
-    return can_manage_meeting(user, meeting)
+        return is_host(scope, meeting) or is_recorder(scope, meeting)
+    return can_manage_meeting(scope, meeting)
 
 
-def can_edit_plan(user: Any, meeting: Meeting) -> bool:
-    return meeting.status in EDITABLE_STATUSES and can_manage_meeting(user, meeting)
+def can_edit_plan(scope: Scope, meeting: Meeting) -> bool:
+    return meeting.status in EDITABLE_STATUSES and can_manage_meeting(scope, meeting)
 
 
-def can_record(user: Any, meeting: Meeting) -> bool:
+def can_record(scope: Scope, meeting: Meeting) -> bool:
     """Write the record of the meeting: agenda, speaker list, speeches, votes, consensus, unresolved."""
     if meeting.status not in RECORDING_STATUSES:
         return False
-    return can_manage_meeting(user, meeting) or is_host(user, meeting) or is_recorder(user, meeting)
+    return can_manage_meeting(scope, meeting) or is_host(scope, meeting) or is_recorder(scope, meeting)
 
 
-def can_check_in_others(user: Any, meeting: Meeting) -> bool:
+def can_check_in_others(scope: Scope, meeting: Meeting) -> bool:
     if meeting.status not in (MeetingStatus.NOTIFIED, MeetingStatus.HELD):
         return False
-    return can_manage_meeting(user, meeting) or is_host(user, meeting) or is_recorder(user, meeting)
+    return can_manage_meeting(scope, meeting) or is_host(scope, meeting) or is_recorder(scope, meeting)
 
 
-def can_confirm_minutes(user: Any, meeting: Meeting) -> bool:
+def can_confirm_minutes(scope: Scope, meeting: Meeting) -> bool:
     """The host or the recorder who has not confirmed the minutes yet."""
     return meeting.status == MeetingStatus.MINUTES_DRAFT and (
-        (is_host(user, meeting) and meeting.host_confirmed_at is None)
-        or (is_recorder(user, meeting) and meeting.recorder_confirmed_at is None)
+        (is_host(scope, meeting) and meeting.host_confirmed_at is None)
+        or (is_recorder(scope, meeting) and meeting.recorder_confirmed_at is None)
     )
 
 
-def can_assign_consensus(user: Any, meeting: Meeting) -> bool:
+def can_assign_consensus(scope: Scope, meeting: Meeting) -> bool:
     return meeting.status in (
         MeetingStatus.MINUTES_CONFIRMED,
         MeetingStatus.PUBLISHED,
-    ) and can_manage_meeting(user, meeting)
+    ) and can_manage_meeting(scope, meeting)
 
 
-def can_view_minutes(user: Any, meeting: Meeting) -> bool:
-    return meeting.status in HELD_STATUSES and can_view_meeting(user, meeting)
+def can_view_minutes(scope: Scope, meeting: Meeting) -> bool:
+    return meeting.status in HELD_STATUSES and can_view_meeting(scope, meeting)

@@ -21,6 +21,7 @@ from shangliang.actions.models import ActionItem, SourceType
 from shangliang.concerns import services as concern_services
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.scope import scope_of
 from shangliang.core.sentences import join_clauses, short_title
 from shangliang.core.workdays import add_working_days_db
 from shangliang.meetings import permissions
@@ -66,13 +67,13 @@ def _text(value: str, *, field: str, required: str, limit: int = 2000) -> str:
 
 def _recording(meeting_id: int, actor: Any) -> Meeting:
     meeting = locked_meeting(meeting_id)
-    if not permissions.can_record(actor, meeting):
+    if not permissions.can_record(scope_of(actor), meeting):
         if meeting.status in (MeetingStatus.MINUTES_CONFIRMED, MeetingStatus.PUBLISHED):
             raise ApplicationError("纪要已确认，会议记录不能再修改。")
         if not (
-            permissions.can_manage_meeting(actor, meeting)
-            or permissions.is_host(actor, meeting)
-            or permissions.is_recorder(actor, meeting)
+            permissions.can_manage_meeting(scope_of(actor), meeting)
+            or permissions.is_host(scope_of(actor), meeting)
+            or permissions.is_recorder(scope_of(actor), meeting)
         ):
             raise PermissionDenied("只有主持人、记录人和工作人员可以记录会议。")
         raise ApplicationError(f"会议{meeting.get_status_display()}，还不能记录。")
@@ -271,12 +272,12 @@ def minutes_confirm(*, meeting_id: int, actor: Any) -> Meeting:
     meeting = locked_meeting(meeting_id)
     if meeting.status != MeetingStatus.MINUTES_DRAFT:
         raise ApplicationError(f"会议{meeting.get_status_display()}，不能确认纪要。")
-    if not permissions.can_confirm_minutes(actor, meeting):
+    if not permissions.can_confirm_minutes(scope_of(actor), meeting):
         raise PermissionDenied("纪要须由本次会议的主持人和记录人本人确认。")
     if not meeting.consensus_items.exists() and not meeting.unresolved_items.exists():
         raise ApplicationError("纪要中至少应有一项共识或一项未决事项，才能确认。")
     now = timezone.now()
-    role = "host" if permissions.is_host(actor, meeting) else "recorder"
+    role = "host" if permissions.is_host(scope_of(actor), meeting) else "recorder"
     setattr(meeting, f"{role}_confirmed_at", now)
     Meeting.objects.filter(pk=meeting.pk).update(**{f"{role}_confirmed_at": now})
     audit.record(target=meeting, event_type=f"meeting.minutes_signed_{role}", actor=actor)
@@ -316,7 +317,7 @@ def consensus_assign(*, meeting_id: int, assignments: Sequence[Assignment], acto
     deadline); the topics move to implementing; the residents who raised them are told the
     consensus on their tracking page and by SMS. Items already assigned are skipped."""
     meeting = locked_meeting(meeting_id)
-    if not permissions.can_assign_consensus(actor, meeting):
+    if not permissions.can_assign_consensus(scope_of(actor), meeting):
         if meeting.status not in (MeetingStatus.MINUTES_CONFIRMED, MeetingStatus.PUBLISHED):
             raise ApplicationError("纪要经主持人和记录人确认后才能交办共识事项。")
         raise PermissionDenied("您无权交办该会议的共识事项。")

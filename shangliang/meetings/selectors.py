@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope, scope_of
 from shangliang.meetings import permissions
 from shangliang.meetings.models import (
     BOOKED_STATUSES,
@@ -33,10 +33,10 @@ from shangliang.topics.models import Topic
 # --- Lists ----------------------------------------------------------------------------------------
 
 
-def meetings_for_staff(user: Any) -> QuerySet[Meeting]:
-    """Meetings a back-office user may see: in their scope, where they host, record or are invited,
+def meetings_for_staff(scope: Scope) -> QuerySet[Meeting]:
+    """Meetings a back-office person may see: in their scope, where they host, record or are invited,
     or (a department officer) where their organisation is invited."""
-    scope = scope_of(user)
+    scope = scope_of(scope)  # the record exports and the API still hand in a person
     qs = Meeting.objects.select_related("room", "region", "host", "recorder")
     if scope.is_admin:
         return qs
@@ -52,9 +52,9 @@ def meetings_for_staff(user: Any) -> QuerySet[Meeting]:
     return qs.filter(pk__in=Meeting.objects.filter(mine).values("pk"))
 
 
-def meeting_get_for_user(user: Any, pk: int) -> Meeting | None:
-    meeting = meetings_for_staff(user).filter(pk=pk).first()
-    return meeting if meeting is not None and permissions.can_view_meeting(user, meeting) else None
+def meeting_get_for_user(scope: Scope, pk: int) -> Meeting | None:
+    meeting = meetings_for_staff(scope).filter(pk=pk).first()
+    return meeting if meeting is not None and permissions.can_view_meeting(scope, meeting) else None
 
 
 def public_meetings() -> QuerySet[Meeting]:
@@ -113,15 +113,15 @@ def public_meeting_get(pk: int) -> Meeting | None:
     return public_meetings().filter(pk=pk).exclude(status=MeetingStatus.DRAFT).first()
 
 
-def my_invitations(user: Any) -> QuerySet[Participant]:
+def my_invitations(scope: Scope) -> QuerySet[Participant]:
     """The signed-in person's invitations to meetings not yet over (members answer from here too)."""
-    if not getattr(user, "is_authenticated", False):
+    if not scope.is_authenticated:
         return Participant.objects.none()
-    mine = Q(user=user)
-    if getattr(user, "member_id", None):
-        mine |= Q(member_id=user.member_id)
-    if permissions.role_of(user) == Role.OFFICER and getattr(user, "organisation_id", None):
-        mine |= Q(organisation_id=user.organisation_id)  # the department's invitation
+    mine = Q(user_id=scope.user_id)
+    if scope.member_id:
+        mine |= Q(member_id=scope.member_id)
+    if scope.role == Role.OFFICER and scope.organisation_id:
+        mine |= Q(organisation_id=scope.organisation_id)  # the department's invitation
     return (
         Participant.objects.filter(
             mine, meeting__status__in=[MeetingStatus.PLANNED, MeetingStatus.NOTIFIED, MeetingStatus.HELD]
@@ -131,12 +131,13 @@ def my_invitations(user: Any) -> QuerySet[Participant]:
     )
 
 
-def minutes_awaiting(user: Any) -> QuerySet[Meeting]:
+def minutes_awaiting(scope: Scope) -> QuerySet[Meeting]:
     """Minutes this person (host or recorder) has not confirmed yet."""
-    if not getattr(user, "is_authenticated", False):
+    if not scope.is_authenticated:
         return Meeting.objects.none()
     return Meeting.objects.filter(status=MeetingStatus.MINUTES_DRAFT).filter(
-        Q(host=user, host_confirmed_at__isnull=True) | Q(recorder=user, recorder_confirmed_at__isnull=True)
+        Q(host_id=scope.user_id, host_confirmed_at__isnull=True)
+        | Q(recorder_id=scope.user_id, recorder_confirmed_at__isnull=True)
     )
 
 
@@ -386,8 +387,8 @@ def duty_summary(member: Member, year: int | None = None) -> dict[str, int]:
 # --- Staff lists ----------------------------------------------------------------------------------
 
 
-def staff_list(user: Any, *, status: str = "", when: str = "") -> QuerySet[Meeting]:
-    qs = meetings_for_staff(user).prefetch_related(
+def staff_list(scope: Scope, *, status: str = "", when: str = "") -> QuerySet[Meeting]:
+    qs = meetings_for_staff(scope).prefetch_related(
         Prefetch("topics", queryset=Topic.objects.only("pk", "title"))
     )
     if status in MeetingStatus.values:
@@ -400,16 +401,16 @@ def staff_list(user: Any, *, status: str = "", when: str = "") -> QuerySet[Meeti
     return qs
 
 
-def tomorrow_meetings(user: Any) -> QuerySet[Meeting]:
+def tomorrow_meetings(scope: Scope) -> QuerySet[Meeting]:
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    return meetings_for_staff(user).filter(
+    return meetings_for_staff(scope).filter(
         status__in=[MeetingStatus.PLANNED, MeetingStatus.NOTIFIED], starts_at__date=tomorrow
     )
 
 
-def minutes_overdue(user: Any) -> QuerySet[Meeting]:
+def minutes_overdue(scope: Scope) -> QuerySet[Meeting]:
     """Held meetings whose minutes are not confirmed yet (the 7-working-day limit is shown on them)."""
-    return meetings_for_staff(user).filter(status__in=[MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFT])
+    return meetings_for_staff(scope).filter(status__in=[MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFT])
 
 
 def hosts_and_recorders() -> QuerySet[Any]:

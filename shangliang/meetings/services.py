@@ -25,6 +25,7 @@ from shangliang.concerns import services as concern_services
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.core.sentences import join_clauses, sentence
 from shangliang.core.transitions import apply_transition, check_version
 from shangliang.core.workdays import working_days_between_db
@@ -182,7 +183,7 @@ def _clean_draft(draft: MeetingDraft, *, actor: Any, existing: Meeting | None = 
     elif not address:
         raise ApplicationError("请填写现场地址。", field="address")
     region = _region(draft, topics, room)
-    if not permissions.can_plan_in(actor, region):
+    if not permissions.can_plan_in(scope_of(actor), region):
         raise PermissionDenied("您不能在该区域安排协商议事会。")
     host = User.objects.filter(pk=draft.host_id, is_active=True).first() if draft.host_id else None
     if host is None:
@@ -393,7 +394,7 @@ def meeting_update(
     A planned meeting whose time changes must be notified again, so it stays planned."""
     with transaction.atomic():
         meeting = locked_meeting(meeting_id, expected_version)
-        if not permissions.can_edit_plan(actor, meeting):
+        if not permissions.can_edit_plan(scope_of(actor), meeting):
             if meeting.status not in EDITABLE_STATUSES:
                 raise ApplicationError(f"会议{meeting.get_status_display()}，不能再修改安排。")
             raise PermissionDenied("您无权修改该会议的安排。")
@@ -422,7 +423,7 @@ def meeting_add_materials(*, meeting_id: int, files: Sequence[Any], actor: Any) 
     _clean_files(files)
     with transaction.atomic():
         meeting = locked_meeting(meeting_id)
-        if not permissions.can_manage_meeting(actor, meeting):
+        if not permissions.can_manage_meeting(scope_of(actor), meeting):
             raise PermissionDenied("您无权为该会议上传材料。")
         if meeting.materials.count() + len(files) > MAX_MATERIALS * 2:
             raise ApplicationError("该会议的材料已达上限。", field="files")
@@ -495,7 +496,7 @@ def participant_add(*, meeting_id: int, invitee: Invitee, actor: Any) -> Partici
     """Invite one more person. After the notice went out, the new invitee is notified at once."""
     with transaction.atomic():
         meeting = locked_meeting(meeting_id)
-        if not permissions.can_manage_meeting(actor, meeting):
+        if not permissions.can_manage_meeting(scope_of(actor), meeting):
             raise PermissionDenied("您无权修改该会议的参会人员。")
         if meeting.status not in (*EDITABLE_STATUSES, MeetingStatus.NOTIFIED):
             raise ApplicationError(f"会议{meeting.get_status_display()}，不能再邀请参会人员。")
@@ -517,7 +518,7 @@ def participant_remove(*, participant_id: int, actor: Any) -> None:
         if participant is None:
             raise ApplicationError("没有找到该参会人员。")
         meeting = locked_meeting(participant.meeting_id)
-        if not permissions.can_manage_meeting(actor, meeting):
+        if not permissions.can_manage_meeting(scope_of(actor), meeting):
             raise PermissionDenied("您无权修改该会议的参会人员。")
         if meeting.status not in EDITABLE_STATUSES:
             raise ApplicationError("会议通知已发出，不能移除参会人员；如其不能参加，请登记请假。")
@@ -602,7 +603,7 @@ def _tell_participants(meeting: Meeting, body: str, key: str) -> None:
 def move(
     meeting: Meeting, new: str, actor: Any, *, reason: str = "", extra: dict[str, Any] | None = None
 ) -> bool:
-    if meeting.status != new and not permissions.can_transition_meeting(actor, meeting, new):
+    if meeting.status != new and not permissions.can_transition_meeting(scope_of(actor), meeting, new):
         raise PermissionDenied("您无权对该会议执行此操作。")
     return apply_transition(
         meeting,
@@ -634,7 +635,7 @@ def meeting_plan(
         meeting = locked_meeting(meeting_id, expected_version)
         if meeting.status == MeetingStatus.PLANNED:
             return meeting
-        if not permissions.can_transition_meeting(actor, meeting, MeetingStatus.PLANNED):
+        if not permissions.can_transition_meeting(scope_of(actor), meeting, MeetingStatus.PLANNED):
             raise PermissionDenied("您无权安排该会议。")
         if meeting.starts_at < timezone.now():
             raise ApplicationError("开始时间已过，请先修改会议时间。", field="starts_at")
@@ -975,7 +976,7 @@ def check_in(*, participant_id: int, actor: Any) -> tuple[Participant, bool]:
         if participant is None:
             raise ApplicationError("没有找到该参会人员。")
         meeting = participant.meeting
-        if not permissions.can_check_in_others(actor, meeting):
+        if not permissions.can_check_in_others(scope_of(actor), meeting):
             raise PermissionDenied("您无权为他人签到。")
         _check_window(meeting)
         return participant, _mark_present(participant, actor)
@@ -985,7 +986,7 @@ def walk_in_add(*, meeting_id: int, invitee: Invitee, actor: Any) -> Participant
     """Someone who came without an invitation, registered by staff on the spot (and checked in)."""
     with transaction.atomic():
         meeting = locked_meeting(meeting_id)
-        if not permissions.can_check_in_others(actor, meeting):
+        if not permissions.can_check_in_others(scope_of(actor), meeting):
             raise PermissionDenied("只有工作人员可以现场登记参会人员。")
         _check_window(meeting)
         participant = _add_participant(meeting, invitee, walk_in=True)
@@ -1007,7 +1008,7 @@ def attendance_set(*, participant_id: int, attendance: str, actor: Any, reason: 
         if participant is None:
             raise ApplicationError("没有找到该参会人员。")
         meeting = participant.meeting
-        if not permissions.can_manage_meeting(actor, meeting):
+        if not permissions.can_manage_meeting(scope_of(actor), meeting):
             raise PermissionDenied("您无权登记出席情况。")
         if meeting.status != MeetingStatus.MINUTES_DRAFT:
             raise ApplicationError("会议结束后、纪要确认前才能登记出席情况。")

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.scope import scope_of
 from shangliang.core.workdays import add_working_days_db
 from shangliang.files.qr import qr_svg
 from shangliang.meetings import documents, permissions, record, rules, selectors, services
@@ -50,7 +51,6 @@ from shangliang.meetings.models import (
     MeetingStatus,
     ParticipantRole,
 )
-from shangliang.places.permissions import is_admin, is_back_office
 from shangliang.topics.models import Topic
 from shangliang.topics.selectors import topics_for_staff
 
@@ -61,7 +61,7 @@ def back_office(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not is_back_office(request.user):
+        if not scope_of(request.user).is_back_office:
             raise Forbidden
         try:
             return view(request, *args, **kwargs)
@@ -72,7 +72,7 @@ def back_office(view: View) -> View:
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
-    meeting = selectors.meeting_get_for_user(request.user, pk)
+    meeting = selectors.meeting_get_for_user(scope_of(request.user), pk)
     if meeting is None:
         raise Http404
     return meeting
@@ -82,7 +82,7 @@ def _meeting(request: HttpRequest, pk: int) -> Meeting:
 def staff_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     when = request.GET.get("when", "")
-    page = Paginator(selectors.staff_list(request.user, status=status, when=when), 30).get_page(
+    page = Paginator(selectors.staff_list(scope_of(request.user), status=status, when=when), 30).get_page(
         request.GET.get("page")
     )
     return render(
@@ -93,14 +93,17 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "when": when,
             "statuses": MeetingStatus.choices,
-            "can_plan": is_admin(request.user)
-            or permissions.role_of(request.user) in permissions.MANAGE_ROLES,
+            "can_plan": permissions.can_plan(scope_of(request.user)),
         },
     )
 
 
 def _plannable_topics(user: Any) -> Any:
-    return topics_for_staff(user).filter(status__in=services.PLANNABLE_TOPIC_STATUSES).order_by("-created_at")
+    return (
+        topics_for_staff(scope_of(user))
+        .filter(status__in=services.PLANNABLE_TOPIC_STATUSES)
+        .order_by("-created_at")
+    )
 
 
 def _topic_ids(request: HttpRequest) -> list[int]:
@@ -241,7 +244,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @back_office
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    if not permissions.can_edit_plan(request.user, meeting):
+    if not permissions.can_edit_plan(scope_of(request.user), meeting):
         raise Forbidden
     start = timezone.localtime(meeting.starts_at)
     initial = {
@@ -287,7 +290,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _actions(user: Any, meeting: Meeting) -> list[tuple[str, str, bool]]:
     """(action, label, needs a reason) the person may take now."""
-    manage = permissions.can_manage_meeting(user, meeting)
+    manage = permissions.can_manage_meeting(scope_of(user), meeting)
     table = {
         MeetingStatus.DRAFT: [("plan", "确认安排", False), ("cancel", "取消会议", True)],
         MeetingStatus.PLANNED: [
@@ -329,21 +332,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "topics": list(meeting.topics.all()),
         "participants": participants,
         "registrations": list(meeting.registrations.all())
-        if permissions.can_manage_meeting(user, meeting)
+        if permissions.can_manage_meeting(scope_of(user), meeting)
         else [],
         "materials": list(meeting.materials.all()),
         "actions": _actions(user, meeting),
         "transition_form": TransitionForm(initial={"version": meeting.version}),
         "check": check,
         "invitee_form": InviteeForm()
-        if permissions.can_manage_meeting(user, meeting)
+        if permissions.can_manage_meeting(scope_of(user), meeting)
         and meeting.status in (*services.EDITABLE_STATUSES, MeetingStatus.NOTIFIED)
         else None,
-        "can_edit": permissions.can_edit_plan(user, meeting),
-        "can_manage": permissions.can_manage_meeting(user, meeting),
-        "can_record": permissions.can_record(user, meeting),
-        "can_checkin": permissions.can_check_in_others(user, meeting),
-        "can_confirm": permissions.can_confirm_minutes(user, meeting),
+        "can_edit": permissions.can_edit_plan(scope_of(user), meeting),
+        "can_manage": permissions.can_manage_meeting(scope_of(user), meeting),
+        "can_record": permissions.can_record(scope_of(user), meeting),
+        "can_checkin": permissions.can_check_in_others(scope_of(user), meeting),
+        "can_confirm": permissions.can_confirm_minutes(scope_of(user), meeting),
         "confirmed_by": [
             pk
             for pk, at in (
@@ -352,9 +355,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if at is not None
         ],
-        "can_assign": permissions.can_assign_consensus(user, meeting),
+        "can_assign": permissions.can_assign_consensus(scope_of(user), meeting),
         "attendance_form": AttendanceForm()
-        if meeting.status == MeetingStatus.MINUTES_DRAFT and permissions.can_manage_meeting(user, meeting)
+        if meeting.status == MeetingStatus.MINUTES_DRAFT
+        and permissions.can_manage_meeting(scope_of(user), meeting)
         else None,
         "minutes_due": minutes_due,
         "consensus": list(meeting.consensus_items.select_related("department", "action_item")),
@@ -479,7 +483,7 @@ def material(request: HttpRequest, pk: int, material_pk: int) -> HttpResponseBas
     token = request.GET.get("t", "")
     allowed = bool(token) and item.meeting.participants.filter(token=token).exists()
     if not allowed and request.user.is_authenticated:
-        allowed = selectors.meeting_get_for_user(request.user, pk) is not None
+        allowed = selectors.meeting_get_for_user(scope_of(request.user), pk) is not None
     if not allowed:
         raise Http404
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
@@ -488,9 +492,9 @@ def material(request: HttpRequest, pk: int, material_pk: int) -> HttpResponseBas
 @back_office
 def checkin_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    if not permissions.can_check_in_others(request.user, meeting) and not permissions.can_manage_meeting(
-        request.user, meeting
-    ):
+    if not permissions.can_check_in_others(
+        scope_of(request.user), meeting
+    ) and not permissions.can_manage_meeting(scope_of(request.user), meeting):
         raise Forbidden
     search = CheckinSearchForm(request.GET or None)
     query = search.cleaned_data.get("q", "") if search.is_valid() else ""
@@ -500,7 +504,7 @@ def checkin_page(request: HttpRequest, pk: int) -> HttpResponse:
         "participants": list(selectors.checkin_list(meeting, query)),
         "counts": selectors.checkin_counts(meeting),
         "walk_in_form": InviteeForm(initial={"role": ParticipantRole.RESIDENT}),
-        "can_checkin": permissions.can_check_in_others(request.user, meeting),
+        "can_checkin": permissions.can_check_in_others(scope_of(request.user), meeting),
     }
     template = (
         "meetings/_checkin_rows.html" if request.headers.get("HX-Request") else "meetings/checkin_staff.html"
@@ -642,7 +646,7 @@ def record_page(request: HttpRequest, pk: int, kind: str = "") -> HttpResponse:
             "minutes": minutes,
             "forms": _record_forms(meeting, bound),
             "speaker_list": list(meeting.speaker_list.select_related("participant")),
-            "can_record": permissions.can_record(request.user, meeting),
+            "can_record": permissions.can_record(scope_of(request.user), meeting),
         },
         status=400 if bound else 200,
     )
@@ -702,7 +706,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @back_office
 def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    if not permissions.can_view_minutes(request.user, meeting):
+    if not permissions.can_view_minutes(scope_of(request.user), meeting):
         raise Http404
     return render(
         request, "meetings/minutes.html", {"meeting": meeting, "minutes": selectors.minutes_of(meeting)}
@@ -712,7 +716,7 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
 @back_office
 def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    if not permissions.can_view_minutes(request.user, meeting):
+    if not permissions.can_view_minutes(scope_of(request.user), meeting):
         raise Http404
     body = documents.minutes_docx(selectors.minutes_of(meeting))
     response = HttpResponse(
@@ -734,7 +738,7 @@ def staff_ics(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Consensus → action items, in one step for all items not yet assigned."""
     meeting = _meeting(request, pk)
-    if not permissions.can_assign_consensus(request.user, meeting):
+    if not permissions.can_assign_consensus(scope_of(request.user), meeting):
         raise Forbidden
     items = list(meeting.consensus_items.filter(action_item__isnull=True).select_related("department"))
     form = AssignForm(request.POST or None, items=items, deadline=record.default_deadline())

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.scope import scope_of
 from shangliang.meetings import documents, selectors, services
 from shangliang.meetings.forms import ReplyForm, SignUpForm, add_service_error
 from shangliang.meetings.models import Meeting, MeetingStatus, Participant, Registration
@@ -229,5 +230,5 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:  # for the type checker; login_required ensures it
         raise Forbidden
-    invitations = list(selectors.my_invitations(request.user))
+    invitations = list(selectors.my_invitations(scope_of(request.user)))
     return render(request, "meetings/mine.html", {"invitations": invitations})

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
-
-from shangliang.core.roles import BACK_OFFICE_ROLES
+from shangliang.core.scope import Scope
 
 
-def can_use_inbox(user: Any) -> bool:
+def can_use_inbox(scope: Scope) -> bool:
     """Every back-office person has an inbox; residents are told by SMS instead."""
-    if not getattr(user, "is_authenticated", False):
+    if not scope.is_authenticated:
         return False
-    return bool(user.is_superuser or user.role in BACK_OFFICE_ROLES)
+    return scope.is_back_office

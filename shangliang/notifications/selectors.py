@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from shangliang.core.registry import TodoItem
+from shangliang.core.scope import Scope
 from shangliang.notifications.models import Channel, OutboxMessage
 from shangliang.notifications.permissions import can_use_inbox
 
@@ -41,24 +40,24 @@ def sms_about(obj: models.Model) -> list[OutboxMessage]:
     )
 
 
-def inbox_for(user: Any) -> QuerySet[OutboxMessage]:
-    """``user``'s own notices, newest first."""
-    return OutboxMessage.objects.filter(channel=Channel.INBOX, recipient_user=user).order_by(
+def inbox_for(scope: Scope) -> QuerySet[OutboxMessage]:
+    """The person's own notices, newest first."""
+    return OutboxMessage.objects.filter(channel=Channel.INBOX, recipient_user_id=scope.user_id).order_by(
         "-created_at", "-pk"
     )
 
 
-def inbox_unread_count(user: Any) -> int:
-    if not getattr(user, "is_authenticated", False):
+def inbox_unread_count(scope: Scope) -> int:
+    if not scope.is_authenticated:
         return 0
-    return inbox_for(user).filter(read_at__isnull=True).count()
+    return inbox_for(scope).filter(read_at__isnull=True).count()
 
 
-def inbox_todo(user: Any) -> list[TodoItem]:
+def inbox_todo(scope: Scope) -> list[TodoItem]:
     """The staff home's line for unread notices, when there are any."""
-    if not can_use_inbox(user):
+    if not can_use_inbox(scope):
         return []
-    unread = inbox_unread_count(user)
+    unread = inbox_unread_count(scope)
     if unread == 0:
         return []
     return [TodoItem(title="未读通知", url=reverse("notifications:inbox"), count=unread, order=90)]

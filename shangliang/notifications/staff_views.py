@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from shangliang.core.scope import scope_of
 from shangliang.notifications import selectors, services
 from shangliang.notifications.permissions import can_use_inbox
 
@@ -35,18 +36,18 @@ def about_url(message: Any) -> str:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    if not can_use_inbox(request.user):
+    if not can_use_inbox(scope_of(request.user)):
         raise PermissionDenied
-    page = Paginator(selectors.inbox_for(request.user).select_related("about_type"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.inbox_for(scope_of(request.user)).select_related("about_type"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/inbox.html",
         {
             "page": page,
             "rows": [(message, about_url(message)) for message in page.object_list],
-            "unread": selectors.inbox_unread_count(request.user),
+            "unread": selectors.inbox_unread_count(scope_of(request.user)),
         },
     )
 
@@ -54,10 +55,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
-    if not can_use_inbox(request.user):
+    if not can_use_inbox(scope_of(request.user)):
         raise PermissionDenied
     if services.inbox_mark_read(user=request.user, message_id=pk) == 0 and not (
-        selectors.inbox_for(request.user).filter(pk=pk).exists()
+        selectors.inbox_for(scope_of(request.user)).filter(pk=pk).exists()
     ):
         raise Http404
     return redirect("notifications:inbox")
@@ -66,7 +67,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    if not can_use_inbox(request.user):
+    if not can_use_inbox(scope_of(request.user)):
         raise PermissionDenied
     services.inbox_mark_read(user=request.user)
     return redirect("notifications:inbox")

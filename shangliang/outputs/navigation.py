@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from django.urls import reverse
 
 from shangliang.core.registry import TodoItem, register_nav, register_todo
 from shangliang.core.roles import Role
+from shangliang.core.scope import Scope
 from shangliang.outputs import selectors
 from shangliang.outputs.models import OutputStatus
 
 
-def todo(user: Any) -> Iterator[TodoItem]:
-    role = getattr(user, "role", "")
-    if role in (Role.STAFF, Role.CHAIR) or getattr(user, "is_superuser", False):
-        pending = selectors.outputs_for_staff(user).filter(status=OutputStatus.PENDING_APPROVAL).count()
+def todo(scope: Scope) -> Iterator[TodoItem]:
+    if scope.is_admin or scope.has_role(Role.STAFF, Role.CHAIR):
+        pending = selectors.outputs_for_staff(scope).filter(status=OutputStatus.PENDING_APPROVAL).count()
         if pending:
             yield TodoItem(
                 title="待审定的协商成果",

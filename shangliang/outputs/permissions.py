@@ -15,62 +15,59 @@ view, .docx, print         all    ✓      ✓      ✓ once sent               
 
 from __future__ import annotations
 
-from typing import Any
-
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope
 from shangliang.outputs.models import Output, OutputStatus
 from shangliang.places.models import Region
-from shangliang.places.permissions import is_admin
 
 DRAFT_ROLES = frozenset({Role.STAFF, Role.CHAIR})
 
 
-def role_of(user: Any) -> str:
-    scope = scope_of(user)
-    return scope.role if scope.is_authenticated else ""
+def can_list(scope: Scope) -> bool:
+    """The list of outputs at all (each one as ``can_view`` says)."""
+    return scope.is_admin or scope.has_role(*DRAFT_ROLES)
 
 
-def can_draft_in(user: Any, region: Region) -> bool:
-    return is_admin(user) or (role_of(user) in DRAFT_ROLES and scope_of(user).covers_region(region))
+def can_draft_in(scope: Scope, region: Region) -> bool:
+    return scope.is_admin or (scope.role in DRAFT_ROLES and scope.covers_region(region))
 
 
-def can_edit(user: Any, output: Output) -> bool:
-    return output.status == OutputStatus.DRAFT and can_draft_in(user, output.region)
+def can_edit(scope: Scope, output: Output) -> bool:
+    return output.status == OutputStatus.DRAFT and can_draft_in(scope, output.region)
 
 
-def can_approve(user: Any, output: Output) -> bool:
+def can_approve(scope: Scope, output: Output) -> bool:
     if output.status != OutputStatus.PENDING_APPROVAL:
         return False
-    if is_admin(user):
+    if scope.is_admin:
         return True
-    if not scope_of(user).covers_region(output.region):
+    if not scope.covers_region(output.region):
         return False
-    return role_of(user) == Role.CHAIR or (role_of(user) == Role.STAFF and output.author_id != user.pk)
+    return scope.role == Role.CHAIR or (scope.role == Role.STAFF and output.author_id != scope.user_id)
 
 
-def can_send(user: Any, output: Output) -> bool:
-    return is_admin(user) or (role_of(user) == Role.STAFF and scope_of(user).covers_region(output.region))
+def can_send(scope: Scope, output: Output) -> bool:
+    return scope.is_admin or (scope.role == Role.STAFF and scope.covers_region(output.region))
 
 
-def is_addressee(user: Any, output: Output) -> bool:
-    if not getattr(user, "is_authenticated", False) or output.status != OutputStatus.SENT:
+def is_addressee(scope: Scope, output: Output) -> bool:
+    if not scope.is_authenticated or output.status != OutputStatus.SENT:
         return False
-    org = getattr(user, "organisation_id", None)
+    org = scope.organisation_id
     return any(
-        a.user_id == user.pk or (org is not None and a.organisation_id == org)
+        a.user_id == scope.user_id or (org is not None and a.organisation_id == org)
         for a in output.addressees.all()
     )
 
 
-def can_view(user: Any, output: Output) -> bool:
-    return can_draft_in(user, output.region) or is_addressee(user, output)
+def can_view(scope: Scope, output: Output) -> bool:
+    return can_draft_in(scope, output.region) or is_addressee(scope, output)
 
 
-def can_follow_up(user: Any, output: Output) -> bool:
+def can_follow_up(scope: Scope, output: Output) -> bool:
     """批示 and adoption are recorded by the office once the output is sent."""
-    return output.status == OutputStatus.SENT and can_send(user, output)
+    return output.status == OutputStatus.SENT and can_send(scope, output)
 
 
-def can_reply(user: Any, output: Output) -> bool:
-    return output.status == OutputStatus.SENT and (can_send(user, output) or is_addressee(user, output))
+def can_reply(scope: Scope, output: Output) -> bool:
+    return output.status == OutputStatus.SENT and (can_send(scope, output) or is_addressee(scope, output))

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope
 from shangliang.outputs import permissions
 from shangliang.outputs.models import Output, OutputKind, OutputStatus
 from shangliang.places.models import OrganisationKind
-from shangliang.places.permissions import is_admin
 
 RECOMMENDATION_KINDS = (
     OutputKind.RECOMMENDATION,
@@ -21,30 +18,29 @@ RECOMMENDATION_KINDS = (
 RECOMMENDATIONS_SENT_RULE = "报送党委、政府（含其领导个人）的建议案、专项报告、社情民意信息和协商成果建议书件数，不含提案和未报送的草稿。"
 
 
-def outputs_for_staff(user: Any) -> QuerySet[Output]:
+def outputs_for_staff(scope: Scope) -> QuerySet[Output]:
     qs = Output.objects.select_related("region", "author")
-    if is_admin(user):
+    if scope.is_admin:
         return qs
-    scope = scope_of(user)
-    if permissions.role_of(user) not in permissions.DRAFT_ROLES or not scope.region_path:
+    if scope.role not in permissions.DRAFT_ROLES or not scope.region_path:
         return qs.none()
     return qs.filter(region_path__startswith=scope.region_path)
 
 
-def received_by(user: Any) -> QuerySet[Output]:
-    if not getattr(user, "is_authenticated", False):
+def received_by(scope: Scope) -> QuerySet[Output]:
+    if not scope.is_authenticated:
         return Output.objects.none()
-    condition = Q(addressees__user=user)
-    if getattr(user, "organisation_id", None):
-        condition |= Q(addressees__organisation_id=user.organisation_id)
+    condition = Q(addressees__user_id=scope.user_id)
+    if scope.organisation_id:
+        condition |= Q(addressees__organisation_id=scope.organisation_id)
     return Output.objects.filter(condition, status=OutputStatus.SENT).distinct().order_by("-sent_at")
 
 
-def output_get_for_user(user: Any, pk: int) -> Output | None:
+def output_get_for_user(scope: Scope, pk: int) -> Output | None:
     output = (
         Output.objects.select_related("region", "author").prefetch_related("addressees").filter(pk=pk).first()
     )
-    return output if output is not None and permissions.can_view(user, output) else None
+    return output if output is not None and permissions.can_view(scope, output) else None
 
 
 def recommendations_sent() -> QuerySet[Output]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from shangliang.concerns.models import Concern
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.scope import scope_of
 from shangliang.core.transitions import apply_transition, check_version
 from shangliang.outputs.models import (
     OUTPUT_TRANSITIONS,
@@ -128,7 +129,7 @@ def output_draft_from_topic(*, topic_id: int, kind: str, actor: Any, title: str 
     topic = Topic.objects.select_related("region").filter(pk=topic_id).first()
     if topic is None:
         raise ApplicationError("没有找到该议题。")
-    if not permissions.can_draft_in(actor, topic.region):
+    if not permissions.can_draft_in(scope_of(actor), topic.region):
         raise PermissionDenied("您无权为该议题起草成果。")
     if kind == OutputKind.PROPOSAL:
         raise ApplicationError(
@@ -186,7 +187,7 @@ def output_update(
     from shangliang.outputs import permissions
 
     output = _locked(output_id, expected_version)
-    if not permissions.can_edit(actor, output):
+    if not permissions.can_edit(scope_of(actor), output):
         raise PermissionDenied("只有草稿可以修改，且须是本区域的工作人员。")
     title = (title or "").strip()
     if not title:
@@ -213,7 +214,7 @@ def output_submit(*, output_id: int, actor: Any) -> Output:
     from shangliang.outputs import permissions
 
     output = _locked(output_id)
-    if not permissions.can_edit(actor, output):
+    if not permissions.can_edit(scope_of(actor), output):
         raise PermissionDenied("您无权提交该成果。")
     if not needs_approval(output.kind):
         raise ApplicationError(f"{output.get_kind_display()}无需审定，可直接报送。")
@@ -228,7 +229,7 @@ def output_decide(*, output_id: int, approve: bool, body: str, actor: Any, reaso
     from shangliang.outputs import permissions
 
     output = _locked(output_id)
-    if not permissions.can_approve(actor, output):
+    if not permissions.can_approve(scope_of(actor), output):
         if output.status != OutputStatus.PENDING_APPROVAL:
             raise ApplicationError("该成果不在待审定状态。")
         raise PermissionDenied("审定须由起草人以外的工作人员或专委会主任登记。")
@@ -262,7 +263,7 @@ def output_send(
     from shangliang.places.models import Organisation
 
     output = _locked(output_id)
-    if not permissions.can_send(actor, output):
+    if not permissions.can_send(scope_of(actor), output):
         raise PermissionDenied("只有政协机关工作人员可以报送成果。")
     if output.status == OutputStatus.DRAFT and needs_approval(output.kind):
         raise ApplicationError(f"{output.get_kind_display()}须经主席会议或常委会审定后才能报送。")
@@ -302,7 +303,7 @@ def output_record_instruction(
     from shangliang.outputs import permissions
 
     output = _locked(output_id)
-    if not permissions.can_follow_up(actor, output):
+    if not permissions.can_follow_up(scope_of(actor), output):
         raise PermissionDenied("只有已报送的成果可以登记批示，且须是政协机关工作人员。")
     leader = (leader or "").strip()
     text = (text or "").strip()
@@ -330,7 +331,7 @@ def output_record_reply(
     from shangliang.outputs import permissions
 
     output = _locked(output_id)
-    if not permissions.can_reply(actor, output):
+    if not permissions.can_reply(scope_of(actor), output):
         raise PermissionDenied("只有报送对象或政协机关工作人员可以登记答复。")
     text = (text or "").strip()
     if not text:
@@ -350,7 +351,7 @@ def output_set_adoption(*, output_id: int, adoption: str, actor: Any, note: str 
     from shangliang.outputs import permissions
 
     output = _locked(output_id)
-    if not permissions.can_follow_up(actor, output):
+    if not permissions.can_follow_up(scope_of(actor), output):
         raise PermissionDenied("只有已报送的成果可以登记采纳情况。")
     if adoption not in Adoption.values:
         raise ApplicationError("请选择采纳情况。", field="adoption")

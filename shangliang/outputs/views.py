@@ -18,6 +18,7 @@ from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
 from shangliang.core.forms import add_service_error
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.outputs import documents, forms, permissions, selectors, services
 from shangliang.outputs.models import Output, OutputStatus
 from shangliang.places.models import Organisation, OrganisationKind
@@ -25,7 +26,7 @@ from shangliang.topics.models import Topic
 
 
 def _output_or_404(request: HttpRequest, pk: int) -> Output:
-    output = selectors.output_get_for_user(request.user, pk)
+    output = selectors.output_get_for_user(scope_of(request.user), pk)
     if output is None:
         raise Http404("没有找到该成果。")
     return output
@@ -33,9 +34,9 @@ def _output_or_404(request: HttpRequest, pk: int) -> Output:
 
 @login_required
 def output_list(request: HttpRequest) -> HttpResponse:
-    if permissions.role_of(request.user) not in permissions.DRAFT_ROLES and not request.user.is_superuser:
+    if not permissions.can_list(scope_of(request.user)):
         raise DjangoPermissionDenied("只有政协机关工作人员和专委会主任可以查看成果列表。")
-    qs = selectors.outputs_for_staff(request.user)
+    qs = selectors.outputs_for_staff(scope_of(request.user))
     status = request.GET.get("status", "")
     if status in OutputStatus.values:
         qs = qs.filter(status=status)
@@ -49,7 +50,9 @@ def output_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def received(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "outputs/received.html", {"outputs": list(selectors.received_by(request.user)[:200])}
+        request,
+        "outputs/received.html",
+        {"outputs": list(selectors.received_by(scope_of(request.user))[:200])},
     )
 
 
@@ -57,7 +60,7 @@ def received(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def draft_from_topic(request: HttpRequest, topic_id: int) -> HttpResponse:
     topic = Topic.objects.select_related("region").filter(pk=topic_id).first()
-    if topic is None or not permissions.can_draft_in(request.user, topic.region):
+    if topic is None or not permissions.can_draft_in(scope_of(request.user), topic.region):
         raise Http404("没有找到该议题。")
     form = forms.DraftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -99,15 +102,15 @@ def _detail(request: HttpRequest, output: Output, status: int = 200, **bound: An
             "instructions": output.instructions.all(),
             "replies": output.replies.select_related("organisation"),
             "events": events_for(output)[:30],
-            "can_edit": permissions.can_edit(user, output),
-            "can_approve": permissions.can_approve(user, output),
-            "can_send": permissions.can_send(user, output)
+            "can_edit": permissions.can_edit(scope_of(user), output),
+            "can_approve": permissions.can_approve(scope_of(user), output),
+            "can_send": permissions.can_send(scope_of(user), output)
             and (
                 output.status == OutputStatus.APPROVED
                 or (output.status == OutputStatus.DRAFT and not services.needs_approval(output.kind))
             ),
-            "can_follow_up": permissions.can_follow_up(user, output),
-            "can_reply": permissions.can_reply(user, output),
+            "can_follow_up": permissions.can_follow_up(scope_of(user), output),
+            "can_reply": permissions.can_reply(scope_of(user), output),
             "decide_form": bound.get("decide_form") or forms.DecideForm(),
             "send_form": bound.get("send_form") or _send_form(),
             "instruction_form": bound.get("instruction_form") or forms.InstructionForm(),
@@ -129,7 +132,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     output = _output_or_404(request, pk)
-    if not permissions.can_edit(request.user, output):
+    if not permissions.can_edit(scope_of(request.user), output):
         messages.error(request, "只有草稿可以修改。")
         return redirect("outputs:detail", pk=output.pk)
     initial = {

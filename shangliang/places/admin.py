@@ -13,6 +13,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from shangliang.core.errors import ApplicationError
+from shangliang.core.scope import scope_of
 from shangliang.places import models as m
 from shangliang.places import permissions as perms
 from shangliang.places import services
@@ -37,19 +38,19 @@ class AdminRolePermissions:
     """The administrator role manages places without per-model Django permissions being granted."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return perms.is_admin(request.user) or super().has_module_permission(request)  # type: ignore[misc]
+        return scope_of(request.user).is_admin or super().has_module_permission(request)  # type: ignore[misc]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return perms.is_admin(request.user) or super().has_view_permission(request, obj)  # type: ignore[misc]
+        return scope_of(request.user).is_admin or super().has_view_permission(request, obj)  # type: ignore[misc]
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return perms.is_admin(request.user) or super().has_add_permission(request, *args)  # type: ignore[misc]
+        return scope_of(request.user).is_admin or super().has_add_permission(request, *args)  # type: ignore[misc]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return perms.is_admin(request.user) or super().has_change_permission(request, obj)  # type: ignore[misc]
+        return scope_of(request.user).is_admin or super().has_change_permission(request, obj)  # type: ignore[misc]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return perms.is_admin(request.user) or super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return scope_of(request.user).is_admin or super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
 class ServiceAdmin(AdminRolePermissions, admin.ModelAdmin):
@@ -90,9 +91,9 @@ class RegionForm(RequestForm):
         if instance.pk and parent is not None and parent.path.startswith(instance.path):
             raise ValidationError({"parent": "不能把区域移到它自己或它的下级区域之下。"})
         allowed = (
-            perms.can_change_region(self.actor, instance)
+            perms.can_change_region(scope_of(self.actor), instance)
             if instance.pk
-            else perms.can_create_region(self.actor, parent)
+            else perms.can_create_region(scope_of(self.actor), parent)
         )
         if not allowed:
             raise ValidationError("您没有权限在此位置修改区域。")
@@ -250,7 +251,7 @@ class RoomForm(RequestForm):
             if current != version:
                 raise ValidationError("该记录刚刚已被他人修改，请刷新页面查看最新内容后再操作。")
         region = data.get("region")
-        if region is not None and not perms.can_create_room(self.actor, region):
+        if region is not None and not perms.can_create_room(scope_of(self.actor), region):
             raise ValidationError({"region": "您没有权限在该区域设立或修改议事室。"})
         return data
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 from typing import Any
 
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope, scope_of
 from shangliang.places.models import Organisation, Region, RegionLevel, Room
 
 WIDE_LEVELS = frozenset({RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.DISTRICT})
@@ -49,104 +49,98 @@ def is_back_office(user: Any) -> bool:
     return scope_of(user).is_back_office
 
 
-def _has_role(user: Any, *roles: str) -> bool:
-    return scope_of(user).has_role(*roles)
-
-
-def in_scope(user: Any, region: Region | None) -> bool:
-    scope = scope_of(user)
+def in_scope(scope: Scope, region: Region | None) -> bool:
     return scope.is_admin or (region is not None and scope.covers_region(region))
 
 
-def has_wide_scope(user: Any) -> bool:
-    scope = scope_of(user)
+def has_wide_scope(scope: Scope) -> bool:
     return scope.is_admin or scope.region_level in WIDE_LEVELS
 
 
 # --- Regions ------------------------------------------------------------------------------------
 
 
-def can_view_region(user: Any, region: Region) -> bool:
+def can_view_region(scope: Scope, region: Region) -> bool:
     """Within scope, and the ancestors of one's own region (to show where it sits)."""
-    if in_scope(user, region):
+    if in_scope(scope, region):
         return True
-    prefix = scope_of(user).region_path
+    prefix = scope.region_path
     return bool(prefix) and region.path != "" and str(prefix).startswith(region.path)
 
 
-def can_change_region(user: Any, region: Region) -> bool:
+def can_change_region(scope: Scope, region: Region) -> bool:
     """Change (rename, move, add children to) ``region``: staff only strictly below their own region."""
-    if is_admin(user):
+    if scope.is_admin:
         return True
-    return _has_role(user, Role.STAFF) and in_scope(user, region) and region.pk != scope_of(user).region_id
+    return scope.has_role(Role.STAFF) and in_scope(scope, region) and region.pk != scope.region_id
 
 
-def can_create_region(user: Any, parent: Region | None) -> bool:
+def can_create_region(scope: Scope, parent: Region | None) -> bool:
     if parent is None:
-        return is_admin(user)
-    return is_admin(user) or (_has_role(user, Role.STAFF) and in_scope(user, parent))
+        return scope.is_admin
+    return scope.is_admin or (scope.has_role(Role.STAFF) and in_scope(scope, parent))
 
 
 # --- Rooms --------------------------------------------------------------------------------------
 
 
-def can_view_room(user: Any, room: Room) -> bool:
-    return is_back_office(user) and in_scope(user, room.region)
+def can_view_room(scope: Scope, room: Room) -> bool:
+    return scope.is_back_office and in_scope(scope, room.region)
 
 
 def can_view_room_public(room: Room) -> bool:
     return room.active
 
 
-def can_create_room(user: Any, region: Region) -> bool:
-    if is_admin(user):
+def can_create_room(scope: Scope, region: Region) -> bool:
+    if scope.is_admin:
         return True
-    if _has_role(user, Role.STAFF):
-        return in_scope(user, region)
-    return _has_role(user, Role.SECRETARY) and in_scope(user, region)
+    if scope.has_role(Role.STAFF):
+        return in_scope(scope, region)
+    return scope.has_role(Role.SECRETARY) and in_scope(scope, region)
 
 
-def can_change_room(user: Any, room: Room) -> bool:
-    if is_admin(user):
+def can_change_room(scope: Scope, room: Room) -> bool:
+    if scope.is_admin:
         return True
-    if _has_role(user, Role.STAFF):
-        return in_scope(user, room.region)
-    return _has_role(user, Role.SECRETARY) and room.active and in_scope(user, room.region)
+    if scope.has_role(Role.STAFF):
+        return in_scope(scope, room.region)
+    return scope.has_role(Role.SECRETARY) and room.active and in_scope(scope, room.region)
 
 
-def can_view_evidence(user: Any, room: Room) -> bool:
-    return can_view_room(user, room)
+def can_view_evidence(scope: Scope, room: Room) -> bool:
+    return can_view_room(scope, room)
 
 
 # --- Organisations, members, activity groups -------------------------------------------------------
 
 
-def can_view_directory(user: Any) -> bool:
+def can_view_directory(scope: Scope) -> bool:
     """Organisations and the member list (with phone numbers masked)."""
-    return is_back_office(user)
+    return scope.is_back_office
 
 
-def can_manage_organisation(user: Any, organisation: Organisation | None = None) -> bool:
-    if is_admin(user):
+def can_manage_organisation(scope: Scope, organisation: Organisation | None = None) -> bool:
+    if scope.is_admin:
         return True
-    if not _has_role(user, Role.STAFF):
+    if not scope.has_role(Role.STAFF):
         return False
     if organisation is not None and organisation.region is not None:
-        return in_scope(user, organisation.region)
-    return has_wide_scope(user)
+        return in_scope(scope, organisation.region)
+    return has_wide_scope(scope)
 
 
-def can_manage_members(user: Any) -> bool:
-    return is_admin(user) or (_has_role(user, Role.STAFF) and has_wide_scope(user))
+def can_manage_members(scope: Scope) -> bool:
+    return scope.is_admin or (scope.has_role(Role.STAFF) and has_wide_scope(scope))
 
 
-def can_view_full_phone(user: Any) -> bool:
-    return is_admin(user) or _has_role(user, Role.STAFF)
+def can_view_full_phone(scope: Scope) -> bool:
+    return scope.is_admin or scope.has_role(Role.STAFF)
 
 
-def can_manage_activity_group(user: Any, community: Region) -> bool:
-    return is_admin(user) or (_has_role(user, Role.STAFF) and in_scope(user, community))
+def can_manage_activity_group(scope: Scope, community: Region) -> bool:
+    return scope.is_admin or (scope.has_role(Role.STAFF) and in_scope(scope, community))
 
 
-def can_view_coverage(user: Any) -> bool:
-    return is_admin(user) or (_has_role(user, Role.STAFF) and bool(scope_of(user).region_path))
+def can_view_coverage(scope: Scope) -> bool:
+    return scope.is_admin or (scope.has_role(Role.STAFF) and bool(scope.region_path))

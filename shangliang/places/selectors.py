@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from shangliang.core.errors import PermissionDenied
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope
 from shangliang.places import permissions as perms
 from shangliang.places.models import (
     ActivityGroup,
@@ -92,8 +92,8 @@ def communities() -> QuerySet[Region]:
 # --- Staff reads, scoped to the person asking -----------------------------------------------------
 
 
-def _scoped(queryset: QuerySet[Any], user: Any, field: str) -> QuerySet[Any]:
-    prefix = scope_of(user).region_path
+def _scoped(queryset: QuerySet[Any], scope: Scope, field: str) -> QuerySet[Any]:
+    prefix = scope.region_path
     if prefix is None:
         return queryset.none()
     if prefix == "":
@@ -101,9 +101,9 @@ def _scoped(queryset: QuerySet[Any], user: Any, field: str) -> QuerySet[Any]:
     return queryset.filter(**{f"{field}__startswith": prefix})
 
 
-def region_tree_for_user(user: Any) -> list[Region]:
-    """The regions a user may see, in tree order (ancestors of one's own region first)."""
-    prefix = scope_of(user).region_path
+def region_tree_for_user(scope: Scope) -> list[Region]:
+    """The regions a person may see, in tree order (ancestors of one's own region first)."""
+    prefix = scope.region_path
     if prefix is None:
         return []
     regions = Region.objects.order_by("path")
@@ -117,16 +117,16 @@ def region_children(region: Region) -> QuerySet[Region]:
     return region.children.order_by("sort_order", "name").annotate(child_count=Count("children"))
 
 
-def region_get_for_user(user: Any, pk: int) -> Region:
+def region_get_for_user(scope: Scope, pk: int) -> Region:
     region = get_object_or_404(Region.objects.select_related("parent"), pk=pk)
-    if not perms.can_view_region(user, region):
+    if not perms.can_view_region(scope, region):
         raise PermissionDenied()
     return region
 
 
-def rooms_for_user(user: Any) -> QuerySet[Room]:
+def rooms_for_user(scope: Scope) -> QuerySet[Room]:
     return (
-        _scoped(Room.objects.all(), user, "region__path")
+        _scoped(Room.objects.all(), scope, "region__path")
         .select_related("region", "region__parent")
         .annotate(
             satisfied_count=Count(
@@ -138,14 +138,14 @@ def rooms_for_user(user: Any) -> QuerySet[Room]:
     )
 
 
-def rooms_with_incomplete_checks(user: Any) -> QuerySet[Room]:
+def rooms_with_incomplete_checks(scope: Scope) -> QuerySet[Room]:
     incomplete = {"satisfied_count__lt": len(StandardItem.values)}
-    return rooms_for_user(user).filter(active=True, **incomplete)
+    return rooms_for_user(scope).filter(active=True, **incomplete)
 
 
-def room_get_for_user(user: Any, pk: int) -> Room:
+def room_get_for_user(scope: Scope, pk: int) -> Room:
     room = get_object_or_404(Room.objects.select_related("region", "region__parent"), pk=pk)
-    if not perms.can_view_room(user, room):
+    if not perms.can_view_room(scope, room):
         raise PermissionDenied()
     return room
 
@@ -207,9 +207,9 @@ def member_bodies() -> tuple[QuerySet[Organisation], QuerySet[Organisation]]:
     )
 
 
-def activity_groups_for_user(user: Any) -> QuerySet[ActivityGroup]:
+def activity_groups_for_user(scope: Scope) -> QuerySet[ActivityGroup]:
     return (
-        _scoped(ActivityGroup.objects.all(), user, "community__path")
+        _scoped(ActivityGroup.objects.all(), scope, "community__path")
         .select_related("community", "community__parent")
         .prefetch_related(
             Prefetch(
@@ -246,10 +246,10 @@ COVERAGE_LABELS = {
 }
 
 
-def coverage_for_user(user: Any) -> list[CoverageRow]:
+def coverage_for_user(scope: Scope) -> list[CoverageRow]:
     """Every village/community in scope with its group's size: the gaps first, then the rest."""
     communities_in_scope = (
-        _scoped(communities(), user, "path")
+        _scoped(communities(), scope, "path")
         .select_related("parent")
         .annotate(
             group_id=F("activity_group__id"),

@@ -17,6 +17,7 @@ from django.db.models.functions import Concat, Substr
 
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.scope import scope_of
 from shangliang.core.transitions import check_version
 from shangliang.files.uploads import validate_upload
 from shangliang.places import permissions as perms
@@ -157,7 +158,7 @@ def _check_parent(level: str, parent: Region | None) -> None:
 
 @transaction.atomic
 def region_create(*, actor: Any, name: str, level: str, parent: Region | None = None, **extra: Any) -> Region:
-    _deny_unless(perms.can_create_region(actor, parent))
+    _deny_unless(perms.can_create_region(scope_of(actor), parent))
     _check_parent(level, parent)
     region = Region(name=name, level=level, parent=parent, **_pick(extra, REGION_FIELDS))
     if level != RegionLevel.COMMUNITY:
@@ -174,13 +175,13 @@ def region_create(*, actor: Any, name: str, level: str, parent: Region | None = 
 def region_update(*, region: Region, actor: Any, **changes: Any) -> Region:
     """Rename or re-level a region, or move it (with its whole subtree) under another parent."""
     region = _locked(Region, region.pk)
-    _deny_unless(perms.can_change_region(actor, region))
+    _deny_unless(perms.can_change_region(scope_of(actor), region))
     changes = _pick(changes, REGION_FIELDS)
     parent = changes.get("parent", region.parent)
     level = changes.get("level", region.level)
     moving = parent != region.parent
     if moving:
-        _deny_unless(perms.can_create_region(actor, parent))
+        _deny_unless(perms.can_create_region(scope_of(actor), parent))
         if parent is not None and parent.path.startswith(region.path):
             raise ApplicationError("不能把区域移到它自己或它的下级区域之下。", field="parent")
     if level != region.level and region.children.exists():
@@ -217,7 +218,7 @@ def region_update(*, region: Region, actor: Any, **changes: Any) -> Region:
 @transaction.atomic
 def organisation_create(*, actor: Any, **fields: Any) -> Organisation:
     organisation = Organisation(**_pick(fields, ORGANISATION_FIELDS))
-    _deny_unless(perms.can_manage_organisation(actor, organisation))
+    _deny_unless(perms.can_manage_organisation(scope_of(actor), organisation))
     _validate(organisation)
     organisation.save()
     _record_created(organisation, "organisation.created", actor, ("name", "kind"))
@@ -227,13 +228,13 @@ def organisation_create(*, actor: Any, **fields: Any) -> Organisation:
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, actor: Any, **changes: Any) -> Organisation:
     organisation = _locked(Organisation, organisation.pk)
-    _deny_unless(perms.can_manage_organisation(actor, organisation))
+    _deny_unless(perms.can_manage_organisation(scope_of(actor), organisation))
     old, new = _apply(organisation, _pick(changes, ORGANISATION_FIELDS))
     if not new:
         return organisation
     if organisation.parent_id is not None and organisation.parent_id == organisation.pk:
         raise ApplicationError("上级单位不能是它自己。", field="parent")
-    _deny_unless(perms.can_manage_organisation(actor, organisation))
+    _deny_unless(perms.can_manage_organisation(scope_of(actor), organisation))
     _validate(organisation)
     organisation.save(update_fields=[*new, "updated_at"])
     audit.record(target=organisation, event_type="organisation.updated", actor=actor, old=old, new=new)
@@ -249,7 +250,7 @@ def _check_member_bodies(member: Member) -> None:
 
 @transaction.atomic
 def member_create(*, actor: Any, **fields: Any) -> Member:
-    _deny_unless(perms.can_manage_members(actor))
+    _deny_unless(perms.can_manage_members(scope_of(actor)))
     member = Member(**_pick(fields, MEMBER_FIELDS))
     _check_member_bodies(member)
     _validate(member)
@@ -262,7 +263,7 @@ def member_create(*, actor: Any, **fields: Any) -> Member:
 def member_update(
     *, member: Member, actor: Any, expected_version: int | None = None, **changes: Any
 ) -> Member:
-    _deny_unless(perms.can_manage_members(actor))
+    _deny_unless(perms.can_manage_members(scope_of(actor)))
     member = _locked(Member, member.pk)
     check_version(member, expected_version)
     old, new = _apply(member, _pick(changes, MEMBER_FIELDS))
@@ -277,7 +278,7 @@ def member_update(
 
 def member_phone_reveal(*, member: Member, actor: Any) -> str:
     """The full phone number, for staff who need to call; every reveal is logged."""
-    _deny_unless(perms.can_view_full_phone(actor))
+    _deny_unless(perms.can_view_full_phone(scope_of(actor)))
     audit.record(target=member, event_type="member.phone_viewed", actor=actor)
     return member.phone
 
@@ -296,7 +297,7 @@ def activity_group_set_members(
     expected_version: int | None = None,
 ) -> ActivityGroup:
     """Create or re-staff the activity group of a village/community with 2–3 members."""
-    _deny_unless(perms.can_manage_activity_group(actor, community))
+    _deny_unless(perms.can_manage_activity_group(scope_of(actor), community))
     if community.level != RegionLevel.COMMUNITY:
         raise ApplicationError("活动小组只能联系村/社区。", field="community")
     chosen = list(dict.fromkeys(members))
@@ -355,7 +356,7 @@ def room_create(*, actor: Any, **fields: Any) -> Room:
     room = Room(**_pick(fields, ROOM_FIELDS))
     if room.region_id is None:
         raise ApplicationError("请选择议事室所在区域。", field="region")
-    _deny_unless(perms.can_create_room(actor, room.region))
+    _deny_unless(perms.can_create_room(scope_of(actor), room.region))
     _validate(room)
     room.save()
     _record_created(room, "room.created", actor, ("name", "kind", "region"))
@@ -366,13 +367,13 @@ def room_create(*, actor: Any, **fields: Any) -> Room:
 def room_update(*, room: Room, actor: Any, expected_version: int | None, **changes: Any) -> Room:
     """Change a room; refused when the form was opened on an older version (someone saved since)."""
     room = _locked(Room, room.pk)
-    _deny_unless(perms.can_change_room(actor, room))
+    _deny_unless(perms.can_change_room(scope_of(actor), room))
     check_version(room, expected_version)
     old, new = _apply(room, _pick(changes, ROOM_FIELDS))
     if not new:
         return room
     if "region" in new:
-        _deny_unless(perms.can_create_room(actor, room.region))
+        _deny_unless(perms.can_create_room(scope_of(actor), room.region))
     _validate(room)
     _save_versioned(room, new)
     audit.record(target=room, event_type="room.updated", actor=actor, old=old, new=new)
@@ -399,7 +400,7 @@ def room_standard_check_set(
 ) -> RoomStandardCheck:
     """Record one "四有" item of a room, optionally with a new evidence file (photo or document)."""
     room = _locked(Room, room.pk)
-    _deny_unless(perms.can_change_room(actor, room))
+    _deny_unless(perms.can_change_room(scope_of(actor), room))
     if item not in StandardItem.values:
         raise ApplicationError("未知的“四有”项目。", field="item")
     if evidence:
@@ -453,7 +454,7 @@ def schedule_prepare(schedule: RoomSchedule) -> None:
 @transaction.atomic
 def room_schedule_create(*, room: Room, actor: Any, **fields: Any) -> RoomSchedule:
     room = _locked(Room, room.pk)
-    _deny_unless(perms.can_change_room(actor, room))
+    _deny_unless(perms.can_change_room(scope_of(actor), room))
     values = _pick(fields, SCHEDULE_FIELDS)
     values.setdefault("name", "")
     values.setdefault("rule", "")
@@ -475,7 +476,7 @@ def room_schedule_update(
     *, schedule: RoomSchedule, actor: Any, expected_version: int | None, **changes: Any
 ) -> RoomSchedule:
     schedule = _locked(RoomSchedule, schedule.pk)
-    _deny_unless(perms.can_change_room(actor, schedule.room))
+    _deny_unless(perms.can_change_room(scope_of(actor), schedule.room))
     check_version(schedule, expected_version)
     old, new = _apply(schedule, _pick(changes, SCHEDULE_FIELDS))
     rule_before = schedule.rule
@@ -494,7 +495,7 @@ def room_schedule_update(
 @transaction.atomic
 def room_schedule_delete(*, schedule: RoomSchedule, actor: Any) -> None:
     schedule = _locked(RoomSchedule, schedule.pk)
-    _deny_unless(perms.can_change_room(actor, schedule.room))
+    _deny_unless(perms.can_change_room(scope_of(actor), schedule.room))
     audit.record(
         target=schedule.room,
         event_type="room_schedule.deleted",

@@ -49,7 +49,7 @@ def back_office(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not perms.is_back_office(request.user):
+        if not scope_of(request.user).is_back_office:
             raise Forbidden
         try:
             return view(request, *args, **kwargs)
@@ -69,14 +69,14 @@ def _require(allowed: bool) -> None:
 
 @back_office
 def region_tree(request: HttpRequest) -> HttpResponse:
-    regions = selectors.region_tree_for_user(request.user)
+    regions = selectors.region_tree_for_user(scope_of(request.user))
     return render(request, "places/region_tree.html", {"regions": regions})
 
 
 @back_office
 def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    region = selectors.region_get_for_user(request.user, pk)
-    can_add = perms.can_create_region(request.user, region) and region.level != RegionLevel.GRID
+    region = selectors.region_get_for_user(scope_of(request.user), pk)
+    can_add = perms.can_create_region(scope_of(request.user), region) and region.level != RegionLevel.GRID
     form = RegionChildForm(request.POST or None, initial={"level": _child_level(region)})
     if request.method == "POST":
         _require(can_add)
@@ -93,7 +93,10 @@ def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ancestors": Region.objects.filter(pk__in=_ancestor_ids(region)).order_by("path"),
         "children": selectors.region_children(region),
         # A region above one's own shows its rooms without links to pages outside one's scope.
-        "rooms": [(room, perms.can_view_room(request.user, room)) for room in region.rooms.order_by("name")],
+        "rooms": [
+            (room, perms.can_view_room(scope_of(request.user), room))
+            for room in region.rooms.order_by("name")
+        ],
         "form": form if can_add else None,
     }
     return render(request, "places/region_detail.html", context, status=400 if form.errors else 200)
@@ -133,7 +136,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": rows,
-        "can_reveal": perms.can_view_full_phone(request.user),
+        "can_reveal": perms.can_view_full_phone(scope_of(request.user)),
     }
     return render(request, "places/member_list.html", context)
 
@@ -154,14 +157,14 @@ def member_phone(request: HttpRequest, pk: int) -> HttpResponse:
 
 @back_office
 def group_list(request: HttpRequest) -> HttpResponse:
-    groups = selectors.activity_groups_for_user(request.user)
+    groups = selectors.activity_groups_for_user(scope_of(request.user))
     return render(request, "places/group_list.html", {"groups": groups})
 
 
 @back_office
 def group_edit(request: HttpRequest, community_pk: int) -> HttpResponse:
     community = get_object_or_404(Region, pk=community_pk, level=RegionLevel.COMMUNITY)
-    _require(perms.can_manage_activity_group(request.user, community))
+    _require(perms.can_manage_activity_group(scope_of(request.user), community))
     group = ActivityGroup.objects.filter(community=community).first()
     initial: dict[str, Any] = {}
     if group is not None:
@@ -195,8 +198,8 @@ def group_edit(request: HttpRequest, community_pk: int) -> HttpResponse:
 
 @back_office
 def coverage(request: HttpRequest) -> HttpResponse:
-    _require(perms.can_view_coverage(request.user))
-    rows = selectors.coverage_for_user(request.user)
+    _require(perms.can_view_coverage(scope_of(request.user)))
+    rows = selectors.coverage_for_user(scope_of(request.user))
     gaps = [r for r in rows if r.status != "ok"]
     counts = {
         status: sum(1 for r in rows if r.status == status) for status in ("missing", "short", "over", "ok")
@@ -211,7 +214,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 @back_office
 def room_list(request: HttpRequest) -> HttpResponse:
-    rooms = selectors.rooms_for_user(request.user)
+    rooms = selectors.rooms_for_user(scope_of(request.user))
     context = {"rooms": rooms, "item_count": len(StandardItem.values)}
     return render(request, "places/room_list.html", context)
 
@@ -239,14 +242,14 @@ def room_create(request: HttpRequest) -> HttpResponse:
 
 @back_office
 def room_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    room = selectors.room_get_for_user(request.user, pk)
+    room = selectors.room_get_for_user(scope_of(request.user), pk)
     return _render_room(request, room, check_forms={})
 
 
 def _render_room(
     request: HttpRequest, room: Any, *, check_forms: dict[str, StandardCheckForm]
 ) -> HttpResponse:
-    can_change = perms.can_change_room(request.user, room)
+    can_change = perms.can_change_room(scope_of(request.user), room)
     checklist = selectors.room_checklist(room)
     rows = [
         (
@@ -277,8 +280,8 @@ def _render_room(
 
 @back_office
 def room_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    room = selectors.room_get_for_user(request.user, pk)
-    _require(perms.can_change_room(request.user, room))
+    room = selectors.room_get_for_user(scope_of(request.user), pk)
+    _require(perms.can_change_room(scope_of(request.user), room))
     form = RoomForm(
         request.POST or None, initial=RoomForm.initial_for(room), regions=_room_regions(request.user)
     )
@@ -299,8 +302,8 @@ def room_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @back_office
 @require_POST
 def room_check(request: HttpRequest, pk: int, item: str) -> HttpResponse:
-    room = selectors.room_get_for_user(request.user, pk)
-    _require(perms.can_change_room(request.user, room))
+    room = selectors.room_get_for_user(scope_of(request.user), pk)
+    _require(perms.can_change_room(scope_of(request.user), room))
     if item not in StandardItem.values:
         raise Http404
     form = StandardCheckForm(request.POST, request.FILES, prefix=item)
@@ -319,7 +322,7 @@ def room_check(request: HttpRequest, pk: int, item: str) -> HttpResponse:
 def evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Evidence files are not public: served only to those who may see the room."""
     check = get_object_or_404(RoomStandardCheck.objects.select_related("room__region"), pk=pk)
-    _require(perms.can_view_evidence(request.user, check.room))
+    _require(perms.can_view_evidence(scope_of(request.user), check.room))
     if not check.evidence:
         raise Http404
     return FileResponse(
@@ -331,8 +334,8 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @back_office
 def schedule_create(request: HttpRequest, pk: int) -> HttpResponse:
-    room = selectors.room_get_for_user(request.user, pk)
-    _require(perms.can_change_room(request.user, room))
+    room = selectors.room_get_for_user(scope_of(request.user), pk)
+    _require(perms.can_change_room(scope_of(request.user), room))
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -350,7 +353,7 @@ def schedule_create(request: HttpRequest, pk: int) -> HttpResponse:
 def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = get_object_or_404(RoomSchedule.objects.select_related("room__region"), pk=pk)
     room = schedule.room
-    _require(perms.can_change_room(request.user, room))
+    _require(perms.can_change_room(scope_of(request.user), room))
     initial = {name: getattr(schedule, name) for name in ScheduleForm.FIELDS} | {"version": schedule.version}
     form = ScheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

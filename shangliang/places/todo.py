@@ -4,20 +4,20 @@ proper activity group. Scoped to the person signed in."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.urls import reverse
 
 from shangliang.core.registry import TodoItem
+from shangliang.core.scope import Scope
 from shangliang.places import permissions as perms
 from shangliang.places import selectors
 
 
-def places_todo(user: Any) -> Iterable[TodoItem]:
-    if not perms.can_view_coverage(user):
+def places_todo(scope: Scope) -> Iterable[TodoItem]:
+    if not perms.can_view_coverage(scope):
         return []
     items = []
-    incomplete = selectors.rooms_with_incomplete_checks(user).count()
+    incomplete = selectors.rooms_with_incomplete_checks(scope).count()
     if incomplete:
         items.append(
             TodoItem(
@@ -29,7 +29,7 @@ def places_todo(user: Any) -> Iterable[TodoItem]:
                 order=60,
             )
         )
-    gaps = sum(1 for row in selectors.coverage_for_user(user) if row.status != "ok")
+    gaps = sum(1 for row in selectors.coverage_for_user(scope) if row.status != "ok")
     if gaps:
         items.append(
             TodoItem(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from shangliang.concerns.rules import mask_personal_text
 from shangliang.core.errors import ApplicationError
+from shangliang.core.scope import ANONYMOUS
 from shangliang.evaluations import selectors as evaluation_selectors
 from shangliang.files import uploads
 from shangliang.meetings import selectors as meeting_selectors
@@ -62,7 +63,7 @@ def search(request: HttpRequest) -> HttpResponse:
         try:
             page = text_selectors.search(
                 query=query,
-                user=None,
+                scope=ANONYMOUS,
                 kinds=list(PUBLIC_PAGES),
                 per_page=PER_PAGE,
                 page=number,

@@ -17,6 +17,7 @@ from shangliang.actions import selectors as action_selectors
 from shangliang.actions.models import AWAITING_ACCEPTANCE, OPEN_STATUSES, ActionStatus
 from shangliang.concerns.models import AWAITING_DECISION
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.core.sentences import join_clauses, sentence
 from shangliang.core.workdays import add_working_days_db
 from shangliang.notifications.services import enqueue_inbox
@@ -30,14 +31,14 @@ def lines_for(user: Any, today: dt.date, soon: dt.date) -> list[str]:
     lines: list[str] = []
     role = getattr(user, "role", "")
     if role in (Role.STAFF, Role.SECRETARY, Role.GRID_WORKER):
-        waiting = selectors.desk_concerns(user).filter(status__in=AWAITING_DECISION)
+        waiting = selectors.desk_concerns(scope_of(user)).filter(status__in=AWAITING_DECISION)
         overdue = waiting.filter(first_response_due__lt=today).count()
         due = waiting.filter(first_response_due__gte=today, first_response_due__lte=soon).count()
         if overdue:
             lines.append(f"{overdue} 条诉求已超过首次答复期限，请尽快研判")
         if due:
             lines.append(f"{due} 条诉求将在 {soon:%m月%d日} 前到首次答复期限")
-    items = action_selectors.items_for_user(user)
+    items = action_selectors.items_for_user(scope_of(user))
     if role == Role.OFFICER:
         to_accept = items.filter(status__in=AWAITING_ACCEPTANCE)
         late = to_accept.filter(accept_due__lt=today).count()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import time
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -12,16 +11,17 @@ from django.utils import timezone
 from shangliang.concerns.models import AWAITING_DECISION
 from shangliang.core.registry import TodoItem, register_nav, register_todo
 from shangliang.core.roles import Role
+from shangliang.core.scope import Scope
 from shangliang.ops.periodic import register_periodic
 from shangliang.screening import permissions, selectors
 
 DESK_NAV = [Role.STAFF, Role.SECRETARY, Role.GRID_WORKER, Role.ADMIN]
 
 
-def todo(user: Any) -> Iterator[TodoItem]:
-    if not permissions.can_use_desk(user):
+def todo(scope: Scope) -> Iterator[TodoItem]:
+    if not permissions.can_use_desk(scope):
         return
-    waiting = selectors.desk_concerns(user).filter(status__in=AWAITING_DECISION)
+    waiting = selectors.desk_concerns(scope).filter(status__in=AWAITING_DECISION)
     url = reverse("screening:inbox")
     count = waiting.count()
     if count:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from shangliang.concerns import selectors as concern_selectors
 from shangliang.concerns.models import AWAITING_DECISION, Concern, ConcernPhoto, ConcernSource, ConcernStatus
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope
 from shangliang.places.models import Region, RegionLevel
 from shangliang.screening import permissions
 from shangliang.text import selectors as text_selectors
@@ -131,8 +131,8 @@ def _street_path(pk: int) -> str | None:
     return Region.objects.filter(pk=pk, level=RegionLevel.STREET).values_list("path", flat=True).first()
 
 
-def filter_concerns(user: Any, filters: InboxFilters) -> QuerySet[Concern]:
-    qs = desk_concerns(user)
+def filter_concerns(scope: Scope, filters: InboxFilters) -> QuerySet[Concern]:
+    qs = desk_concerns(scope)
     if filters.status in STATUS_GROUPS:
         qs = qs.filter(status__in=STATUS_GROUPS[filters.status])
     elif filters.status != "all":
@@ -265,8 +265,8 @@ def _row(values: dict[str, Any], photos: int, today: dt.date) -> InboxRow:
     )
 
 
-def inbox(user: Any, filters: InboxFilters, *, page_size: int = PAGE_SIZE) -> InboxPage:
-    qs = filter_concerns(user, filters)
+def inbox(scope: Scope, filters: InboxFilters, *, page_size: int = PAGE_SIZE) -> InboxPage:
+    qs = filter_concerns(scope, filters)
     if qs.query.is_empty():
         count, values = 0, []
     else:
@@ -297,7 +297,7 @@ class SimilarItem:
     topic: Topic | None = None
 
 
-def similar_for(user: Any, concern: Concern, *, limit: int = 8) -> list[SimilarItem]:
+def similar_for(scope: Scope, concern: Concern, *, limit: int = 8) -> list[SimilarItem]:
     """Concerns and topics the text engine finds similar, with their records (visible ones only)."""
     hits = text_selectors.similar(
         text=concern.text,
@@ -305,14 +305,14 @@ def similar_for(user: Any, concern: Concern, *, limit: int = 8) -> list[SimilarI
         kinds=(DocumentKind.CONCERN, DocumentKind.TOPIC),
         limit=limit * 2,
         exclude=("concern", concern.pk),
-        user=scope_of(user),
+        scope=scope,
     )
     dismissed = not_same_as(DocumentKind.CONCERN, concern.pk)
     hits = [h for h in hits if h.level and (h.kind, h.object_id) not in dismissed]
     concern_ids = [h.object_id for h in hits if h.kind == DocumentKind.CONCERN]
     topic_ids = [h.object_id for h in hits if h.kind == DocumentKind.TOPIC]
-    concerns = {c.pk: c for c in desk_concerns(user).filter(pk__in=concern_ids)}
-    topics = {t.pk: t for t in topic_selectors.topics_for_staff(user).filter(pk__in=topic_ids)}
+    concerns = {c.pk: c for c in desk_concerns(scope).filter(pk__in=concern_ids)}
+    topics = {t.pk: t for t in topic_selectors.topics_for_staff(scope).filter(pk__in=topic_ids)}
     result = []
     for hit in hits:
         item = SimilarItem(
@@ -329,25 +329,23 @@ def similar_for(user: Any, concern: Concern, *, limit: int = 8) -> list[SimilarI
     return result[:limit]
 
 
-def joinable_topics(user: Any, concern: Concern, *, limit: int = 30) -> QuerySet[Topic]:
+def joinable_topics(scope: Scope, concern: Concern, *, limit: int = 30) -> QuerySet[Topic]:
     """Open topics of the concern's community (or district-wide in scope) to join or merge into."""
     return (
-        scope_of(user)
-        .filter(Topic.objects.filter(status__in=JOINABLE_STATUSES))
+        scope.filter(Topic.objects.filter(status__in=JOINABLE_STATUSES))
         .filter(Q(community_id=concern.community_id) | Q(community__isnull=True))
         .order_by("-created_at")[:limit]
     )
 
 
-def hot_issues(user: Any, *, days: int = 30, street: int | None = None) -> list[Any]:
+def hot_issues(scope: Scope, *, days: int = 30, street: int | None = None) -> list[Any]:
     """The text engine's clusters of undecided concerns in the person's area."""
-    scope = scope_of(user)
     path = scope.region_path or ""
     if street:
         street_path = _street_path(street)
         if street_path and scope.covers_region(street_path):
             path = street_path
-    return text_selectors.hot_clusters(region_path=path, days=days, user=scope)
+    return text_selectors.hot_clusters(region_path=path, days=days, scope=scope)
 
 
 def merged_into_this(concern: Concern) -> QuerySet[Concern]:

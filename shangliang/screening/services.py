@@ -29,7 +29,6 @@ from shangliang.core.transitions import apply_transition, check_version, state_p
 from shangliang.outputs.models import OutputKind
 from shangliang.outputs.services import output_create_draft
 from shangliang.places.models import Organisation, OrganisationKind
-from shangliang.places.permissions import is_admin
 from shangliang.screening import permissions
 from shangliang.screening.models import Decision, DecisionKind, DecisionLevel, DeclineReason
 from shangliang.text import learning_services as text_learning
@@ -142,7 +141,9 @@ def concern_merge(
         rows = _lock([concern_id, target_id])
         concern, target = rows[concern_id], rows[target_id]
         check_version(concern, expected_version)
-        if not permissions.can_screen(actor, concern) or not permissions.can_screen(actor, target):
+        if not permissions.can_screen(scope_of(actor), concern) or not permissions.can_screen(
+            scope_of(actor), target
+        ):
             raise PermissionDenied("该诉求不在您的负责范围内。")
         if concern.status not in AWAITING_DECISION:
             raise ApplicationError(f"该诉求{state_phrase(concern.get_status_display())}，不能再合并。")
@@ -175,7 +176,7 @@ def _merge_into_topic(concern_id: int, topic_id: int, actor: Any, expected_versi
         raise ApplicationError("没有找到该议题。")
     concern = _lock([concern_id])[concern_id]
     check_version(concern, expected_version)
-    if not permissions.can_screen(actor, concern):
+    if not permissions.can_screen(scope_of(actor), concern):
         raise PermissionDenied("该诉求不在您的负责范围内。")
     if concern.status not in AWAITING_DECISION:
         raise ApplicationError(f"该诉求{state_phrase(concern.get_status_display())}，不能再合并。")
@@ -207,7 +208,7 @@ def concern_split(*, concern_id: int, actor: Any, expected_version: int | None =
     """Undo a merge: the concern leaves the concern or topic it had joined and is screened again."""
     concern = _lock([concern_id])[concern_id]
     check_version(concern, expected_version)
-    if not permissions.can_split(actor, concern):
+    if not permissions.can_split(scope_of(actor), concern):
         if concern.status not in (ConcernStatus.MERGED, ConcernStatus.ACCEPTED):
             raise ApplicationError("该诉求没有被合并，无需拆分。")
         raise PermissionDenied("该诉求不在您的负责范围内。")
@@ -265,7 +266,7 @@ def concern_dismiss_similar(*, concern_id: int, other_kind: str, other_object_id
     """Staff say a record the engine found similar is not the same problem ("不是同一问题"): the
     page stops listing it for this concern and the models learn from it."""
     concern = _lock([concern_id])[concern_id]
-    if not permissions.can_merge(actor, concern):
+    if not permissions.can_merge(scope_of(actor), concern):
         raise PermissionDenied("该诉求不在您的负责范围内，或已研判。")
     text: str | None = None
     if other_kind == "concern":
@@ -292,7 +293,7 @@ def concern_set_category(
     """Correct a concern's category; the correction is a labelled example of the category model."""
     concern = _lock([concern_id])[concern_id]
     check_version(concern, expected_version)
-    if not permissions.can_screen(actor, concern):
+    if not permissions.can_screen(scope_of(actor), concern):
         raise PermissionDenied("该诉求不在您的负责范围内。")
     category = Category.objects.filter(pk=category_id, active=True).first()
     if category is None:
@@ -360,13 +361,13 @@ def concern_decide(
     with transaction.atomic():
         concern = _lock([concern_id])[concern_id]
         check_version(concern, expected_version)
-        if not permissions.can_screen(actor, concern):
+        if not permissions.can_screen(scope_of(actor), concern):
             raise PermissionDenied("该诉求不在您的负责范围内。")
         if concern.status not in AWAITING_DECISION:
             raise ApplicationError(f"该诉求{state_phrase(concern.get_status_display())}，不能重复研判。")
-        if not permissions.can_decide(actor, concern, decision.kind):
+        if not permissions.can_decide(scope_of(actor), concern, decision.kind):
             raise PermissionDenied(f"您不能对诉求作出“{DecisionKind(decision.kind).label}”的决定。")
-        if permissions.gives_first_level_opinion(actor):
+        if permissions.gives_first_level_opinion(scope_of(actor)):
             return _first_level(concern, decision, reason, actor)
         if (
             permissions.first_level_required()
@@ -489,7 +490,7 @@ def _to_topic(concern: Concern, decision: DecisionInput, actor: Any) -> Topic:
         topic = Topic.objects.select_for_update().filter(pk=decision.topic_id).first()
         if topic is None:
             raise ApplicationError("没有找到该议题。", field="topic")
-        if not scope_of(actor).covers_region(topic.region) and not is_admin(actor):
+        if not scope_of(actor).covers_region(topic.region) and not scope_of(actor).is_admin:
             raise PermissionDenied("该议题不在您的负责范围内。")
         topic_services.link_concern(topic=topic, concern=concern, actor=actor, via=JoinedVia.JOINED)
         return topic
@@ -524,7 +525,7 @@ def concerns_to_new_topic(
         rows = _lock(ids)
         first = rows[ids[0]]
         for concern in rows.values():
-            if not permissions.can_decide(actor, concern, DecisionKind.TOPIC):
+            if not permissions.can_decide(scope_of(actor), concern, DecisionKind.TOPIC):
                 raise PermissionDenied(
                     f"诉求 {concern.tracking_code} 不能立题（{concern.get_status_display()}）。"
                 )
@@ -587,7 +588,7 @@ def concern_start_screening(*, concern_id: int, actor: Any, expected_version: in
     """研判中: someone has picked the concern up (the resident sees it is being looked at)."""
     concern = _lock([concern_id])[concern_id]
     check_version(concern, expected_version)
-    if not permissions.can_screen(actor, concern):
+    if not permissions.can_screen(scope_of(actor), concern):
         raise PermissionDenied("该诉求不在您的负责范围内。")
     if concern.status == ConcernStatus.SUBMITTED:
         _move(concern, ConcernStatus.SCREENING, actor, reason="开始研判")

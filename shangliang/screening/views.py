@@ -33,7 +33,7 @@ from shangliang.topics.services import TopicDraft
 
 
 def _desk_user(request: HttpRequest) -> None:
-    if not permissions.can_use_desk(request.user):
+    if not permissions.can_use_desk(scope_of(request.user)):
         raise DjangoPermissionDenied("只有网格员、社区书记和政协机关工作人员可以使用研判台。")
 
 
@@ -78,7 +78,7 @@ def _filter_choices(user: Any) -> dict[str, Any]:
 def inbox(request: HttpRequest) -> HttpResponse:
     _desk_user(request)
     filters = selectors.InboxFilters.from_query(request.GET)
-    page = selectors.inbox(request.user, filters)
+    page = selectors.inbox(scope_of(request.user), filters)
     choices = _filter_choices(request.user)
     query = request.GET.copy()
     query.pop("page", None)
@@ -165,8 +165,8 @@ def _default_title(ids: list[int]) -> str:
 
 
 def _concern_or_404(request: HttpRequest, pk: int) -> Concern:
-    concern = selectors.desk_concerns(request.user).filter(pk=pk).first()
-    if concern is None or not permissions.can_screen(request.user, concern):
+    concern = selectors.desk_concerns(scope_of(request.user)).filter(pk=pk).first()
+    if concern is None or not permissions.can_screen(scope_of(request.user), concern):
         raise Http404
     return concern
 
@@ -175,7 +175,7 @@ def _page(
     request: HttpRequest, concern: Concern, form: DecisionForm | None = None, status: int = 200
 ) -> HttpResponse:
     user = request.user
-    topics = list(selectors.joinable_topics(user, concern))
+    topics = list(selectors.joinable_topics(scope_of(user), concern))
     active_topic = services.active_topic_of(concern)
     return render(
         request,
@@ -184,20 +184,24 @@ def _page(
             "concern": concern,
             "code": rules.format_tracking_code(concern.tracking_code),
             "photos": concern.photos.all(),
-            "similar": selectors.similar_for(user, concern)
+            "similar": selectors.similar_for(scope_of(user), concern)
             if concern.status in ("submitted", "screening")
             else [],
             "merged": selectors.merged_into_this(concern),
             "topic": active_topic,
             "topics": topics,
             "form": form or DecisionForm(initial={"version": concern.version}, topics=topics),
-            "can_decide": any(permissions.can_decide(user, concern, k) for k in DecisionKind.values),
-            "decision_kinds": [k for k in DecisionKind.values if permissions.can_decide(user, concern, k)],
-            "can_merge": permissions.can_merge(user, concern),
-            "can_screen": permissions.can_screen(user, concern),
+            "can_decide": any(
+                permissions.can_decide(scope_of(user), concern, k) for k in DecisionKind.values
+            ),
+            "decision_kinds": [
+                k for k in DecisionKind.values if permissions.can_decide(scope_of(user), concern, k)
+            ],
+            "can_merge": permissions.can_merge(scope_of(user), concern),
+            "can_screen": permissions.can_screen(scope_of(user), concern),
             "categories": Category.objects.filter(active=True).order_by("sort_order", "name"),
-            "can_split": permissions.can_split(user, concern),
-            "first_level": permissions.gives_first_level_opinion(user),
+            "can_split": permissions.can_split(scope_of(user), concern),
+            "first_level": permissions.gives_first_level_opinion(scope_of(user)),
             "first_level_required": permissions.first_level_required(),
             "decisions": concern.decisions.select_related(
                 "actor", "topic", "action_item", "output", "referral_body"
@@ -222,7 +226,7 @@ def concern_page(request: HttpRequest, pk: int) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     _desk_user(request)
     concern = _concern_or_404(request, pk)
-    form = DecisionForm(request.POST, topics=list(selectors.joinable_topics(request.user, concern)))
+    form = DecisionForm(request.POST, topics=list(selectors.joinable_topics(scope_of(request.user), concern)))
     if form.is_valid():
         try:
             decision = services.concern_decide(
@@ -329,12 +333,12 @@ def hot(request: HttpRequest) -> HttpResponse:
     _desk_user(request)
     days = int(request.GET["days"]) if request.GET.get("days", "").isdigit() else 30
     try:
-        clusters = selectors.hot_issues(request.user, days=min(max(days, 1), 366))
+        clusters = selectors.hot_issues(scope_of(request.user), days=min(max(days, 1), 366))
     except ApplicationError as error:
         messages.error(request, error.message)
         clusters = []
     concern_ids = {pk for c in clusters for pk in c.object_ids}
-    concerns = {c.pk: c for c in selectors.desk_concerns(request.user).filter(pk__in=concern_ids)}
+    concerns = {c.pk: c for c in selectors.desk_concerns(scope_of(request.user)).filter(pk__in=concern_ids)}
     rows = [(c, [concerns[pk] for pk in c.object_ids if pk in concerns]) for c in clusters]
     return render(
         request,

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
 
 from django.urls import reverse
 
 from shangliang.core.registry import TodoItem, register_nav, register_todo
 from shangliang.core.roles import Role
+from shangliang.core.scope import Scope
 from shangliang.ops.periodic import register_periodic
-from shangliang.supervision import permissions, selectors
+from shangliang.supervision import selectors
 
 
-def todo(user: Any) -> Iterator[TodoItem]:
-    role = permissions.role_of(user)
-    if role in (Role.STAFF, Role.GRID_WORKER) or getattr(user, "is_superuser", False):
-        waiting = selectors.to_verify(user).count()
+def todo(scope: Scope) -> Iterator[TodoItem]:
+    if scope.is_admin or scope.has_role(Role.STAFF, Role.GRID_WORKER):
+        waiting = selectors.to_verify(scope).count()
         if waiting:
             yield TodoItem(
                 title="待回访核实的交办单",
@@ -26,8 +25,8 @@ def todo(user: Any) -> Iterator[TodoItem]:
                 detail="承办单位已报办结，请向居民核实",
                 order=24,
             )
-    if role == Role.STAFF or getattr(user, "is_superuser", False):
-        counts = selectors.board_counts(user)
+    if scope.is_admin or scope.has_role(Role.STAFF):
+        counts = selectors.board_counts(scope)
         if counts[selectors.RED]:
             yield TodoItem(
                 title="督办台：超期事项",

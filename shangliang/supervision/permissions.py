@@ -17,50 +17,47 @@ at once.
 
 from __future__ import annotations
 
-from typing import Any
-
 from shangliang.actions import permissions as action_permissions
 from shangliang.actions.models import ActionItem, ActionStatus
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
-from shangliang.places.permissions import is_admin
+from shangliang.core.scope import Scope
 
 BOARD_ROLES = frozenset({Role.STAFF, Role.REVIEWER, Role.CHAIR})
 VISIT_ROLES = frozenset({Role.STAFF, Role.GRID_WORKER})
 
 
-def role_of(user: Any) -> str:
-    scope = scope_of(user)
-    return scope.role if scope.is_authenticated else ""
+def can_view_board(scope: Scope) -> bool:
+    return scope.is_admin or (scope.role in BOARD_ROLES and scope.region_id is not None)
 
 
-def can_view_board(user: Any) -> bool:
-    return is_admin(user) or (role_of(user) in BOARD_ROLES and getattr(user, "region_id", None) is not None)
-
-
-def can_view_item(user: Any, item: ActionItem) -> bool:
-    if is_admin(user):
+def can_view_item(scope: Scope, item: ActionItem) -> bool:
+    if scope.is_admin:
         return True
-    if role_of(user) in BOARD_ROLES | VISIT_ROLES:
-        return scope_of(user).covers_region(item.region)
+    if scope.role in BOARD_ROLES | VISIT_ROLES:
+        return scope.covers_region(item.region)
     return False
 
 
-def can_add_record(user: Any, item: ActionItem) -> bool:
-    return item.is_open and action_permissions.can_supervise(user, item)
+def can_add_record(scope: Scope, item: ActionItem) -> bool:
+    return item.is_open and action_permissions.can_supervise(scope, item)
 
 
-def can_decide_extension(user: Any, item: ActionItem) -> bool:
-    return item.status == ActionStatus.EXTENSION_REQUESTED and action_permissions.can_supervise(user, item)
+def can_decide_extension(scope: Scope, item: ActionItem) -> bool:
+    return item.status == ActionStatus.EXTENSION_REQUESTED and action_permissions.can_supervise(scope, item)
 
 
-def can_record_visit(user: Any, item: ActionItem) -> bool:
+def can_verify(scope: Scope) -> bool:
+    """回访核实 at all (for an item in the person's region: ``can_record_visit``)."""
+    return scope.is_admin or scope.has_role(*VISIT_ROLES)
+
+
+def can_record_visit(scope: Scope, item: ActionItem) -> bool:
     if item.status != ActionStatus.DONE:
         return False
-    return is_admin(user) or (role_of(user) in VISIT_ROLES and scope_of(user).covers_region(item.region))
+    return scope.is_admin or (scope.role in VISIT_ROLES and scope.covers_region(item.region))
 
 
-def can_apply_visit(user: Any, item: ActionItem) -> bool:
+def can_apply_visit(scope: Scope, item: ActionItem) -> bool:
     return item.status == ActionStatus.DONE and action_permissions.can_transition_item(
-        user, item, ActionStatus.VERIFIED
+        scope, item, ActionStatus.VERIFIED
     )

@@ -14,9 +14,8 @@ from django.utils import timezone
 from shangliang.accounts.models import User
 from shangliang.actions.models import OPEN_STATUSES, ActionItem, ActionStatus
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope
 from shangliang.core.workdays import add_working_days_db
-from shangliang.places.permissions import is_admin
 from shangliang.supervision import permissions
 from shangliang.supervision.models import Escalation, Verification, VisitStatus
 
@@ -46,12 +45,11 @@ def rag(deadline: dt.date, *, today: dt.date, amber_limit: dt.date) -> str:
     return GREEN
 
 
-def items_in_scope(user: Any) -> QuerySet[ActionItem]:
+def items_in_scope(scope: Scope) -> QuerySet[ActionItem]:
     qs = ActionItem.objects.all()
-    if is_admin(user):
+    if scope.is_admin:
         return qs
-    scope = scope_of(user)
-    if not permissions.can_view_board(user) or not scope.region_path:
+    if not permissions.can_view_board(scope) or not scope.region_path:
         return qs.none()
     return qs.filter(region_path__startswith=scope.region_path)
 
@@ -66,7 +64,7 @@ class BoardFilters:
 
 
 def board(
-    user: Any, filters: BoardFilters | None = None, *, today: dt.date | None = None
+    scope: Scope, filters: BoardFilters | None = None, *, today: dt.date | None = None
 ) -> QuerySet[ActionItem]:
     """Every open item the person may supervise, with ``rag``, the number of 督办 records and whether
     it was escalated, in a constant number of queries (one, plus the holiday table once)."""
@@ -74,7 +72,7 @@ def board(
     today = today or timezone.localdate()
     limit = amber_until(today)
     qs = (
-        items_in_scope(user)
+        items_in_scope(scope)
         .filter(status__in=OPEN_STATUSES)
         .select_related("department", "region", "topic", "concern")
         .annotate(
@@ -109,11 +107,11 @@ def board(
     return qs
 
 
-def board_counts(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
+def board_counts(scope: Scope, *, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     limit = amber_until(today)
     return (
-        items_in_scope(user)
+        items_in_scope(scope)
         .filter(status__in=OPEN_STATUSES)
         .aggregate(
             red=Count("id", filter=Q(deadline__lt=today)),
@@ -123,22 +121,21 @@ def board_counts(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
     )
 
 
-def extension_requests(user: Any) -> QuerySet[ActionItem]:
+def extension_requests(scope: Scope) -> QuerySet[ActionItem]:
     return (
-        items_in_scope(user)
+        items_in_scope(scope)
         .filter(status=ActionStatus.EXTENSION_REQUESTED)
         .select_related("department", "region")
         .order_by("deadline", "id")
     )
 
 
-def to_verify(user: Any) -> QuerySet[ActionItem]:
+def to_verify(scope: Scope) -> QuerySet[ActionItem]:
     """Items a department reported done that wait for 回访核实, oldest first."""
-    if is_admin(user):
+    if scope.is_admin:
         qs = ActionItem.objects.all()
     else:
-        scope = scope_of(user)
-        if permissions.role_of(user) not in permissions.VISIT_ROLES or not scope.region_path:
+        if scope.role not in permissions.VISIT_ROLES or not scope.region_path:
             return ActionItem.objects.none()
         qs = ActionItem.objects.filter(region_path__startswith=scope.region_path)
     return (
@@ -149,9 +146,9 @@ def to_verify(user: Any) -> QuerySet[ActionItem]:
     )
 
 
-def item_for_user(user: Any, pk: int) -> ActionItem | None:
+def item_for_user(scope: Scope, pk: int) -> ActionItem | None:
     item = ActionItem.objects.select_related("department", "region", "topic", "concern").filter(pk=pk).first()
-    return item if item is not None and permissions.can_view_item(user, item) else None
+    return item if item is not None and permissions.can_view_item(scope, item) else None
 
 
 def pending_visits(item: ActionItem) -> QuerySet[Verification]:

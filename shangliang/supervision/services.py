@@ -15,6 +15,7 @@ from shangliang.actions import services as action_services
 from shangliang.actions.models import OPEN_STATUSES, ActionItem, ActionStatus
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.scope import scope_of
 from shangliang.core.workdays import add_working_days_db, working_days_between_db
 from shangliang.files import images
 from shangliang.notifications.services import enqueue_inbox, enqueue_sms
@@ -72,7 +73,7 @@ def supervision_record_add(
 ) -> SupervisionRecord:
     """A 督办 by phone, letter, site visit or meeting on an open item; the department is told."""
     item = _locked_item(item_id)
-    if not permissions.can_add_record(actor, item):
+    if not permissions.can_add_record(scope_of(actor), item):
         if not item.is_open:
             raise ApplicationError(f"交办单当前为“{item.get_status_display()}”，不在办理中，无需督办。")
         raise PermissionDenied("您无权督办该交办单。")
@@ -121,7 +122,7 @@ def _visit_record(
     photos: list[images.Encoded],
 ) -> Verification:
     item = _locked_item(item_id)
-    if not permissions.can_record_visit(actor, item):
+    if not permissions.can_record_visit(scope_of(actor), item):
         if item.status != ActionStatus.DONE:
             raise ApplicationError("只有承办单位已报办结的交办单才能回访核实。")
         raise PermissionDenied("您无权回访核实该交办单。")
@@ -146,7 +147,7 @@ def _visit_record(
         new={"visit": visit.pk, "finding": finding, "method": method, "photos": len(photos)},
         reason=note[:300],
     )
-    if permissions.can_apply_visit(actor, item):
+    if permissions.can_apply_visit(scope_of(actor), item):
         _apply(visit, item, actor)
     else:
         for user in selectors.staff_over(item):
@@ -188,7 +189,7 @@ def visit_apply(*, visit_id: int, actor: Any) -> Verification:
     item = _locked_item(visit.item_id)
     if visit.status != VisitStatus.PENDING:
         raise ApplicationError("该回访结论已确认过。")
-    if not permissions.can_apply_visit(actor, item):
+    if not permissions.can_apply_visit(scope_of(actor), item):
         if item.status != ActionStatus.DONE:
             raise ApplicationError(f"交办单当前为“{item.get_status_display()}”，不能再按该回访结论核实。")
         raise PermissionDenied("只有政协机关工作人员可以确认回访结论。")

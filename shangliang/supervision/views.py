@@ -25,7 +25,7 @@ from shangliang.topics.models import Topic
 
 
 def _item_or_404(request: HttpRequest, pk: int) -> ActionItem:
-    item = selectors.item_for_user(request.user, pk)
+    item = selectors.item_for_user(scope_of(request.user), pk)
     if item is None:
         raise Http404("没有找到该交办单。")
     return item
@@ -40,7 +40,7 @@ def _filter_form(request: HttpRequest) -> forms.BoardFilterForm:
     departments = Organisation.objects.filter(
         kind__in=[OrganisationKind.DEPARTMENT, OrganisationKind.GOVERNMENT], active=True
     )
-    in_scope = selectors.items_in_scope(request.user)
+    in_scope = selectors.items_in_scope(scope_of(request.user))
     topics = Topic.objects.filter(pk__in=in_scope.filter(topic__isnull=False).values("topic_id"))
     choices = {
         "department": departments.values_list("pk", "name"),
@@ -56,7 +56,7 @@ def _filter_form(request: HttpRequest) -> forms.BoardFilterForm:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_view_board(request.user):
+    if not permissions.can_view_board(scope_of(request.user)):
         raise DjangoPermissionDenied("只有政协机关工作人员和领导可以查看督办台。")
     form = _filter_form(request)
     filters = selectors.BoardFilters()
@@ -69,16 +69,16 @@ def board(request: HttpRequest) -> HttpResponse:
             source=data["source"],
             colour=data["colour"],
         )
-    items = list(selectors.board(request.user, filters)[:500])
+    items = list(selectors.board(scope_of(request.user), filters)[:500])
     return render(
         request,
         "supervision/board.html",
         {
             "form": form,
             "items": items,
-            "counts": selectors.board_counts(request.user),
+            "counts": selectors.board_counts(scope_of(request.user)),
             "labels": selectors.RAG_LABELS,
-            "extensions": list(selectors.extension_requests(request.user)[:50]),
+            "extensions": list(selectors.extension_requests(scope_of(request.user))[:50]),
             "amber_days": selectors.config()["AMBER_WORKING_DAYS"],
         },
     )
@@ -96,10 +96,10 @@ def _detail_context(request: HttpRequest, item: ActionItem, **forms_in: Any) -> 
         "escalations": item.escalations.all(),
         "visits": item.verifications.select_related("visitor", "applied_by").prefetch_related("photos"),
         "events": events_for(item)[:50],
-        "can_record": permissions.can_add_record(user, item),
-        "can_decide": permissions.can_decide_extension(user, item),
-        "can_visit": permissions.can_record_visit(user, item),
-        "can_apply": permissions.can_apply_visit(user, item),
+        "can_record": permissions.can_add_record(scope_of(user), item),
+        "can_decide": permissions.can_decide_extension(scope_of(user), item),
+        "can_visit": permissions.can_record_visit(scope_of(user), item),
+        "can_apply": permissions.can_apply_visit(scope_of(user), item),
         "record_form": forms_in.get("record_form") or forms.RecordForm(),
         "extension_form": forms_in.get("extension_form") or forms.ExtensionForm(),
     }
@@ -137,7 +137,7 @@ def decide_extension(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
-            if not permissions.can_decide_extension(request.user, item):
+            if not permissions.can_decide_extension(scope_of(request.user), item):
                 raise ApplicationError("该交办单没有您可以审批的延期申请。")
             action_services.action_decide_extension(
                 item_id=item.pk,
@@ -164,10 +164,12 @@ def _version(request: HttpRequest) -> int | None:
 
 @login_required
 def verify_list(request: HttpRequest) -> HttpResponse:
-    if permissions.role_of(request.user) not in permissions.VISIT_ROLES and not request.user.is_superuser:
+    if not permissions.can_verify(scope_of(request.user)):
         raise DjangoPermissionDenied("只有网格员和政协机关工作人员可以回访核实。")
     return render(
-        request, "supervision/verify_list.html", {"items": list(selectors.to_verify(request.user)[:200])}
+        request,
+        "supervision/verify_list.html",
+        {"items": list(selectors.to_verify(scope_of(request.user))[:200])},
     )
 
 
@@ -175,7 +177,7 @@ def verify_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request, pk)
-    if not permissions.can_record_visit(request.user, item):
+    if not permissions.can_record_visit(scope_of(request.user), item):
         messages.error(request, "该交办单当前不需要回访核实，或您无权回访。")
         return redirect("supervision:item", pk=item.pk)
     form = forms.VisitForm(request.POST or None, request.FILES or None)

@@ -136,7 +136,7 @@ def similar(request: HttpRequest, params: Query[SimilarIn]) -> Any:
             category=params.category,
             since=since,
             limit=params.limit,
-            user=scope,
+            scope=scope,
         )
     except ApplicationError as exc:
         return _bad(exc)
@@ -168,12 +168,12 @@ def _public_rows(hits: list[SimilarHit]) -> list[dict[str, Any]]:
 
 @router.get("/search", response={200: SearchOut, 400: TextErrorOut, 403: TextErrorOut}, summary="全文检索")
 def search(request: HttpRequest, params: Query[SearchIn]) -> Any:
-    if not can_search_documents(request.user):
+    if not can_search_documents(scope_of(request.user)):
         return _forbidden()
     try:
         result = selectors.search(
             query=params.q,
-            user=request.user,
+            scope=scope_of(request.user),
             kinds=[params.kind] if params.kind else None,
             region_path=params.region,
             category=params.category,
@@ -216,9 +216,9 @@ def category_suggestions(request: HttpRequest, text: str = "") -> Any:
     summary="热点问题",
 )
 def hot_clusters(request: HttpRequest, region: str = "", days: int = 30) -> Any:
-    if not can_search_documents(request.user):
+    if not can_search_documents(scope_of(request.user)):
         return _forbidden()
     try:
-        return selectors.hot_clusters(region_path=region, days=days, user=request.user)
+        return selectors.hot_clusters(region_path=region, days=days, scope=scope_of(request.user))
     except ApplicationError as exc:
         return _bad(exc)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import ANONYMOUS, Scope
 from shangliang.places.models import Region, RegionLevel
 from shangliang.text.models import DocumentKind
 from shangliang.text.selectors import MAX_QUERY_CHARS
@@ -26,11 +26,11 @@ class SearchForm(forms.Form):
     )
     page = forms.IntegerField(min_value=1, max_value=1000, required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: Scope = ANONYMOUS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Streets and communities the person may search in.
         regions = Region.objects.filter(level__in=[RegionLevel.STREET, RegionLevel.COMMUNITY])
-        regions = scope_of(user).filter(regions, path_field="path")
+        regions = scope.filter(regions, path_field="path")
         self.fields["region"].queryset = regions.order_by("path")  # type: ignore[attr-defined]
 
     def clean(self) -> dict:

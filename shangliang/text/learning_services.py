@@ -9,7 +9,6 @@ the same" dismissal, a category correction). ``models_retrain`` runs periodicall
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.scope import EVERYTHING, scope_of
 from shangliang.text import learning, pairs, segment, selectors
 from shangliang.text.models import ClassifierModel, DocumentKind, Judgement, SearchDocument
 from shangliang.text.normalize import normalize
@@ -81,15 +81,6 @@ def judgement_record(
     return judgement
 
 
-@dataclass(frozen=True)
-class _System:
-    """The training reads every record, as an administrator would see it."""
-
-    is_authenticated: bool = True
-    is_superuser: bool = True
-    role: str = "admin"
-
-
 def pair_examples(
     pair_model: pairs.PairModel, category_model: Any, limit: int = MAX_DECISIONS
 ) -> list[learning.PairExample]:
@@ -105,7 +96,7 @@ def pair_examples(
             exclude=(judgement.kind, judgement.object_id),
             pair_model=pair_model,
             category_model=category_model,
-            user=_System(),
+            scope=EVERYTHING,  # the training reads every record
         )
         for hit in hits:
             if (hit.kind, hit.object_id) == (judgement.other_kind, judgement.other_object_id):
@@ -200,7 +191,7 @@ def models_retrain(*, actor: Any = None) -> ClassifierModel | None:
 
 def model_activate(*, model_id: int, actor: Any) -> ClassifierModel:
     """Make a stored version the active one (the others stay, inactive)."""
-    if not can_manage_models(actor):
+    if not can_manage_models(scope_of(actor)):
         raise PermissionDenied("只有系统管理员和政协机关工作人员可以切换模型。")
     with transaction.atomic():
         rows = {r.pk: r for r in ClassifierModel.objects.select_for_update().filter(active=True)}
@@ -227,7 +218,7 @@ def model_activate(*, model_id: int, actor: Any) -> ClassifierModel:
 def model_roll_back(*, actor: Any) -> ClassifierModel | None:
     """Go back to the version that was active before the current one; with none, to the shipped
     defaults (the keyword model and the shipped pair model). Returns the version now active."""
-    if not can_manage_models(actor):
+    if not can_manage_models(scope_of(actor)):
         raise PermissionDenied("只有系统管理员和政协机关工作人员可以切换模型。")
     with transaction.atomic():
         current = ClassifierModel.objects.select_for_update().filter(active=True).first()

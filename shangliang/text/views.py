@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from shangliang.core.errors import ApplicationError
+from shangliang.core.scope import scope_of
 from shangliang.text import learning_services, selectors
 from shangliang.text.forms import SearchForm
 from shangliang.text.permissions import can_manage_models, can_search_documents
@@ -15,16 +16,16 @@ from shangliang.text.permissions import can_manage_models, can_search_documents
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    if not can_search_documents(request.user):
+    if not can_search_documents(scope_of(request.user)):
         raise PermissionDenied
-    form = SearchForm(request.GET or None, user=request.user)
+    form = SearchForm(request.GET or None, scope=scope_of(request.user))
     result = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             result = selectors.search(
                 query=data["q"],
-                user=request.user,
+                scope=scope_of(request.user),
                 kinds=[data["kind"]] if data["kind"] else None,
                 region_path=data["region"].path if data["region"] else "",
                 category=data["category"],
@@ -45,18 +46,18 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def hot_issues(request: HttpRequest) -> HttpResponse:
     """The unassigned concerns of the person's area over the last N days, grouped into problems."""
-    if not can_search_documents(request.user):
+    if not can_search_documents(scope_of(request.user)):
         raise PermissionDenied
     try:
         days = min(max(int(request.GET.get("days", "30")), 1), 366)
     except ValueError:
         days = 30
-    clusters = selectors.hot_clusters(days=days, user=request.user)
+    clusters = selectors.hot_clusters(days=days, scope=scope_of(request.user))
     return render(request, "text/hot_issues.html", {"clusters": clusters, "days": days})
 
 
 def _model_manager(request: HttpRequest) -> None:
-    if not can_manage_models(request.user):
+    if not can_manage_models(scope_of(request.user)):
         raise PermissionDenied
 
 

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from django.urls import reverse
 
 from shangliang.core.registry import TodoItem, register_nav, register_todo
 from shangliang.core.roles import Role
+from shangliang.core.scope import Scope
 from shangliang.topics import selectors
 from shangliang.topics.models import TopicStatus
 
 NAV_ROLES = [Role.STAFF, Role.SECRETARY, Role.GRID_WORKER, Role.MEMBER, Role.CHAIR, Role.REVIEWER, Role.ADMIN]
 
 
-def todo(user: Any) -> Iterator[TodoItem]:
-    if getattr(user, "role", "") not in (Role.STAFF, Role.SECRETARY) and not getattr(
-        user, "is_superuser", False
-    ):
+def todo(scope: Scope) -> Iterator[TodoItem]:
+    if not (scope.is_admin or scope.has_role(Role.STAFF, Role.SECRETARY)):
         return
-    proposed = selectors.topics_for_staff(user).filter(status=TopicStatus.PROPOSED).count()
+    proposed = selectors.topics_for_staff(scope).filter(status=TopicStatus.PROPOSED).count()
     if proposed:
         yield TodoItem(
             title="待审批的议题",

@@ -22,8 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
-from shangliang.places.permissions import is_admin
+from shangliang.core.scope import Scope
 from shangliang.topics.models import FINISHED_STATUSES, Topic, TopicSource, TopicStatus
 
 SCREENING_ROLES = frozenset({Role.STAFF, Role.SECRETARY, Role.GRID_WORKER})
@@ -31,14 +30,8 @@ VIEW_ROLES = frozenset({Role.STAFF, Role.SECRETARY, Role.GRID_WORKER, Role.CHAIR
 PUBLIC_HIDDEN = frozenset({TopicStatus.PROPOSED, TopicStatus.CANCELLED})
 
 
-def role_of(user: Any) -> str:
-    scope = scope_of(user)
-    return scope.role if scope.is_authenticated else ""
-
-
-def can_view_topic(user: Any, topic: Topic) -> bool:
+def can_view_topic(scope: Scope, topic: Topic) -> bool:
     """The same rule as the scope of ``selectors.topics_for_staff``."""
-    scope = scope_of(user)
     if scope.is_admin:
         return True
     if scope.has_role(*VIEW_ROLES):
@@ -59,39 +52,35 @@ def can_view_topic_public(topic: Topic) -> bool:
     return topic.is_public and topic.status not in PUBLIC_HIDDEN
 
 
-def can_propose_topic(user: Any, region: Any) -> bool:
-    return is_admin(user) or (role_of(user) in SCREENING_ROLES and scope_of(user).covers_region(region))
+def can_propose_topic(scope: Scope, region: Any) -> bool:
+    return scope.is_admin or (scope.role in SCREENING_ROLES and scope.covers_region(region))
 
 
-def can_recommend_topic(user: Any, community_id: int) -> bool:
+def can_recommend_topic(scope: Scope, community_id: int) -> bool:
     """委员荐题: a member for one of the communities their activity groups are linked to."""
-    return is_admin(user) or (role_of(user) == Role.MEMBER and community_id in scope_of(user).community_ids)
+    return scope.is_admin or (scope.role == Role.MEMBER and community_id in scope.community_ids)
 
 
-def can_recommend_topics(user: Any) -> bool:
+def can_recommend_topics(scope: Scope) -> bool:
     """委员荐题 at all (for one of the member's communities: ``can_recommend_topic``)."""
-    scope = scope_of(user)
     return scope.is_admin or scope.has_role(Role.MEMBER)
 
 
-def can_assign_topics(user: Any) -> bool:
+def can_assign_topics(scope: Scope) -> bool:
     """党委政府点题 at all (in a region of the person's: ``can_assign_topic``)."""
-    scope = scope_of(user)
     return scope.is_admin or scope.has_role(Role.REVIEWER, Role.STAFF)
 
 
-def can_assign_topic(user: Any, region: Any) -> bool:
+def can_assign_topic(scope: Scope, region: Any) -> bool:
     """党委政府点题."""
-    return is_admin(user) or (
-        role_of(user) in (Role.REVIEWER, Role.STAFF) and scope_of(user).covers_region(region)
-    )
+    return scope.is_admin or (scope.role in (Role.REVIEWER, Role.STAFF) and scope.covers_region(region))
 
 
-def can_transition_topic(user: Any, topic: Topic, new: str) -> bool:
-    if is_admin(user):
+def can_transition_topic(scope: Scope, topic: Topic, new: str) -> bool:
+    if scope.is_admin:
         return True
-    role = role_of(user)
-    if not scope_of(user).covers_region(topic.region):
+    role = scope.role
+    if not scope.covers_region(topic.region):
         return False
     if role == Role.STAFF:
         return True
@@ -103,9 +92,9 @@ def can_transition_topic(user: Any, topic: Topic, new: str) -> bool:
     return False
 
 
-def can_edit_topic(user: Any, topic: Topic) -> bool:
+def can_edit_topic(scope: Scope, topic: Topic) -> bool:
     if topic.status in FINISHED_STATUSES:
         return False
-    return is_admin(user) or (
-        role_of(user) in (Role.STAFF, Role.SECRETARY) and scope_of(user).covers_region(topic.region)
+    return scope.is_admin or (
+        scope.role in (Role.STAFF, Role.SECRETARY) and scope.covers_region(topic.region)
     )

@@ -12,14 +12,14 @@ from django.db.models import Q, QuerySet
 from shangliang.concerns.models import Concern
 from shangliang.core.models import AuditEvent
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope, scope_of
 from shangliang.privacy.personal import mask_text
 from shangliang.topics import permissions
 from shangliang.topics.models import JoinedVia, Topic, TopicConcern, TopicDocument, TopicSource
 
 
-def topics_for_staff(scope: Any) -> QuerySet[Topic]:
-    scope = scope_of(scope)
+def topics_for_staff(scope: Scope) -> QuerySet[Topic]:
+    scope = scope_of(scope)  # the record exports and the API still hand in a person
     qs = Topic.objects.select_related("community", "category", "committee", "region")
     if scope.is_admin:
         return qs
@@ -46,15 +46,15 @@ def _action_item_model() -> Any:
     return Topic._meta.get_field("action_items").related_model
 
 
-def topic_get_for_user(user: Any, pk: int) -> Topic | None:
-    """The topic if ``user`` may see it (``can_view_topic`` is the same rule as the scope of
+def topic_get_for_user(scope: Scope, pk: int) -> Topic | None:
+    """The topic if ``scope`` may see it (``can_view_topic`` is the same rule as the scope of
     ``topics_for_staff``), read with its places and owners."""
     topic = (
         Topic.objects.select_related("region", "community", "category", "committee", "activity_group")
         .filter(pk=pk)
         .first()
     )
-    return topic if topic is not None and permissions.can_view_topic(user, topic) else None
+    return topic if topic is not None and permissions.can_view_topic(scope, topic) else None
 
 
 def public_topics() -> QuerySet[Topic]:

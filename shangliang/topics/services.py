@@ -19,6 +19,7 @@ from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import CONCERN_TRANSITIONS, Concern, ConcernSource, ConcernStatus
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
+from shangliang.core.scope import scope_of
 from shangliang.core.sentences import clause
 from shangliang.core.transitions import apply_transition, check_version, state_phrase
 from shangliang.files import uploads
@@ -195,10 +196,10 @@ def topic_create(
 ) -> Topic:
     """A new topic in ``region`` holding ``concerns`` (their state is the caller's: the screening
     decision). Permission to propose is checked here."""
-    if not permissions.can_propose_topic(actor, region) and not (
+    if not permissions.can_propose_topic(scope_of(actor), region) and not (
         draft.source == TopicSource.MEMBER
         and region.pk is not None
-        and permissions.can_recommend_topic(actor, region.pk)
+        and permissions.can_recommend_topic(scope_of(actor), region.pk)
     ):
         raise PermissionDenied("您不能在该区域提出议题。")
     with transaction.atomic():
@@ -296,7 +297,7 @@ def topic_transition(
         check_version(topic, expected_version)
         if topic.status == new:
             return topic
-        if not permissions.can_transition_topic(actor, topic, new):
+        if not permissions.can_transition_topic(scope_of(actor), topic, new):
             raise PermissionDenied("您无权对该议题执行此操作。")
         if new == TopicStatus.CANCELLED and not reason:
             raise ApplicationError("撤销议题须说明原因。", field="reason")
@@ -378,7 +379,7 @@ def topic_update(
         if topic is None:
             raise ApplicationError("没有找到该议题。")
         check_version(topic, expected_version)
-        if not permissions.can_edit_topic(actor, topic):
+        if not permissions.can_edit_topic(scope_of(actor), topic):
             raise PermissionDenied("您无权修改该议题。")
         values = _clean_draft(draft)
         if topic.source == TopicSource.GOVERNMENT and values["required_by"] is None:
@@ -405,7 +406,7 @@ def topic_add_document(*, topic_id: int, files: Sequence[Any], actor: Any, note:
     topic = Topic.objects.select_related("region").filter(pk=topic_id).first()
     if topic is None:
         raise ApplicationError("没有找到该议题。")
-    if not permissions.can_edit_topic(actor, topic):
+    if not permissions.can_edit_topic(scope_of(actor), topic):
         raise PermissionDenied("您无权为该议题上传材料。")
     if not files:
         raise ApplicationError("请选择要上传的文件。", field="attachments")
@@ -438,7 +439,7 @@ def topic_recommend(*, draft: TopicDraft, community_id: int, text: str, actor: A
     community = Region.objects.filter(pk=community_id, level=RegionLevel.COMMUNITY).first()
     if community is None:
         raise ApplicationError("请选择村(社区)。", field="community")
-    if not permissions.can_recommend_topic(actor, community.pk):
+    if not permissions.can_recommend_topic(scope_of(actor), community.pk):
         raise PermissionDenied("您只能为所联系的村(社区)推荐议题。")
     draft.source = TopicSource.MEMBER
     _clean_draft(draft)
@@ -456,7 +457,7 @@ def topic_assign(*, draft: TopicDraft, region_id: int, text: str, actor: Any) ->
     region = Region.objects.filter(pk=region_id).first()
     if region is None:
         raise ApplicationError("请选择区域。", field="region")
-    if not permissions.can_assign_topic(actor, region):
+    if not permissions.can_assign_topic(scope_of(actor), region):
         raise PermissionDenied("您无权在该区域点题。")
     draft.source = TopicSource.GOVERNMENT
     _clean_draft(draft)

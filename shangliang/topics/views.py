@@ -18,13 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shangliang.actions import permissions as action_permissions
 from shangliang.core.errors import ApplicationError
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope, scope_of
 from shangliang.evaluations import permissions as evaluation_permissions
 from shangliang.meetings import permissions as meeting_permissions
 from shangliang.meetings import services as meeting_services
 from shangliang.outputs import permissions as output_permissions
 from shangliang.outputs.forms import DRAFT_KINDS
-from shangliang.places.permissions import is_admin
 from shangliang.screening import permissions as screening_permissions
 from shangliang.topics import permissions, selectors, services
 from shangliang.topics.forms import (
@@ -43,7 +42,6 @@ from shangliang.topics.models import (
     TopicSource,
     TopicStatus,
 )
-from shangliang.topics.permissions import role_of
 
 PAGE_SIZE = 30
 
@@ -82,25 +80,25 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 def _can_move(user: Any, topic: Topic, new: str) -> bool:
     return new in TOPIC_TRANSITIONS.get(topic.status, ()) and permissions.can_transition_topic(
-        user, topic, new
+        scope_of(user), topic, new
     )
 
 
 def _concern_url(user: Any) -> str:
     """Where a concern of the lineage opens for this person ("" where it does not)."""
-    if screening_permissions.can_use_desk(user):
+    if screening_permissions.can_use_desk(scope_of(user)):
         return reverse("screening:concern", args=[0])[:-2]
-    if role_of(user) in (Role.MEMBER, Role.CHAIR):
+    if scope_of(user).has_role(Role.MEMBER, Role.CHAIR):
         return reverse("concerns:staff-detail", args=[0])[:-2]
     return ""
 
 
-def _can_open_item(user: Any, topic: Topic, row: selectors.ActionItemRow) -> bool:
-    if is_admin(user):
+def _can_open_item(scope: Scope, topic: Topic, row: selectors.ActionItemRow) -> bool:
+    if scope.is_admin:
         return True
-    if role_of(user) == Role.OFFICER:
-        return row.department_id is not None and getattr(user, "organisation_id", None) == row.department_id
-    return role_of(user) in action_permissions.VIEW_ROLES and scope_of(user).covers_region(topic.region)
+    if scope.has_role(Role.OFFICER):
+        return row.department_id is not None and scope.organisation_id == row.department_id
+    return scope.has_role(*action_permissions.VIEW_ROLES) and scope.covers_region(topic.region)
 
 
 def _detail_context(request: HttpRequest, topic: Topic, **extra: Any) -> dict[str, Any]:
@@ -116,13 +114,15 @@ def _detail_context(request: HttpRequest, topic: Topic, **extra: Any) -> dict[st
         "can_approve": topic.status == TopicStatus.PROPOSED and _can_move(user, topic, TopicStatus.APPROVED),
         "can_cancel": _can_move(user, topic, TopicStatus.CANCELLED),
         "steps": step_actions(user, topic),
-        "draft_kinds": DRAFT_KINDS if output_permissions.can_draft_in(user, topic.region) else (),
+        "draft_kinds": DRAFT_KINDS if output_permissions.can_draft_in(scope_of(user), topic.region) else (),
         "meetings": meeting_rows(user, topic),
-        "can_edit": permissions.can_edit_topic(user, topic),
+        "can_edit": permissions.can_edit_topic(scope_of(user), topic),
         # A form shown again with what was typed and its errors; empty forms need no values.
         "document_form": None,
         "cancel_form": None,
-        "action_items": [(row, _can_open_item(user, topic, row)) for row in selectors.action_items_of(topic)],
+        "action_items": [
+            (row, _can_open_item(scope_of(user), topic, row)) for row in selectors.action_items_of(topic)
+        ],
         "is_on_public_site": permissions.can_view_topic_public(topic),
         # Row links from one reversed prefix: reversing per row costs more than the row.
         "concern_url": _concern_url(user),
@@ -209,13 +209,13 @@ def step_actions(user: Any, topic: Topic) -> list[StepAction]:
     """The next real step of the topic that this person may take, as links to where it is done."""
     steps: list[StepAction] = []
     if topic.status in meeting_services.PLANNABLE_TOPIC_STATUSES and meeting_permissions.can_plan_in(
-        user, topic.region
+        scope_of(user), topic.region
     ):
         steps.append(StepAction("安排协商会议", reverse("meetings:staff-create") + f"?topic={topic.pk}"))
     if topic.status in (
         TopicStatus.IMPLEMENTING,
         TopicStatus.REOPENED,
-    ) and evaluation_permissions.can_manage_in(user, topic.region):
+    ) and evaluation_permissions.can_manage_in(scope_of(user), topic.region):
         open_evaluation = topic.evaluations.filter(status="open").first()
         if open_evaluation is None:
             steps.append(
@@ -225,7 +225,7 @@ def step_actions(user: Any, topic: Topic) -> list[StepAction]:
             )
     if topic.status == TopicStatus.EVALUATING:
         open_evaluation = topic.evaluations.filter(status="open").first()
-        if open_evaluation is not None and evaluation_permissions.can_view(user, open_evaluation):
+        if open_evaluation is not None and evaluation_permissions.can_view(scope_of(user), open_evaluation):
             steps.append(StepAction("查看三评", reverse("evaluations:detail", args=[open_evaluation.pk])))
     return steps
 
@@ -242,7 +242,7 @@ def meeting_rows(user: Any, topic: Topic) -> list[MeetingRow]:
     """The topic's meetings, linked where this person may open them."""
     rows = []
     for meeting in topic.meetings.select_related("region").order_by("starts_at"):
-        visible = meeting_permissions.can_view_meeting(user, meeting)
+        visible = meeting_permissions.can_view_meeting(scope_of(user), meeting)
         rows.append(
             MeetingRow(
                 title=meeting.title,
@@ -258,7 +258,7 @@ def meeting_rows(user: Any, topic: Topic) -> list[MeetingRow]:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic_or_404(request, pk)
-    if not permissions.can_edit_topic(request.user, topic):
+    if not permissions.can_edit_topic(scope_of(request.user), topic):
         raise DjangoPermissionDenied("您无权修改该议题。")
     initial = {
         "title": topic.title,
@@ -341,7 +341,7 @@ def recommend(request: HttpRequest) -> HttpResponse:
     """委员荐题."""
     if not permissions.can_recommend_topics(scope_of(request.user)):
         raise DjangoPermissionDenied("只有政协委员可以荐题。")
-    ids = None if is_admin(request.user) else set(scope_of(request.user).community_ids)
+    ids = None if scope_of(request.user).is_admin else set(scope_of(request.user).community_ids)
     form = RecommendForm(request.POST or None, request.FILES or None, community_ids=ids)
     return _create(
         request,

@@ -12,6 +12,7 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString, mark_safe
 
 from shangliang.core import event_labels, registry
+from shangliang.core.scope import scope_of
 
 register = template.Library()
 
@@ -55,7 +56,7 @@ def staff_nav_links(context: Any) -> SafeString:
     if user is None or not user.is_authenticated:
         return mark_safe("")
     parts = _nav_parts(
-        registry.role_of(user),
+        registry.nav_role(scope_of(user)),
         bool(getattr(user, "is_admin_role", False) or getattr(user, "is_staff", False)),
         get_urlconf() or settings.ROOT_URLCONF,
         get_script_prefix(),
@@ -83,7 +84,8 @@ def staff_personal_links(context: Any) -> SafeString:
         return mark_safe("")
     current = context["request"].path
     links = tuple(
-        (e.url, _link(e.url, str(e.label))) for e in registry.personal_nav_for_role(registry.role_of(user))
+        (e.url, _link(e.url, str(e.label)))
+        for e in registry.personal_nav_for_role(registry.nav_role(scope_of(user)))
     )
     return mark_safe(_mark(links, current)[0])
 

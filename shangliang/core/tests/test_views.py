@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from shangliang.core import registry
 from shangliang.core.registry import TodoItem
+from shangliang.core.scope import scope_of
 
 
 @pytest.mark.django_db
@@ -45,8 +46,8 @@ def test_staff_home_with_nothing_to_do_says_so(client, staff, monkeypatch):
 def test_navigation_is_filtered_by_role(monkeypatch, staff, grid_worker):
     monkeypatch.setattr(registry, "_nav", [])
     registry.register_nav("议事室", "core:healthz", ["staff"])
-    assert [e.label for e in registry.nav_for(staff)] == ["议事室"]
-    assert registry.nav_for(grid_worker) == []
+    assert [e.label for e in registry.nav_for(scope_of(staff))] == ["议事室"]
+    assert registry.nav_for(scope_of(grid_worker)) == []
 
 
 @pytest.mark.django_db

@@ -20,6 +20,7 @@ from shangliang.accounts.models import User
 from shangliang.actions import services as action_services
 from shangliang.actions.models import ActionItem, ActionStatus, ResultClass
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.evaluations import permissions, services
 from shangliang.evaluations.models import Evaluation, EvaluationStatus, InviteeKind
 from shangliang.evaluations.rules import Counts
@@ -132,7 +133,7 @@ def _evaluate(
     grade: str = "good",
 ) -> Evaluation:
     # The demo reviewer may have no region scope; the administrator records the review then.
-    if not permissions.can_review(reviewer, evaluation):
+    if not permissions.can_review(scope_of(reviewer), evaluation):
         reviewer = User.objects.filter(username="demo_admin").first() or reviewer
     services.review_submit(
         evaluation_id=evaluation.pk, grade=grade, comment="群众认可，成效明显。", actor=reviewer
@@ -154,7 +155,7 @@ def _evaluate(
             channel="visit",
             household=f"{evaluation.title[:6]}{number}号户",
             comment=comment if number == 1 else "",
-            actor=grid if permissions.can_enter_resident_vote(grid, evaluation) else staff,
+            actor=grid if permissions.can_enter_resident_vote(scope_of(grid), evaluation) else staff,
         )
     return services.evaluation_close(evaluation_id=evaluation.pk, actor=staff, comment="评价结束，结果公示。")
 

@@ -8,6 +8,7 @@ from django.db.models import Count, Max
 from shangliang.accounts.models import User
 from shangliang.concerns.models import Concern
 from shangliang.core.models import AuditEvent
+from shangliang.core.scope import scope_of
 from shangliang.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from shangliang.notifications import links
 from shangliang.notifications.models import Channel, OutboxMessage
@@ -102,7 +103,7 @@ def test_seed_demo_builds_rooms_with_checks_and_schedules():
     assert sorted(room.schedules.values_list("name", flat=True)) == ["二五议事", "逢十说事"]
     assert RoomStandardCheck.objects.count() == 17 * 4
     staff = User.objects.get(username="demo_staff")
-    assert sorted(selectors.rooms_with_incomplete_checks(staff).values_list("name", flat=True)) == [
+    assert sorted(selectors.rooms_with_incomplete_checks(scope_of(staff)).values_list("name", flat=True)) == [
         "南珠市场商户协商议事室",
         "驿马村协商议事室",
         "高德街道协商议事室",
@@ -120,7 +121,9 @@ def test_seed_demo_builds_members_groups_and_organisations():
     assert Member.objects.get(name="邵响亮").work_unit == "海城区消防救援大队大队长"
     assert ActivityGroup.objects.count() == 50
     staff = User.objects.get(username="demo_staff")
-    gaps = [(r.community.name, r.status) for r in selectors.coverage_for_user(staff) if r.status != "ok"]
+    gaps = [
+        (r.community.name, r.status) for r in selectors.coverage_for_user(scope_of(staff)) if r.status != "ok"
+    ]
     assert gaps == [("新港社区", "missing"), ("金海岸社区", "short")]
     kinds = dict(Organisation.objects.values_list("kind").annotate(n=Count("pk")))
     assert kinds == {

@@ -11,6 +11,7 @@ from shangliang.accounts.tests.factories import UserFactory
 from shangliang.core.errors import ApplicationError
 from shangliang.core.models import AuditEvent
 from shangliang.core.roles import Role
+from shangliang.core.scope import ANONYMOUS, Scope, scope_of
 from shangliang.meetings import permissions, record, services
 from shangliang.meetings.models import MEETING_TRANSITIONS, ConsensusItem, Meeting, MeetingStatus
 from shangliang.meetings.tests.factories import invite, meeting_in
@@ -140,10 +141,10 @@ def test_who_sees_records_and_checks_in_during_the_meeting(
     room = pf.RoomFactory(region=district.community_a)
     meeting = meeting_in(S.HELD, room=room, host=people["host"], recorder=people["recorder"])
     user = people[persona]
-    assert permissions.can_view_meeting(user, meeting) is view
-    assert permissions.can_record(user, meeting) is record_
-    assert permissions.can_check_in_others(user, meeting) is checkin
-    assert permissions.can_confirm_minutes(user, meeting) is confirm
+    assert permissions.can_view_meeting(scope_of(user), meeting) is view
+    assert permissions.can_record(scope_of(user), meeting) is record_
+    assert permissions.can_check_in_others(scope_of(user), meeting) is checkin
+    assert permissions.can_confirm_minutes(scope_of(user), meeting) is confirm
 
 
 def test_an_invited_member_sees_the_meeting_but_cannot_record(district, people):
@@ -153,7 +154,27 @@ def test_an_invited_member_sees_the_meeting_but_cannot_record(district, people):
     )
     meeting = meeting_in(S.HELD, room=room, host=people["host"], recorder=people["recorder"])
     invite(meeting, member=other.member)
-    assert (permissions.can_view_meeting(other, meeting), permissions.can_record(other, meeting)) == (
+    assert (
+        permissions.can_view_meeting(scope_of(other), meeting),
+        permissions.can_record(scope_of(other), meeting),
+    ) == (
         True,
         False,
     )
+
+
+@pytest.mark.parametrize(
+    ("scope", "plans", "inside", "outside"),
+    [
+        (Scope(user_id=1, role=Role.ADMIN, is_admin=True, region_path=""), True, True, True),
+        (Scope(user_id=2, role=Role.STAFF, region_path="/1/2/"), True, True, False),
+        (Scope(user_id=3, role=Role.SECRETARY, region_path="/1/2/3/"), False, False, False),
+        (Scope(user_id=4, role=Role.MEMBER), False, False, False),
+        (ANONYMOUS, False, False, False),
+    ],
+)
+def test_planning_by_scope_and_region(scope, plans, inside, outside):
+    # given a bare scope (no person, no database) when asked / then
+    assert permissions.can_plan(scope) is plans
+    assert permissions.can_plan_in(scope, "/1/2/7/") is inside
+    assert permissions.can_plan_in(scope, "/1/9/") is outside

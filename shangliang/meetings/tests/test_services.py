@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from shangliang.actions.models import ActionItem, SourceType
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.models import AuditEvent
+from shangliang.core.scope import scope_of
 from shangliang.meetings import record, reminders, selectors, services
 from shangliang.meetings.models import (
     Attendance,
@@ -599,11 +600,11 @@ def test_my_invitations_and_todo(w, staff, member):
     from shangliang.meetings import navigation
 
     meeting = held(w, staff, member)
-    assert [p.meeting for p in selectors.my_invitations(member)] == [meeting]
-    titles = [item.title for item in navigation.todo(member)]
+    assert [p.meeting for p in selectors.my_invitations(scope_of(member))] == [meeting]
+    titles = [item.title for item in navigation.todo(scope_of(member))]
     assert "待回复的会议邀请" in titles
     with time_machine.travel(meeting.starts_at - dt.timedelta(days=1)):
-        assert "会议明天召开" in [item.title for item in navigation.todo(staff)]
+        assert "会议明天召开" in [item.title for item in navigation.todo(scope_of(staff))]
 
 
 def test_a_participant_is_invited_once(w, staff, member):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from shangliang.core.models import AuditEvent
+from shangliang.core.scope import scope_of
 from shangliang.notifications import selectors, services
 from shangliang.notifications.models import Channel, OutboxMessage, Status
 from shangliang.privacy.personal import InvalidPhone, decrypt, lookup_hash
@@ -78,7 +79,7 @@ def test_enqueue_inbox_is_delivered_by_being_written(subject, staff, django_capt
     assert message.read_at is None
     assert message.recipient_label == str(staff)
     assert callbacks == []
-    assert selectors.inbox_unread_count(staff) == 1
+    assert selectors.inbox_unread_count(scope_of(staff)) == 1
 
 
 def test_messages_about_lists_a_records_messages_oldest_first(subject, staff, time_machine):
@@ -120,7 +121,7 @@ def test_mark_all_read(subject, staff):
     changed = services.inbox_mark_read(user=staff)
     # then
     assert changed == 3
-    assert selectors.inbox_unread_count(staff) == 0
+    assert selectors.inbox_unread_count(scope_of(staff)) == 0
 
 
 def test_retry_now_makes_a_dead_sms_due_and_audits_it(

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from shangliang.core import registry
 from shangliang.core.registry import TodoItem
+from shangliang.core.scope import scope_of
 from shangliang.notifications import selectors, services
 from shangliang.notifications.models import OutboxMessage
 
@@ -70,7 +71,7 @@ def test_mark_read_marks_ones_own_notice(client, staff, notices):
     # then
     assert response.status_code == 302
     assert response["Location"] == INBOX
-    assert selectors.inbox_unread_count(staff) == 1
+    assert selectors.inbox_unread_count(scope_of(staff)) == 1
 
 
 def test_mark_read_of_someone_elses_notice_is_not_found_and_changes_nothing(client, staff, notices):
@@ -94,20 +95,20 @@ def test_mark_all_read(client, staff, member, notices):
     # when
     client.post(reverse("notifications:mark-all-read"))
     # then
-    assert selectors.inbox_unread_count(staff) == 0
-    assert selectors.inbox_unread_count(member) == 1
+    assert selectors.inbox_unread_count(scope_of(staff)) == 0
+    assert selectors.inbox_unread_count(scope_of(member)) == 1
 
 
 def test_every_back_office_role_has_the_inbox_in_its_navigation(staff, grid_worker, member, resident):
-    assert "通知" in [e.label for e in registry.nav_for(staff)]
-    assert "通知" in [e.label for e in registry.nav_for(grid_worker)]
-    assert "通知" in [e.label for e in registry.nav_for(member)]
-    assert "通知" not in [e.label for e in registry.nav_for(resident)]
+    assert "通知" in [e.label for e in registry.nav_for(scope_of(staff))]
+    assert "通知" in [e.label for e in registry.nav_for(scope_of(grid_worker))]
+    assert "通知" in [e.label for e in registry.nav_for(scope_of(member))]
+    assert "通知" not in [e.label for e in registry.nav_for(scope_of(resident))]
 
 
 def test_staff_home_lists_unread_notices_only_when_there_are_some(staff, member, notices):
     # given
     services.inbox_mark_read(user=member)
     # when / then
-    assert selectors.inbox_todo(staff) == [TodoItem(title="未读通知", url=INBOX, count=2, order=90)]
-    assert selectors.inbox_todo(member) == []
+    assert selectors.inbox_todo(scope_of(staff)) == [TodoItem(title="未读通知", url=INBOX, count=2, order=90)]
+    assert selectors.inbox_todo(scope_of(member)) == []

@@ -15,6 +15,7 @@ from docx import Document
 from shangliang.accounts.tests.factories import UserFactory
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.notifications.models import OutboxMessage
 from shangliang.outputs import documents, selectors, services
 from shangliang.outputs.models import Addressee, Instruction, Output, OutputKind, OutputStatus
@@ -75,7 +76,7 @@ def test_recommendation_needs_approval_before_sending(topic: Any, staff: Any, go
         timezone.localdate(),
     )
     assert OutboxMessage.objects.filter(recipient_user=leader, body__contains="收到建议案").count() == 1
-    assert list(selectors.received_by(leader)) == [output]
+    assert list(selectors.received_by(scope_of(leader))) == [output]
     assert selectors.recommendations_sent_count() == 1
 
 

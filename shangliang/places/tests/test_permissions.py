@@ -5,6 +5,7 @@ import pytest
 from shangliang.accounts.tests.factories import UserFactory
 from shangliang.core.errors import PermissionDenied
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.places import permissions as perms
 from shangliang.places import services
 from shangliang.places.models import Region, RegionLevel, Room
@@ -58,8 +59,8 @@ def test_room_permissions(district, role, scope, view, change):
     user = user_for(district, role, scope)
 
     # then
-    assert perms.can_view_room(user, room) is view
-    assert perms.can_change_room(user, room) is change
+    assert perms.can_view_room(scope_of(user), room) is view
+    assert perms.can_change_room(scope_of(user), room) is change
 
 
 @pytest.mark.parametrize(("role", "scope", "view", "change"), ROOM_MATRIX)
@@ -104,8 +105,8 @@ def test_room_create_is_applied_only_when_allowed(district, role, scope, view, c
 def test_secretary_may_not_change_an_inactive_room_but_staff_may(district, secretary, street_staff):
     room = pf.RoomFactory(region=district.community_a, active=False)
 
-    assert perms.can_change_room(secretary, room) is False
-    assert perms.can_change_room(street_staff, room) is True
+    assert perms.can_change_room(scope_of(secretary), room) is False
+    assert perms.can_change_room(scope_of(street_staff), room) is True
 
 
 def test_anonymous_visitor_sees_only_the_public_page(district):
@@ -113,7 +114,7 @@ def test_anonymous_visitor_sees_only_the_public_page(district):
 
     room = pf.RoomFactory(region=district.community_a)
 
-    assert perms.can_view_room(AnonymousUser(), room) is False
+    assert perms.can_view_room(scope_of(AnonymousUser()), room) is False
     assert perms.can_view_room_public(room) is True
 
 
@@ -121,8 +122,8 @@ def test_anonymous_visitor_sees_only_the_public_page(district):
 def test_region_permissions(district, role, scope, view, change):
     user = user_for(district, role, scope)
 
-    assert perms.can_view_region(user, district.community_a) is view
-    assert perms.can_change_region(user, district.community_a) is change
+    assert perms.can_view_region(scope_of(user), district.community_a) is view
+    assert perms.can_change_region(scope_of(user), district.community_a) is change
 
 
 @pytest.mark.parametrize(("role", "scope", "view", "change"), REGION_MATRIX)
@@ -194,6 +195,6 @@ def test_staff_may_not_move_a_region_out_of_their_scope(district, street_staff):
 def test_people_permissions(district, role, scope, members, groups, phone):
     user = user_for(district, role, scope)
 
-    assert perms.can_manage_members(user) is members
-    assert perms.can_manage_activity_group(user, district.community_a) is groups
-    assert perms.can_view_full_phone(user) is phone
+    assert perms.can_manage_members(scope_of(user)) is members
+    assert perms.can_manage_activity_group(scope_of(user), district.community_a) is groups
+    assert perms.can_view_full_phone(scope_of(user)) is phone

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from shangliang.core import registry
+from shangliang.core.scope import scope_of
 from shangliang.places import services
 from shangliang.places.tests import factories as pf
 from shangliang.places.todo import places_todo
@@ -15,7 +16,7 @@ def test_staff_home_lists_incomplete_rooms_and_coverage_gaps_in_scope(district, 
     )
 
     # when
-    items = list(places_todo(street_staff))
+    items = list(places_todo(scope_of(street_staff)))
 
     # then
     assert [(i.title, i.count, i.url) for i in items] == [
@@ -27,21 +28,21 @@ def test_staff_home_lists_incomplete_rooms_and_coverage_gaps_in_scope(district, 
 def test_staff_home_lists_nothing_for_a_secretary(district, secretary):
     pf.RoomFactory(region=district.community_a)
 
-    assert list(places_todo(secretary)) == []
+    assert list(places_todo(scope_of(secretary))) == []
 
 
 def test_places_navigation_by_role(district, staff, grid_worker, resident):
-    assert [e.label for e in registry.nav_for(staff) if e.url_name.startswith("places:")] == [
+    assert [e.label for e in registry.nav_for(scope_of(staff)) if e.url_name.startswith("places:")] == [
         "区域",
         "议事室",
         "委员",
         "组织机构",
         "活动小组覆盖",
     ]
-    assert [e.label for e in registry.nav_for(grid_worker) if e.url_name.startswith("places:")] == [
+    assert [e.label for e in registry.nav_for(scope_of(grid_worker)) if e.url_name.startswith("places:")] == [
         "区域",
         "议事室",
         "委员",
         "组织机构",
     ]
-    assert [e.label for e in registry.nav_for(resident) if e.url_name.startswith("places:")] == []
+    assert [e.label for e in registry.nav_for(scope_of(resident)) if e.url_name.startswith("places:")] == []

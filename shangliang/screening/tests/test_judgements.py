@@ -8,6 +8,7 @@ from django.urls import reverse
 from shangliang.concerns import services as concern_services
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.models import AuditEvent
+from shangliang.core.scope import scope_of
 from shangliang.screening import selectors, services
 from shangliang.text.models import Category, Judgement, SearchDocument
 from shangliang.topics.tests.factories import waiting_concern
@@ -44,14 +45,14 @@ def test_not_the_same_is_recorded_and_the_record_is_no_longer_listed(district, g
     light = waiting_concern(district.community_a, text="海景花园5栋楼道灯坏了，老人下楼看不见")
     for concern in (lift, light):
         concern_services.index_concern(concern)
-    listed = [item.object_id for item in selectors.similar_for(grid_worker, light)]
+    listed = [item.object_id for item in selectors.similar_for(scope_of(grid_worker), light)]
     # when
     services.concern_dismiss_similar(
         concern_id=light.pk, other_kind="concern", other_object_id=lift.pk, actor=grid_worker
     )
     # then
     assert listed == [lift.pk]
-    assert [item.object_id for item in selectors.similar_for(grid_worker, light)] == []
+    assert [item.object_id for item in selectors.similar_for(scope_of(grid_worker), light)] == []
     assert _labels() == [("different", "dismiss", light.pk, "concern", lift.pk)]
     assert AuditEvent.objects.filter(event_type="concern.not_duplicate", object_id=str(light.pk)).count() == 1
 

@@ -7,9 +7,11 @@ import pytest
 from shangliang.concerns.models import Concern, ConcernStatus
 from shangliang.concerns.tests.factories import ConcernFactory
 from shangliang.core.errors import ApplicationError
-from shangliang.places.models import OrganisationKind
+from shangliang.core.roles import Role
+from shangliang.core.scope import ANONYMOUS, Scope
+from shangliang.places.models import OrganisationKind, Region
 from shangliang.places.tests.factories import OrganisationFactory
-from shangliang.screening import services
+from shangliang.screening import permissions, services
 from shangliang.screening.models import Decision, DeclineReason
 from shangliang.screening.services import DecisionInput
 from shangliang.topics.tests.factories import waiting_concern
@@ -112,3 +114,24 @@ def test_split_matrix(request, district, role, state, allowed_split):
     concern.refresh_from_db()
     assert done == allowed_split
     assert concern.status == ("screening" if done else state)
+
+
+@pytest.mark.parametrize(
+    ("scope", "desk", "inside", "outside"),
+    [
+        (Scope(user_id=1, role=Role.ADMIN, is_admin=True, region_path=""), True, True, True),
+        (Scope(user_id=2, role=Role.STAFF, region_path="/1/2/"), True, True, False),
+        (Scope(user_id=3, role=Role.GRID_WORKER, region_path="/1/2/"), True, True, False),
+        (Scope(user_id=4, role=Role.MEMBER, community_ids=frozenset({7})), False, False, False),
+        (Scope(user_id=5, role=Role.RESIDENT), False, False, False),
+        (ANONYMOUS, False, False, False),
+    ],
+)
+def test_the_desk_by_scope_and_region(scope, desk, inside, outside):
+    # given concerns inside and outside the region /1/2/ (no database: a scope and two rows)
+    near = Concern(region=Region(path="/1/2/7/"))
+    far = Concern(region=Region(path="/1/9/"))
+    # when asked / then
+    assert permissions.can_use_desk(scope) is desk
+    assert permissions.can_screen(scope, near) is inside
+    assert permissions.can_screen(scope, far) is outside

@@ -14,6 +14,7 @@ from shangliang.concerns.tests.factories import png
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.models import AuditEvent
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.notifications.models import OutboxMessage
 from shangliang.supervision import selectors, services
 from shangliang.supervision.models import Escalation, SupervisionRecord, Verification, VisitStatus
@@ -48,12 +49,12 @@ def test_board_colours_filters_and_counts(district: Any, staff: Any, officer: An
     ActionItemFactory(
         region=district.community_a, deadline=dt.date(2026, 3, 1), status=ActionStatus.DONE, result_class="A"
     )
-    rows = {item.pk: item.rag for item in selectors.board(staff)}
+    rows = {item.pk: item.rag for item in selectors.board(scope_of(staff))}
     assert rows == {late.pk: "red", soon.pk: "amber", fine.pk: "green"}
-    assert selectors.board_counts(staff) == {"red": 1, "amber": 1, "green": 1}
-    by_region = selectors.board(staff, selectors.BoardFilters(region=district.street_b.pk))
+    assert selectors.board_counts(scope_of(staff)) == {"red": 1, "amber": 1, "green": 1}
+    by_region = selectors.board(scope_of(staff), selectors.BoardFilters(region=district.street_b.pk))
     assert list(by_region) == [fine]
-    assert list(selectors.board(staff, selectors.BoardFilters(colour="red"))) == [late]
+    assert list(selectors.board(scope_of(staff), selectors.BoardFilters(colour="red"))) == [late]
 
 
 def test_board_is_empty_for_people_without_it(
@@ -61,7 +62,7 @@ def test_board_is_empty_for_people_without_it(
 ) -> None:
     ActionItemFactory(region=district.community_a)
     for user in (officer, grid_worker, member):
-        assert not selectors.board(user).exists()
+        assert not selectors.board(scope_of(user)).exists()
 
 
 def test_record_tells_the_department(district: Any, staff: Any, officer: Any) -> None:

@@ -2,12 +2,12 @@
 
 Public functions (all keyword-only, all safe on any user input):
 
-- ``search(query=..., user=None, kinds=None, region_path="", category="", status="",
+- ``search(query=..., scope=ANONYMOUS, kinds=None, region_path="", category="", status="",
   date_from=None, date_to=None, page=1, per_page=20) -> SearchPage``: staff search across
-  concerns, topics, meetings and outputs: every match ``user`` (a ``core.scope.Scope`` or a user;
-  None: a visitor) may see that passes the filters, ranked and paginated.
+  concerns, topics, meetings and outputs: every match ``scope`` (``core.scope.Scope``;
+  ``ANONYMOUS``: a visitor) may see that passes the filters, ranked and paginated.
 - ``similar(text=..., community_id=None, category="", since=None, kinds=("concern", "topic"),
-  limit=10, exclude=None, user=None) -> list[SimilarHit]``: earlier records that may describe
+  limit=10, exclude=None, scope=ANONYMOUS) -> list[SimilarHit]``: earlier records that may describe
   the same problem, each with a score, the shared words and a level ("likely" / "possible" / "").
 - ``suggest_category(text, k=3) -> list[CategorySuggestion]``: the top ``k`` categories.
 - ``hot_clusters(region_path="", days=30, statuses=(...), now=None, ...) -> list[HotCluster]``.

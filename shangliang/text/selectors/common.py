@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from shangliang.core.scope import Scope, scope_of
+from shangliang.core.scope import Scope
 from shangliang.text import similarity
 from shangliang.text.models import SearchDocument
 
@@ -86,11 +86,9 @@ def _visible_kinds(scope: Scope) -> list[tuple[str, QuerySet[Any]]]:
     return [(kind, records(scope).order_by().values("pk")) for kind, records in _visible_records.items()]
 
 
-def visible_to(who: Any) -> Q:
-    """The documents ``who`` (a scope or a user; None: a visitor) may see, as a filter: everything
-    for an administrator, the records of the owning apps' staff lists for the back office, the
-    public records for everyone else."""
-    scope = scope_of(who)
+def visible_to(scope: Scope) -> Q:
+    """The documents ``scope`` may see, as a filter: everything for an administrator, the records
+    of the owning apps' staff lists for the back office, the public records for everyone else."""
     if scope.is_admin:
         return Q()
     if not scope.is_back_office:
@@ -101,9 +99,8 @@ def visible_to(who: Any) -> Q:
     return condition
 
 
-def _visibility_sql(who: Any) -> tuple[list[str], list[Any]]:
+def _visibility_sql(scope: Scope) -> tuple[list[str], list[Any]]:
     """``visible_to`` as SQL on the alias ``d`` with its parameters."""
-    scope = scope_of(who)
     if scope.is_admin:
         return [], []
     if not scope.is_back_office:
@@ -137,12 +134,12 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def document_conditions(user: Any, f: DocumentFilters) -> tuple[list[str], list[Any]]:
+def document_conditions(scope: Scope, f: DocumentFilters) -> tuple[list[str], list[Any]]:
     """What ``documents`` applies (visibility and filters) as SQL on the alias ``d`` with its
     parameters, for reads that join documents in a statement of their own. A date filter is a
     comparison with the start of a local day (the same rows as the ``__date`` lookups, and it can
     use an index)."""
-    conditions, params = _visibility_sql(user)
+    conditions, params = _visibility_sql(scope)
     if f.region_path:
         conditions.append("substr(d.region_path, 1, %s) = %s")
         params.extend((len(f.region_path), f.region_path))
@@ -186,13 +183,13 @@ ID_BATCH = 500
 
 
 def documents(
-    ids: list[int], *, user: Any, fields: tuple[str, ...], filters: DocumentFilters | None = None
+    ids: list[int], *, scope: Scope, fields: tuple[str, ...], filters: DocumentFilters | None = None
 ) -> list[tuple[Any, ...]]:
-    """``fields`` of the documents among ``ids`` that ``user`` may see and ``filters`` keep (in no
+    """``fields`` of the documents among ``ids`` that ``scope`` may see and ``filters`` keep (in no
     particular order)."""
     ids = list(ids)
     f = filters or DocumentFilters()
-    qs = SearchDocument.objects.filter(visible_to(user))
+    qs = SearchDocument.objects.filter(visible_to(scope))
     if f.kinds:
         qs = qs.filter(kind__in=list(f.kinds))
     # Each condition its own filter: two ``startswith`` on one column in one call would merge.

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from shangliang.core.errors import ApplicationError
+from shangliang.core.scope import ANONYMOUS, Scope
 from shangliang.text import clusters
 from shangliang.text.models import DocumentKind, SearchDocument
 from shangliang.text.selectors.common import LIST_FIELDS, visible_to
@@ -46,7 +46,7 @@ def hot_clusters(
     min_size: int = 2,
     limit: int = 20,
     now: dt.datetime | None = None,
-    user: Any = None,
+    scope: Scope = ANONYMOUS,
     max_documents: int = 3000,
 ) -> list[HotCluster]:
     """The unassigned records of an area over the last ``days`` days grouped into problems,
@@ -54,7 +54,7 @@ def hot_clusters(
     if days < 1 or days > 366:
         raise ApplicationError("统计天数应在1到366之间。", field="days")
     now = now or timezone.now()
-    filters = visible_to(user) & Q(
+    filters = visible_to(scope) & Q(
         kind__in=list(kinds), status__in=list(statuses), source_created_at__gte=now - dt.timedelta(days=days)
     )
     if region_path:

@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils.safestring import SafeString
 
 from shangliang.core.errors import ApplicationError
+from shangliang.core.scope import ANONYMOUS, Scope
 from shangliang.text import fulltext, segment
 from shangliang.text.highlight import highlight
 from shangliang.text.models import DocumentKind, SearchDocument
@@ -56,7 +57,7 @@ class SearchPage:
 def search(
     *,
     query: str,
-    user: Any = None,
+    scope: Scope = ANONYMOUS,
     kinds: Sequence[str] | None = None,
     region_path: str = "",
     category: str = "",
@@ -67,7 +68,7 @@ def search(
     per_page: int = 20,
     any_word: bool = False,
 ) -> SearchPage:
-    """Every document ``user`` may see that holds every word of ``query`` (any of them with
+    """Every document ``scope`` may see that holds every word of ``query`` (any of them with
     ``any_word``: those holding more of the words first) and passes the filters, best first, one
     page of them, with the matched words marked in the snippet. The filters are part of the
     statement that finds the matches: an old record is found as a new one is."""
@@ -92,7 +93,7 @@ def search(
         date_from=date_from,
         date_to=date_to,
     )
-    conditions, params = document_conditions(user, filters)
+    conditions, params = document_conditions(scope, filters)
     matched = _matches(terms, conditions, params, any_term=any_word)
     needles = [f" {t} " for t in terms]
     scores = _relevance(matched, needles)

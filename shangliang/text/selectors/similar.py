@@ -8,9 +8,9 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from shangliang.core.errors import ApplicationError
+from shangliang.core.scope import ANONYMOUS, Scope
 from shangliang.text import classifier, concepts, fulltext, pairs, segment, similarity
 from shangliang.text.models import DocumentKind
 from shangliang.text.normalize import has_content, normalize
@@ -118,7 +118,7 @@ def similar(
     kinds: Sequence[str] = (DocumentKind.CONCERN, DocumentKind.TOPIC),
     limit: int = 10,
     exclude: tuple[str, int] | None = None,
-    user: Any = None,
+    scope: Scope = ANONYMOUS,
     pair_model: pairs.PairModel | None = None,
     category_model: classifier.Model | None = None,
     open_only: bool = False,
@@ -157,7 +157,7 @@ def similar(
     if len(selective) < 3:
         selective = sorted(present, key=lambda w: df[w])[:3]
     conditions, params = document_conditions(
-        user, DocumentFilters(kinds=tuple(kinds), category=category, since=since)
+        scope, DocumentFilters(kinds=tuple(kinds), category=category, since=since)
     )
     # The words weigh by their counts in the whole community; an open-only lookup picks from the
     # open family's postings of the same words.

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils.html import escape as django_escape
 
+from shangliang.core.scope import scope_of
 from shangliang.text import selectors, services
 from shangliang.text.highlight import highlight
 from shangliang.text.tests.factories import BASE_TIME, concern_record, index
@@ -48,7 +49,7 @@ def test_repeated_words_rank_higher_and_ties_go_newest_first(db, admin_user):
     twice = index("电梯坏了 电梯又坏了", object_id=2)
     once_newer = index("电梯坏了", object_id=3)
     # when
-    result = selectors.search(query="电梯", user=admin_user)
+    result = selectors.search(query="电梯", scope=scope_of(admin_user))
     # then
     assert [h.id for h in result.hits] == [twice.pk, once_newer.pk, once.pk]
     assert result.hits[0].score > result.hits[1].score == result.hits[2].score
@@ -72,11 +73,13 @@ def test_a_filter_finds_the_oldest_of_five_thousand_matches(db, admin_user, dist
     ]
     services.index_documents(docs)
     # when
-    everything = selectors.search(query="电梯", user=admin_user, per_page=100)
-    by_category = selectors.search(query="电梯", user=admin_user, category="消防安全")
-    by_region = selectors.search(query="电梯", user=admin_user, region_path=district.community_b.path)
-    by_date = selectors.search(query="电梯", user=admin_user, date_to=oldest.date())
-    last_page = selectors.search(query="电梯", user=admin_user, per_page=100, page=50)
+    everything = selectors.search(query="电梯", scope=scope_of(admin_user), per_page=100)
+    by_category = selectors.search(query="电梯", scope=scope_of(admin_user), category="消防安全")
+    by_region = selectors.search(
+        query="电梯", scope=scope_of(admin_user), region_path=district.community_b.path
+    )
+    by_date = selectors.search(query="电梯", scope=scope_of(admin_user), date_to=oldest.date())
+    last_page = selectors.search(query="电梯", scope=scope_of(admin_user), per_page=100, page=50)
     # then: every match is counted and the filtered searches find the oldest record
     assert everything.total == 5000
     assert [h.object_id for h in by_category.hits] == [1]
@@ -93,10 +96,10 @@ def test_date_filters_follow_local_days(db, admin_user):
     before = index("电梯坏了", object_id=2, created_at=dt.datetime(2026, 3, 19, 23, 59, tzinfo=SHANGHAI))
     late = index("电梯坏了", object_id=3, created_at=dt.datetime(2026, 3, 20, 23, 59, tzinfo=SHANGHAI))
     # when
-    from_20 = selectors.search(query="电梯", user=admin_user, date_from=dt.date(2026, 3, 20))
-    to_19 = selectors.search(query="电梯", user=admin_user, date_to=dt.date(2026, 3, 19))
+    from_20 = selectors.search(query="电梯", scope=scope_of(admin_user), date_from=dt.date(2026, 3, 20))
+    to_19 = selectors.search(query="电梯", scope=scope_of(admin_user), date_to=dt.date(2026, 3, 19))
     only_20 = selectors.search(
-        query="电梯", user=admin_user, date_from=dt.date(2026, 3, 20), date_to=dt.date(2026, 3, 20)
+        query="电梯", scope=scope_of(admin_user), date_from=dt.date(2026, 3, 20), date_to=dt.date(2026, 3, 20)
     )
     # then
     assert {h.id for h in from_20.hits} == {early.pk, late.pk}
@@ -111,8 +114,10 @@ def test_region_filter_and_staff_scope_both_apply(db, district, street_staff):
     mine = index("电梯坏了", object_id=1, region=district.community_a)
     index("电梯坏了", object_id=2, region=district.community_b)
     # when
-    own = selectors.search(query="电梯", user=street_staff, region_path=district.community_a.path)
-    other = selectors.search(query="电梯", user=street_staff, region_path=district.community_b.path)
+    own = selectors.search(query="电梯", scope=scope_of(street_staff), region_path=district.community_a.path)
+    other = selectors.search(
+        query="电梯", scope=scope_of(street_staff), region_path=district.community_b.path
+    )
     # then
     assert [h.id for h in own.hits] == [mine.pk]
     assert other.hits == []

@@ -4,6 +4,7 @@ import importlib
 import pytest
 
 from shangliang.core.errors import ApplicationError
+from shangliang.core.scope import scope_of
 from shangliang.text import selectors
 from shangliang.text.models import Category
 from shangliang.text.tests.factories import BASE_TIME, concern_record, index
@@ -30,8 +31,8 @@ def test_search_finds_two_character_words_inside_longer_words(db, admin_user):
     lift = index("5栋电梯间的灯坏了", object_id=2)
     index("路灯不亮", object_id=3)
     # when
-    by_noise = selectors.search(query="噪音", user=admin_user)
-    by_lift = selectors.search(query="电梯", user=admin_user)
+    by_noise = selectors.search(query="噪音", scope=scope_of(admin_user))
+    by_lift = selectors.search(query="电梯", scope=scope_of(admin_user))
     # then
     assert [h.object_id for h in by_noise.hits] == [noise.object_id]
     assert [h.object_id for h in by_lift.hits] == [lift.object_id]
@@ -42,8 +43,8 @@ def test_search_with_traditional_and_full_width_query(db, admin_user):
     # given
     doc = index("海景花园5栋电梯坏了", object_id=1)
     # when
-    result = selectors.search(query="電梯 ＡＢＣ", user=admin_user)
-    plain = selectors.search(query="電梯", user=admin_user)
+    result = selectors.search(query="電梯 ＡＢＣ", scope=scope_of(admin_user))
+    plain = selectors.search(query="電梯", scope=scope_of(admin_user))
     # then
     assert result.terms == ["电梯", "abc"]
     assert result.hits == []
@@ -55,7 +56,7 @@ def test_search_requires_every_word(db, admin_user):
     index("电梯坏了", object_id=1)
     both = index("电梯噪音很大", object_id=2)
     # when
-    result = selectors.search(query="电梯 噪音", user=admin_user)
+    result = selectors.search(query="电梯 噪音", scope=scope_of(admin_user))
     # then
     assert [h.id for h in result.hits] == [both.pk]
 
@@ -65,7 +66,7 @@ def test_search_treats_query_syntax_as_text(db, admin_user, query):
     # given
     index("电梯噪音", object_id=1)
     # when
-    result = selectors.search(query=query, user=admin_user)
+    result = selectors.search(query=query, scope=scope_of(admin_user))
     # then
     assert result.total in (0, 1)
 
@@ -73,12 +74,12 @@ def test_search_treats_query_syntax_as_text(db, admin_user, query):
 def test_search_bad_input(db, admin_user):
     # given / when / then
     with pytest.raises(ApplicationError) as empty:
-        selectors.search(query="   ", user=admin_user)
+        selectors.search(query="   ", scope=scope_of(admin_user))
     with pytest.raises(ApplicationError) as long:
-        selectors.search(query="噪" * 201, user=admin_user)
+        selectors.search(query="噪" * 201, scope=scope_of(admin_user))
     assert empty.value.message == "请输入要检索的内容。"
     assert long.value.message == "检索内容过长，请不超过200个字。"
-    assert selectors.search(query="😀！！", user=admin_user).hits == []
+    assert selectors.search(query="😀！！", scope=scope_of(admin_user)).hits == []
 
 
 def test_search_filters_by_kind_category_status_and_date(db, admin_user):
@@ -87,10 +88,10 @@ def test_search_filters_by_kind_category_status_and_date(db, admin_user):
     topic = index("电梯加装", object_id=2, kind="topic", category="物业管理", status="approved")
     late = index("电梯困人", object_id=3, category="物业管理", created_at=BASE_TIME + dt.timedelta(days=30))
     # when
-    topics = selectors.search(query="电梯", user=admin_user, kinds=["topic"])
-    approved = selectors.search(query="电梯", user=admin_user, status="approved")
-    recent = selectors.search(query="电梯", user=admin_user, date_from=dt.date(2026, 3, 20))
-    other = selectors.search(query="电梯", user=admin_user, category="噪音扰民")
+    topics = selectors.search(query="电梯", scope=scope_of(admin_user), kinds=["topic"])
+    approved = selectors.search(query="电梯", scope=scope_of(admin_user), status="approved")
+    recent = selectors.search(query="电梯", scope=scope_of(admin_user), date_from=dt.date(2026, 3, 20))
+    other = selectors.search(query="电梯", scope=scope_of(admin_user), category="噪音扰民")
     # then
     assert [h.id for h in topics.hits] == [topic.pk]
     assert [h.id for h in approved.hits] == [topic.pk]
@@ -107,8 +108,8 @@ def test_search_respects_region_scope(db, district, street_staff, resident):
     index("电梯坏了", object_id=2, region=district.community_b)
     public = index("电梯坏了", object_id=3, region=district.community_b, is_public=True)
     # when
-    staff_ids = [h.id for h in selectors.search(query="电梯", user=street_staff).hits]
-    resident_ids = [h.id for h in selectors.search(query="电梯", user=resident).hits]
+    staff_ids = [h.id for h in selectors.search(query="电梯", scope=scope_of(street_staff)).hits]
+    resident_ids = [h.id for h in selectors.search(query="电梯", scope=scope_of(resident)).hits]
     # then
     assert staff_ids == [mine.pk]
     assert resident_ids == [public.pk]
@@ -118,8 +119,8 @@ def test_search_paginates(db, admin_user):
     # given
     docs = [index(f"{n}号电梯坏了", object_id=n) for n in range(1, 6)]
     # when
-    first = selectors.search(query="电梯", user=admin_user, per_page=2)
-    last = selectors.search(query="电梯", user=admin_user, per_page=2, page=3)
+    first = selectors.search(query="电梯", scope=scope_of(admin_user), per_page=2)
+    last = selectors.search(query="电梯", scope=scope_of(admin_user), per_page=2, page=3)
     # then
     assert first.total == 5
     assert first.has_next is True
@@ -181,10 +182,14 @@ def test_similar_filters_and_excludes(db, admin_user):
     )
     # when
     recent = selectors.similar(
-        text="椰子树掉果", community_id=5, since=BASE_TIME + dt.timedelta(days=5), user=admin_user
+        text="椰子树掉果", community_id=5, since=BASE_TIME + dt.timedelta(days=5), scope=scope_of(admin_user)
     )
-    excluded = selectors.similar(text="椰子树掉果", community_id=5, exclude=("concern", 2), user=admin_user)
-    other = selectors.similar(text="椰子树掉果", community_id=5, category="市政设施", user=admin_user)
+    excluded = selectors.similar(
+        text="椰子树掉果", community_id=5, exclude=("concern", 2), scope=scope_of(admin_user)
+    )
+    other = selectors.similar(
+        text="椰子树掉果", community_id=5, category="市政设施", scope=scope_of(admin_user)
+    )
     # then
     assert [h.object_id for h in recent] == [2]
     assert [h.object_id for h in excluded] == [1]
@@ -261,7 +266,9 @@ def test_hot_clusters_group_recent_unassigned_concerns(db, district, admin_user)
         created_at=BASE_TIME - dt.timedelta(days=60),
     )
     # when
-    result = selectors.hot_clusters(region_path=district.street_a.path, days=30, now=now, user=admin_user)
+    result = selectors.hot_clusters(
+        region_path=district.street_a.path, days=30, now=now, scope=scope_of(admin_user)
+    )
     # then
     assert len(result) == 1
     assert result[0].size == 3
