@@ -11,7 +11,8 @@ from django.utils import timezone
 from shangliang.api import services
 from shangliang.api.forms import check_account
 from shangliang.api.models import SCOPES, ApiToken
-from shangliang.places.permissions import is_admin
+from shangliang.api.permissions import can_manage_tokens
+from shangliang.core.scope import scope_of
 
 
 class ApiTokenForm(forms.ModelForm):
@@ -48,16 +49,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     # Administrators of the platform (the role), whatever their model permissions.
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_admin(request.user)
+        return can_manage_tokens(scope_of(request.user))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_admin(request.user)
+        return can_manage_tokens(scope_of(request.user))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_admin(request.user)
+        return can_manage_tokens(scope_of(request.user))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_admin(request.user)
+        return can_manage_tokens(scope_of(request.user))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # revoked, never deleted: the audit trail refers to them
@@ -95,6 +96,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             user=form.cleaned_data["user"],
             name=form.cleaned_data["name"],
             scopes=form.cleaned_data["scope_choices"],
+            scope=scope_of(request.user),
             actor=request.user,
         )
         for field in ApiToken._meta.concrete_fields:
@@ -104,7 +106,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description="撤销所选令牌")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         count = 0
+        scope = scope_of(request.user)
         for token in queryset.filter(revoked_at__isnull=True):
-            services.token_revoke(token=token, actor=request.user)
+            services.token_revoke(token=token, scope=scope, actor=request.user)
             count += 1
         messages.success(request, f"已撤销 {count} 个令牌（{timezone.localtime():%Y-%m-%d %H:%M}）。")

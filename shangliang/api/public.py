@@ -12,7 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import BeforeValidator
 
 from shangliang.api.auth import optional_caller
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope
 from shangliang.evaluations import selectors as evaluation_selectors
 from shangliang.meetings import selectors as meeting_selectors
 from shangliang.meetings.models import Meeting, MeetingStatus
@@ -157,9 +157,11 @@ def stats_out(stats: Statistics, *, public: bool) -> dict[str, Any]:
     }
 
 
-def stats_for(filters: StatsFilters, scope_path: str, *, public: bool) -> tuple[int, dict[str, Any]]:
+def stats_for(filters: StatsFilters, scope: Scope | None) -> tuple[int, dict[str, Any]]:
     """The statistics page's filters through the page's own form: the same validation, the same
-    Chinese messages."""
+    Chinese messages. ``scope`` None: the public figures."""
+    scope_path = "" if scope is None else statistics_path(scope)
+    assert scope_path is not None
     data = filters.dict()
     start = data.pop("since") or data["start"]
     query = {k: v for k, v in {**data, "start": start}.items() if v not in (None, "")}
@@ -171,12 +173,12 @@ def stats_for(filters: StatsFilters, scope_path: str, *, public: bool) -> tuple[
         return 422, {"detail": messages[0], "field": None if field == "__all__" else field}
     clean = form.cleaned_data
     stats = statistics(
+        scope=scope,
         path_prefix=clean["path_value"],
         period=clean["period_value"],
         breakdown=clean.get("breakdown") or "",
-        public=public,
     )
-    return 200, stats_out(stats, public=public)
+    return 200, stats_out(stats, public=scope is None)
 
 
 @router.get("/stats", response={200: StatsOut, 401: RefusalOut, **PUBLIC}, tags=["统计"], auth=None)
@@ -187,11 +189,10 @@ def public_stats(request: HttpRequest, filters: Query[StatsFilters]) -> tuple[in
     site's session or any valid token) with access to the staff statistics: the staff page's
     figures of the caller's region (``public`` false); street and community must lie inside it."""
     caller = optional_caller(request, None)
-    scope_path = statistics_path(scope_of(caller)) if caller is not None else None
-    if scope_path is None:
+    if caller is None or statistics_path(caller) is None:
         throttle(request)
-        return stats_for(filters, "", public=True)
-    return stats_for(filters, scope_path, public=False)
+        return stats_for(filters, None)
+    return stats_for(filters, caller)
 
 
 # --- Results (成果公示) ---------------------------------------------------------------------------

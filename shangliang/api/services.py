@@ -1,4 +1,6 @@
-"""Issuing and revoking integration tokens (administrators only; each an audit event)."""
+"""Issuing and revoking integration tokens (administrators only; each an audit event). Each takes the
+person's ``scope`` (what the permission asks, resolved at the page or command edge) and the ``actor``
+the audit trail names."""
 
 from __future__ import annotations
 
@@ -10,17 +12,25 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shangliang.api.models import SCOPES, ApiToken, new_token, token_hash
+from shangliang.api.permissions import can_manage_tokens
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError
-from shangliang.places.permissions import is_admin
+from shangliang.core.scope import Scope
 
 
 def token_issue(
-    *, organisation: Any, user: Any, name: str, scopes: Iterable[str], actor: Any, client_token: str = ""
+    *,
+    organisation: Any,
+    user: Any,
+    name: str,
+    scopes: Iterable[str],
+    scope: Scope,
+    actor: Any,
+    client_token: str = "",
 ) -> tuple[str, ApiToken]:
     """A new token: returns it in clear (to show once) and the stored row (its hash only). The same
     ``client_token`` again (a form sent twice) issues nothing: "" and the token issued the first time."""
-    if not is_admin(actor):
+    if not can_manage_tokens(scope):
         raise PermissionDenied("只有系统管理员可以创建接口令牌。")
     if user.organisation_id != organisation.pk:
         raise ApplicationError("代表账号必须属于所选单位。", field="user")
@@ -54,8 +64,8 @@ def token_issue(
     return token, issued
 
 
-def token_revoke(*, token: ApiToken, actor: Any) -> None:
-    if not is_admin(actor):
+def token_revoke(*, token: ApiToken, scope: Scope, actor: Any) -> None:
+    if not can_manage_tokens(scope):
         raise PermissionDenied("只有系统管理员可以撤销接口令牌。")
     with transaction.atomic():
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)

@@ -70,8 +70,8 @@ class TopicFilters(Schema):
 @paginate(Pages)
 def topics(request: HttpRequest, filters: Query[TopicFilters]) -> Any:
     """The topics the caller may see, newest first; filter by status, form, source, community."""
-    user = require_scope(request, "topics")
-    qs = topic_selectors.topics_for_staff(user)
+    scope = require_scope(request, "topics")
+    qs = topic_selectors.topics_for_staff(scope)
     for name in ("status", "form", "source"):
         if getattr(filters, name):
             qs = qs.filter(**{name: getattr(filters, name)})
@@ -84,9 +84,11 @@ def topics(request: HttpRequest, filters: Query[TopicFilters]) -> Any:
     "/topics/{topic_id}", response={200: TopicDetailOut, 404: RefusalOut, **SIGNED_IN_ERRORS}, tags=["议题"]
 )
 def topic_detail(request: HttpRequest, topic_id: int) -> tuple[int, Any]:
-    user = require_scope(request, "topics")
+    scope = require_scope(request, "topics")
     topic = (
-        topic_selectors.topics_for_staff(user).filter(pk=topic_id).first() if 0 < topic_id <= MAX_ID else None
+        topic_selectors.topics_for_staff(scope).filter(pk=topic_id).first()
+        if 0 < topic_id <= MAX_ID
+        else None
     )
     if topic is None:
         return 404, {"detail": "没有找到这个议题，或您无权查看。"}
@@ -137,8 +139,8 @@ class ActionFilters(Schema):
 @paginate(Pages)
 def actions(request: HttpRequest, filters: Query[ActionFilters]) -> Any:
     """Action items the caller may see (a department: its own), newest first."""
-    user = require_scope(request, "actions")
-    qs = action_selectors.items_for_user(user)
+    scope = require_scope(request, "actions")
+    qs = action_selectors.items_for_user(scope)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.overdue is not None:
@@ -153,9 +155,9 @@ def actions(request: HttpRequest, filters: Query[ActionFilters]) -> Any:
     tags=["交办单"],
 )
 def action_detail(request: HttpRequest, action_id: int) -> tuple[int, Any]:
-    user = require_scope(request, "actions")
+    scope = require_scope(request, "actions")
     item = (
-        action_selectors.items_for_user(user).filter(pk=action_id).first()
+        action_selectors.items_for_user(scope).filter(pk=action_id).first()
         if 0 < action_id <= MAX_ID
         else None
     )

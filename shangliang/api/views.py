@@ -43,6 +43,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                     user=data["user"],
                     name=data["name"],
                     scopes=data["scopes"],
+                    scope=scope,
                     actor=request.user,
                     client_token=data["client_token"],
                 )
@@ -79,7 +80,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(selectors.tokens_for(scope), pk=pk)
     form = forms.RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.token_revoke(token=token, actor=request.user)
+        services.token_revoke(token=token, scope=scope, actor=request.user)
         messages.success(
             request, f"已撤销令牌“{token.name}”（sl_{token.prefix}…），使用它的系统将无法再访问接口。"
         )

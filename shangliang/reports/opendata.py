@@ -99,7 +99,7 @@ def _meetings() -> Iterator[dict[str, Any]]:
 
 def _statistics() -> Iterator[dict[str, Any]]:
     for preset in ("year", "since2021"):
-        stats = statistics(path_prefix="", period=preset_period(preset), public=True)
+        stats = statistics(scope=None, path_prefix="", period=preset_period(preset))
         for figure in stats.figures:
             yield {
                 "period": PRESETS[preset],

@@ -20,6 +20,7 @@ from shangliang.concerns import permissions as concern_permissions
 from shangliang.concerns import selectors as concern_selectors
 from shangliang.concerns.rules import format_tracking_code, mask_personal_text
 from shangliang.core import audit
+from shangliang.core.scope import Scope
 from shangliang.evaluations import selectors as evaluation_selectors
 from shangliang.meetings import selectors as meeting_selectors
 from shangliang.privacy import personal
@@ -41,7 +42,7 @@ def _local(value: dt.datetime | None) -> str:
 class Dataset:
     name: str
     label: str
-    records: Callable[[Any], QuerySet[Any]]  # the person's records, scoped
+    records: Callable[[Scope], QuerySet[Any]]  # the person's records
     date: str  # the date the period filters on
     path: str  # the region path the street/community filter uses
     columns: list[tuple[str, Callable[[Any], object]]]
@@ -77,7 +78,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             "topics",
             "协商议题",
-            lambda user: topic_selectors.topics_for_staff(user).select_related(
+            lambda scope: topic_selectors.topics_for_staff(scope).select_related(
                 "community", "category", "committee"
             ),
             "created_at",
@@ -97,7 +98,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             "meetings",
             "协商议事会",
-            lambda user: meeting_selectors.meetings_for_staff(user).select_related("room", "region"),
+            lambda scope: meeting_selectors.meetings_for_staff(scope).select_related("room", "region"),
             "starts_at",
             "region_path",
             [
@@ -114,7 +115,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             "actions",
             "交办单",
-            lambda user: action_selectors.items_for_user(user).select_related("department", "region"),
+            lambda scope: action_selectors.items_for_user(scope).select_related("department", "region"),
             "assigned_at",
             "region_path",
             [
@@ -132,7 +133,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             "evaluations",
             "三评",
-            lambda user: evaluation_selectors.evaluations_for_user(user).distinct(),
+            lambda scope: evaluation_selectors.evaluations_for_user(scope).distinct(),
             "created_at",
             "region_path",
             [
@@ -157,15 +158,16 @@ DATASETS: dict[str, Dataset] = {
 class Export:
     dataset: Dataset
     rows: QuerySet[Any]
-    user: Any
+    scope: Scope
+    actor: Any  # named in the log of each full contact exported
     full: bool  # residents' phone numbers in clear where the person may see them
 
     def _phone(self, concern: Any) -> str:
-        if not concern_permissions.can_view_contact(self.user, concern):
+        if not concern_permissions.can_view_contact(self.scope, concern):
             return str(concern.phone_masked)
         if concern.phone_encrypted:
             # The same log as a contact shown on the concern's page.
-            audit.record(target=concern, event_type="concern.contact_viewed", actor=self.user, reason="导出")
+            audit.record(target=concern, event_type="concern.contact_viewed", actor=self.actor, reason="导出")
         return personal.reveal(concern.phone_encrypted)
 
     def lines(self) -> Iterator[list[object]]:
@@ -179,13 +181,21 @@ class Export:
 
 
 def export_for(
-    user: Any, name: str, *, path_prefix: str, start: dt.date, end: dt.date, full: bool = False
+    scope: Scope,
+    name: str,
+    *,
+    actor: Any,
+    path_prefix: str,
+    start: dt.date,
+    end: dt.date,
+    full: bool = False,
 ) -> Export:
     """The person's records of ``name`` in [start, end] under ``path_prefix``, oldest first. ``full``
-    gives residents' phone numbers in clear to those allowed to see them (each one logged)."""
+    gives residents' phone numbers in clear to those allowed to see them (each one logged, naming
+    ``actor``)."""
     dataset = DATASETS[name]
     rows = (
-        dataset.records(user)
+        dataset.records(scope)
         .filter(**{f"{dataset.path}__startswith": path_prefix})
         .filter(
             **{
@@ -195,7 +205,7 @@ def export_for(
         )
         .order_by(dataset.date, "pk")
     )
-    return Export(dataset, rows, user, full and name == "concerns")
+    return Export(dataset, rows, scope, actor, full and name == "concerns")
 
 
 class _Echo:

@@ -11,8 +11,10 @@ from typing import Any
 from django.utils import timezone
 
 from shangliang.concerns.models import ConcernSource
+from shangliang.core.errors import PermissionDenied
+from shangliang.core.scope import Scope
 from shangliang.places.models import Organisation, Region
-from shangliang.reports import rollups
+from shangliang.reports import permissions, rollups
 from shangliang.reports.figures import BREAKDOWNS, REGISTRY, Figure
 from shangliang.reports.figures.definitions import HOME_FIGURES
 from shangliang.text.models import Category
@@ -136,15 +138,22 @@ def _months(period: Period) -> list[dt.date]:
 
 def statistics(
     *,
+    scope: Scope | None,
     path_prefix: str,
     period: Period,
     breakdown: str = "",
     names: Sequence[str] | None = None,
-    public: bool = False,
 ) -> Statistics:
-    """The figures of the regions under ``path_prefix`` over ``period``, broken down by ``breakdown``."""
+    """The figures of the regions under ``path_prefix`` over ``period``, broken down by ``breakdown``.
+    ``scope`` None: the public figures (anyone, any region); a person's scope: the staff figures of a
+    region inside the one their statistics cover (``permissions.statistics_path``)."""
     if breakdown and breakdown not in BREAKDOWNS:
         raise ValueError(f"Unknown breakdown {breakdown}")
+    public = scope is None
+    if scope is not None:
+        covered = permissions.statistics_path(scope)
+        if covered is None or not path_prefix.startswith(covered):
+            raise PermissionDenied("所选区域不存在或不在您的统计范围内。")
     figures = [REGISTRY[n] for n in (names or REGISTRY)]
     if public:
         figures = [f for f in figures if f.public]
@@ -201,4 +210,4 @@ def _parts(figure: Figure, totals: dict[str, int]) -> list[Part]:
 
 def home_figures() -> list[FigureResult]:
     """The public home's figures: all time, the whole platform."""
-    return statistics(path_prefix="", period=all_time(), names=HOME_FIGURES, public=True).figures
+    return statistics(scope=None, path_prefix="", period=all_time(), names=HOME_FIGURES).figures

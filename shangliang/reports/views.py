@@ -11,28 +11,39 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope, scope_of
 from shangliang.reports import charts, exports, opendata, permissions, records, summary
 from shangliang.reports.figures import BREAKDOWNS
 from shangliang.reports.forms import StatisticsForm
 from shangliang.reports.selectors import Statistics, preset_period, statistics
 
 
-def filtered(request: HttpRequest, scope_path: str, *, public: bool) -> tuple[StatisticsForm, Statistics]:
-    """The statistics the query string asks for; invalid filters fall back to this year's whole scope
-    (the form keeps what was typed and shows the errors)."""
+def filtered(request: HttpRequest, scope: Scope | None) -> tuple[StatisticsForm, Statistics]:
+    """The statistics the query string asks for (``scope`` None: the public figures); invalid
+    filters fall back to this year's whole scope (the form keeps what was typed and shows the errors)."""
+    scope_path = "" if scope is None else permissions.statistics_path(scope)
+    if scope_path is None:
+        raise PermissionDenied("您的账号没有查看统计分析的权限。")
     form = StatisticsForm(request.GET or None, scope_path=scope_path)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         stats = statistics(
+            scope=scope,
             path_prefix=data["path_value"],
             period=data["period_value"],
             breakdown=data.get("breakdown") or "",
-            public=public,
         )
     else:
-        stats = statistics(path_prefix=scope_path, period=preset_period("year"), public=public)
+        stats = statistics(scope=scope, path_prefix=scope_path, period=preset_period("year"))
     return form, stats
+
+
+def _staff_scope(request: HttpRequest, refusal: str) -> Scope:
+    """The person's scope, resolved once for the request; 403 without access to the statistics."""
+    scope = scope_of(request.user)
+    if not permissions.can_view_statistics(scope):
+        raise PermissionDenied(refusal)
+    return scope
 
 
 def _context(form: StatisticsForm, stats: Statistics, request: HttpRequest) -> dict[str, Any]:
@@ -53,24 +64,18 @@ def _context(form: StatisticsForm, stats: Statistics, request: HttpRequest) -> d
 
 @login_required
 def staff_statistics(request: HttpRequest) -> HttpResponse:
-    scope_path = permissions.statistics_path(scope_of(request.user))
-    if scope_path is None:
-        raise PermissionDenied("您的账号没有查看统计分析的权限。")
-    form, stats = filtered(request, scope_path, public=False)
+    form, stats = filtered(request, _staff_scope(request, "您的账号没有查看统计分析的权限。"))
     return render(request, "reports/statistics.html", {**_context(form, stats, request), "public": False})
 
 
 def public_statistics(request: HttpRequest) -> HttpResponse:
-    form, stats = filtered(request, "", public=True)
+    form, stats = filtered(request, None)
     return render(request, "reports/statistics.html", {**_context(form, stats, request), "public": True})
 
 
 @login_required
 def export_statistics(request: HttpRequest, fmt: str) -> HttpResponse:
-    scope_path = permissions.statistics_path(scope_of(request.user))
-    if scope_path is None:
-        raise PermissionDenied("您的账号没有导出统计数据的权限。")
-    _, stats = filtered(request, scope_path, public=False)
+    _, stats = filtered(request, _staff_scope(request, "您的账号没有导出统计数据的权限。"))
     name = f"statistics-{stats.period.start:%Y%m%d}-{stats.period.end:%Y%m%d}"
     if fmt == "xlsx":
         response = HttpResponse(
@@ -86,10 +91,8 @@ def export_statistics(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @login_required
 def export_list(request: HttpRequest) -> HttpResponse:
-    scope_path = permissions.statistics_path(scope_of(request.user))
-    if scope_path is None:
-        raise PermissionDenied("您的账号没有导出数据的权限。")
-    form, stats = filtered(request, scope_path, public=False)
+    scope = _staff_scope(request, "您的账号没有导出数据的权限。")
+    form, stats = filtered(request, scope)
     return render(
         request,
         "reports/exports.html",
@@ -98,14 +101,15 @@ def export_list(request: HttpRequest) -> HttpResponse:
             "stats": stats,
             "datasets": records.DATASETS.values(),
             "query": request.GET.urlencode(),
-            "may_see_contacts": permissions.can_export_personal(scope_of(request.user)),
+            "may_see_contacts": permissions.can_export_personal(scope),
         },
     )
 
 
 @login_required
 def export_records(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
-    scope_path = permissions.statistics_path(scope_of(request.user))
+    scope = _staff_scope(request, "您的账号没有导出数据的权限。")
+    scope_path = permissions.statistics_path(scope)
     if scope_path is None or name not in records.DATASETS:
         raise PermissionDenied("您的账号没有导出数据的权限。")
     form = StatisticsForm(request.GET or None, scope_path=scope_path)
@@ -113,9 +117,9 @@ def export_records(request: HttpRequest, name: str, fmt: str) -> HttpResponseBas
         path, period = form.cleaned_data["path_value"], form.cleaned_data["period_value"]
     else:
         path, period = scope_path, preset_period("year")
-    full = request.GET.get("full") == "1" and permissions.can_export_personal(scope_of(request.user))
+    full = request.GET.get("full") == "1" and permissions.can_export_personal(scope)
     export = records.export_for(
-        request.user, name, path_prefix=path, start=period.start, end=period.end, full=full
+        scope, name, actor=request.user, path_prefix=path, start=period.start, end=period.end, full=full
     )
     filename = f"{name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     if fmt == "csv":
@@ -144,10 +148,7 @@ def export_records(request: HttpRequest, name: str, fmt: str) -> HttpResponseBas
 
 @login_required
 def annual_summary(request: HttpRequest) -> HttpResponse:
-    scope_path = permissions.statistics_path(scope_of(request.user))
-    if scope_path is None:
-        raise PermissionDenied("您的账号没有查看统计分析的权限。")
-    _, stats = filtered(request, scope_path, public=False)
+    _, stats = filtered(request, _staff_scope(request, "您的账号没有查看统计分析的权限。"))
     title = f"“{settings.SHANGLIANG['BRAND_NAME']}”协商议事工作情况（{stats.period.label}）"
     response = HttpResponse(
         summary.summary_docx(stats, title),

@@ -11,6 +11,7 @@ from shangliang.api import services
 from shangliang.concerns.models import ConcernSource
 from shangliang.concerns.tests.factories import ConcernFactory
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.places.tests import factories as pf
 from shangliang.reports import rollups
 
@@ -76,7 +77,12 @@ def test_a_token_reads_the_figures_of_its_accounts_region(
         username="hotline", role=Role.STAFF, region=district.street_b, organisation=organisation
     )
     token, _ = services.token_issue(
-        organisation=organisation, user=account, name="热线对接", scopes=["topics"], actor=admin_user
+        organisation=organisation,
+        user=account,
+        name="热线对接",
+        scopes=["topics"],
+        scope=scope_of(admin_user),
+        actor=admin_user,
     )
     # when it reads the statistics
     answer = client.get("/api/v1/stats", FILTERS, HTTP_AUTHORIZATION=f"Bearer {token}")

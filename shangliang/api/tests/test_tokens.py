@@ -1,7 +1,9 @@
+import io
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.urls import reverse
 
 from shangliang.accounts.tests.factories import UserFactory
@@ -9,6 +11,7 @@ from shangliang.api import services
 from shangliang.api.models import ApiToken, token_hash
 from shangliang.core.models import AuditEvent
 from shangliang.core.roles import Role
+from shangliang.core.scope import scope_of
 from shangliang.meetings.models import MeetingStatus
 from shangliang.meetings.tests.factories import MeetingFactory
 from shangliang.places.tests import factories as pf
@@ -23,7 +26,12 @@ def _integration(district: Any, admin_user: Any, scopes: list[str], region: Any 
         username="hotline", role=Role.STAFF, region=region or district.street_a, organisation=organisation
     )
     return services.token_issue(
-        organisation=organisation, user=account, name="热线对接", scopes=scopes, actor=admin_user
+        organisation=organisation,
+        user=account,
+        name="热线对接",
+        scopes=scopes,
+        scope=scope_of(admin_user),
+        actor=admin_user,
     )
 
 
@@ -41,7 +49,12 @@ def test_a_token_is_stored_hashed_and_its_issue_audited(district: Any, admin_use
 def test_only_administrators_issue_tokens(district: Any, staff: Any) -> None:
     with pytest.raises(PermissionDenied):
         services.token_issue(
-            organisation=pf.OrganisationFactory(), user=staff, name="x", scopes=["topics"], actor=staff
+            organisation=pf.OrganisationFactory(),
+            user=staff,
+            name="x",
+            scopes=["topics"],
+            scope=scope_of(staff),
+            actor=staff,
         )
     assert not ApiToken.objects.exists()
 
@@ -64,7 +77,7 @@ def test_a_token_without_the_scope_is_refused_and_a_revoked_one_is_unknown(
     token, issued = _integration(district, admin_user, ["meetings"])
     refused = client.get("/api/v1/actions", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert (refused.status_code, refused.json()) == (403, {"detail": "该令牌无权访问“交办单”接口。"})
-    services.token_revoke(token=issued, actor=admin_user)
+    services.token_revoke(token=issued, scope=scope_of(admin_user), actor=admin_user)
     assert client.get("/api/v1/topics", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
     assert client.get("/api/v1/meetings", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
     assert client.get("/api/v1/topics").status_code == 401
@@ -120,3 +133,23 @@ def test_the_admin_shows_a_new_token_once(client: Any, district: Any, admin_user
     assert client.get(reverse("admin:api_apitoken_changelist")).content.decode().count(token) == 0
     client.logout()
     assert client.get("/api/v1/topics", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+
+def test_the_command_issues_a_token_as_the_named_administrator(
+    client: Any, district: Any, admin_user: Any
+) -> None:
+    # given an account of an organisation
+    organisation = pf.OrganisationFactory(name="12345热线")
+    UserFactory(username="hotline", role=Role.STAFF, region=district.street_a, organisation=organisation)
+    TopicFactory(community=district.community_a, title="整治老旧小区飞线充电")
+    out = io.StringIO()
+    # when the command issues a token for it
+    call_command("issue_api_token", "hotline", "--by", admin_user.username, "--scopes", "topics", stdout=out)
+    # then it prints the token, which reads the account's topics, and the issue is audited
+    token = out.getvalue().strip()
+    answer = client.get("/api/v1/topics", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert [t["title"] for t in answer.json()["items"]] == ["整治老旧小区飞线充电"]
+    assert AuditEvent.objects.filter(event_type="api_token.issued", actor=admin_user).count() == 1
+    # and an account that is not an administrator may not issue one
+    with pytest.raises(PermissionDenied):
+        call_command("issue_api_token", "hotline", "--by", "hotline", stdout=io.StringIO())

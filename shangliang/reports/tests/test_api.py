@@ -22,7 +22,7 @@ def test_public_stats_give_the_pages_figures_with_their_rules(client: Any, distr
     body = response.json()
     figures = {f["name"]: f for f in body["figures"]}
     page = selectors.statistics(
-        path_prefix="", period=selectors.preset_period("since2021"), breakdown="source", public=True
+        scope=None, path_prefix="", period=selectors.preset_period("since2021"), breakdown="source"
     )
     assert {name: f["value"] for name, f in figures.items()} == {f.name: f.value for f in page.figures}
     assert figures["concerns_received"]["value"] == 2

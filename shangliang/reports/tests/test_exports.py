@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from shangliang.concerns.tests.factories import ConcernFactory
 from shangliang.core.models import AuditEvent
+from shangliang.core.scope import EVERYTHING
 from shangliang.privacy import personal
 from shangliang.reports import selectors, summary
 
@@ -90,7 +91,9 @@ def test_the_annual_summary_is_written_from_the_figures(client: Any, district: A
     response = client.get(reverse("reports:summary"), {"period": "since2021"})
     # then its first paragraph is the article's sentence with the figures
     text = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
-    stats = selectors.statistics(path_prefix="", period=selectors.preset_period("since2021"))
+    stats = selectors.statistics(
+        scope=EVERYTHING, path_prefix="", period=selectors.preset_period("since2021")
+    )
     assert text[1] == summary.paragraphs(stats)[0]
     assert text[1].startswith(
         "据统计，2021年以来，政协海城区委员会共开展协商议事0次，解决0个问题，向党委政府报送0个建议。"

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from shangliang.concerns.models import Concern
 from shangliang.concerns.tests.factories import ConcernFactory
+from shangliang.core.scope import EVERYTHING
 from shangliang.evaluations.selectors import problems_solved_count
 from shangliang.meetings.models import HELD_STATUSES, Meeting
 from shangliang.meetings.selectors import meetings_held_count
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _all(path: str, period: selectors.Period, breakdown: str = "") -> dict[str, Any]:
-    stats = selectors.statistics(path_prefix=path, period=period, breakdown=breakdown)
+    stats = selectors.statistics(scope=EVERYTHING, path_prefix=path, period=period, breakdown=breakdown)
     return {f.name: (f.value, f.parts, f.groups, f.months) for f in stats.figures}
 
 
@@ -57,7 +58,9 @@ def test_rollup_figures_equal_a_direct_count(district: Any) -> None:
     today = timezone.localdate()
     period = selectors.Period(today - dt.timedelta(days=300), today)
     # when the figures are read
-    stats = selectors.statistics(path_prefix=district.street_a.path, period=period, breakdown="source")
+    stats = selectors.statistics(
+        scope=EVERYTHING, path_prefix=district.street_a.path, period=period, breakdown="source"
+    )
     # then they equal counts made straight on the records
     in_street = Concern.objects.filter(
         region_path__startswith=district.street_a.path,
@@ -84,7 +87,7 @@ def test_home_figures_agree_with_the_statistics_and_the_counting_rules_of_each_a
         ConcernFactory(community=district.community_b)
     # when the home figures and the all-time statistics are read
     home = {f.name: f.value for f in selectors.home_figures()}
-    stats = selectors.statistics(path_prefix="", period=selectors.all_time())
+    stats = selectors.statistics(scope=EVERYTHING, path_prefix="", period=selectors.all_time())
     # then they agree with each other and with each app's own count
     assert home == {name: stats.figure(name).value for name in home}
     assert home["concerns_received"] == Concern.objects.count()
@@ -116,7 +119,7 @@ def test_days_after_the_last_refresh_are_counted_live(district: Any) -> None:
         rollups.refresh()
     # when a year's figures are read today
     period = selectors.preset_period("since2021")
-    stats = selectors.statistics(path_prefix="", period=period)
+    stats = selectors.statistics(scope=EVERYTHING, path_prefix="", period=period)
     # then records of the days since count too
     assert stats.figure("concerns_received").value == Concern.objects.count()
 
@@ -159,9 +162,11 @@ def test_trainings_count_sessions_and_person_times_for_the_whole_district_only(d
         )
     period = selectors.preset_period("year")
     # when / then
-    trainings = selectors.statistics(path_prefix="", period=period).figure("trainings")
+    trainings = selectors.statistics(scope=EVERYTHING, path_prefix="", period=period).figure("trainings")
     assert (trainings.value, [(p.label, p.value) for p in trainings.parts]) == (1, [("期数", 1), ("人次", 2)])
-    in_street = selectors.statistics(path_prefix=district.street_a.path, period=period).figure("trainings")
+    in_street = selectors.statistics(
+        scope=EVERYTHING, path_prefix=district.street_a.path, period=period
+    ).figure("trainings")
     assert in_street.value == 0
 
 
@@ -172,15 +177,32 @@ def test_a_read_is_reused_within_the_live_window_and_a_refresh_is_read_at_once(
     settings.SHANGLIANG = {**settings.SHANGLIANG, "STATISTICS_LIVE_SECONDS": 60}
     period = selectors.preset_period("year")
     ConcernFactory(community=district.community_a)
-    assert selectors.statistics(path_prefix="", period=period).figure("concerns_received").value == 1
+    assert (
+        selectors.statistics(scope=EVERYTHING, path_prefix="", period=period)
+        .figure("concerns_received")
+        .value
+        == 1
+    )
     # when a concern arrives within the minute, then the rollups are refreshed, then a minute passes
     ConcernFactory(community=district.community_a)
-    within_the_minute = selectors.statistics(path_prefix="", period=period).figure("concerns_received").value
+    within_the_minute = (
+        selectors.statistics(scope=EVERYTHING, path_prefix="", period=period)
+        .figure("concerns_received")
+        .value
+    )
     ConcernFactory(community=district.community_a)
     rollups.refresh()
-    after_refresh = selectors.statistics(path_prefix="", period=period).figure("concerns_received").value
+    after_refresh = (
+        selectors.statistics(scope=EVERYTHING, path_prefix="", period=period)
+        .figure("concerns_received")
+        .value
+    )
     ConcernFactory(community=district.community_a)
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=61)):
-        a_minute_later = selectors.statistics(path_prefix="", period=period).figure("concerns_received").value
+        a_minute_later = (
+            selectors.statistics(scope=EVERYTHING, path_prefix="", period=period)
+            .figure("concerns_received")
+            .value
+        )
     # then
     assert (within_the_minute, after_refresh, a_minute_later) == (1, 3, 4)

@@ -7,6 +7,8 @@ from openpyxl import load_workbook
 
 from shangliang.concerns.models import ConcernSource
 from shangliang.concerns.tests.factories import ConcernFactory
+from shangliang.core.errors import PermissionDenied
+from shangliang.core.scope import scope_of
 from shangliang.reports import rollups, selectors
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +107,20 @@ def test_presets_cover_this_month_quarter_year_and_since_2021() -> None:
     assert selectors.preset_period("quarter", today).start == dt.date(2026, 7, 1)
     assert selectors.preset_period("year", today).start == dt.date(2026, 1, 1)
     assert selectors.preset_period("since2021", today).start == dt.date(2021, 1, 1)
+
+
+def test_the_staff_figures_refuse_a_region_outside_the_persons_statistics(
+    district: Any, street_staff: Any, department_officer: Any
+) -> None:
+    # given the street's staff and a department officer (no statistics)
+    period = selectors.preset_period("year")
+    # when figures of another street, or any figures, are asked for with their scopes
+    for scope, path in ((scope_of(street_staff), district.street_b.path), (scope_of(department_officer), "")):
+        # then they are refused
+        with pytest.raises(PermissionDenied):
+            selectors.statistics(scope=scope, path_prefix=path, period=period)
+    # and their own street is read
+    own = selectors.statistics(
+        scope=scope_of(street_staff), path_prefix=district.street_a.path, period=period
+    )
+    assert own.figure("concerns_received").value == 0
