@@ -8,7 +8,8 @@ Sources (each entry names its source record; ``SOURCE_LABELS`` says what they ar
 - ``topics.topic``: a topic the member recommended (委员荐题) that was closed (办结), on its closing day.
 - ``duty.visit``: an activity-group visit, for each member present; a withdrawn visit counts nothing.
 - ``duty.trainingsession``: a held session, for each member checked in (a 以会代训 session attached
-  to a meeting: each member present at the meeting).
+  to a meeting: each member present at the meeting; attendance corrected to 请假 or 缺席 after a
+  check-in withdraws the entry at the next recomputation).
 - ``duty.memberwriting``: a member's 社情民意 or 提案 once submitted, and its adoption by level.
 - ``duty.selfreport``: a self-report the office verified.
 

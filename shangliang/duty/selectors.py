@@ -219,7 +219,9 @@ def training_attendance(
     first: dt.date, last: dt.date, *, status: str = TrainingStatus.HELD
 ) -> list[tuple[TrainingSession, list[int]]]:
     """Each session in the period with the members who attended it: checked in to the session, or
-    (以会代训) present at the meeting it is attached to while that meeting is held."""
+    (以会代训) present at the meeting it is attached to while that meeting is held: recorded as
+    出席, or checked in while no attendance is recorded yet (attendance corrected to 请假 or 缺席 after
+    a check-in does not count)."""
     sessions = list(
         TrainingSession.objects.filter(status=status, held_on__range=(first, last))
         .select_related("meeting")
@@ -238,7 +240,7 @@ def training_attendance(
         from shangliang.meetings.models import Participant
 
         for meeting_id, member_id in Participant.objects.filter(
-            Q(attendance=Attendance.PRESENT) | Q(checked_in_at__isnull=False),
+            Q(attendance=Attendance.PRESENT) | Q(attendance="", checked_in_at__isnull=False),
             meeting_id__in=meeting_ids,
             member__isnull=False,
         ).values_list("meeting_id", "member_id"):

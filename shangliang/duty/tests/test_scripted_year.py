@@ -9,12 +9,18 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from shangliang.accounts.tests.factories import UserFactory
+from shangliang.core.models import AuditEvent
+from shangliang.core.roles import Role
 from shangliang.core.scope import scope_of
 from shangliang.duty import ledger, selectors, services
-from shangliang.duty.models import DutyEntry, DutyRule, TrainingKind
+from shangliang.duty.models import DutyEntry, DutyRule, TrainingKind, Visit
 from shangliang.duty.tests.factories import at, group_of, held_meeting, member_user
 from shangliang.evaluations.models import Evaluation, EvaluationStatus
-from shangliang.meetings.models import Meeting, MeetingStatus
+from shangliang.meetings import record as meeting_record
+from shangliang.meetings import services as meeting_services
+from shangliang.meetings.models import Attendance, Meeting, MeetingStatus
+from shangliang.meetings.tests.factories import invite, meeting_in
 from shangliang.places.tests import factories as pf
 from shangliang.topics import services as topic_services
 from shangliang.topics.models import TopicSource, TopicStatus
@@ -46,7 +52,7 @@ def build_year(district: Any, staff: Any) -> dict[str, Any]:
     held_meeting(**kw, host=a_user, form="micro", day=D(YEAR, 3, 10), present=[a, b])
     held_meeting(**kw, host=staff, form="micro", day=D(YEAR, 4, 10), present=[a, b])
     held_meeting(**kw, host=staff, form="micro", day=D(YEAR, 5, 10), absent=[a, c])
-    withdrawn = held_meeting(**kw, host=staff, form="micro", day=D(YEAR, 8, 10), present=[a, b])
+    august = august_meeting(room, staff, [a_user, b_user])
     # A meeting of the next year does not count in this one.
     held_meeting(**kw, host=staff, form="micro", day=D(YEAR + 1, 1, 10), present=[a])
 
@@ -166,12 +172,64 @@ def build_year(district: Any, staff: Any) -> dict[str, Any]:
     for n in range(6):
         report(b_user, f"视察{n + 1}", D(YEAR, 8, 1 + n), True)
 
-    # The first grassroots meeting of August is withdrawn afterwards (recorded in error).
-    return {"a": a, "b": b, "c": c, "withdrawn": withdrawn}
+    # August's grassroots meeting is still being recorded: see ``correct_august``.
+    return {"a": a, "b": b, "c": c, "august": august}
 
 
-def withdraw(meeting: Meeting) -> None:
-    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CANCELLED, cancel_reason="误登记，撤回")
+def august_meeting(room: Any, staff: Any, users: list[Any]) -> Meeting:
+    """A grassroots meeting on the 10th of August, run through the meetings services: opened, A and B
+    check themselves in with the meeting's code, and a 以会代训 session held at it earns them
+    training points while the meeting is on."""
+    recorder = UserFactory(role=Role.STAFF, region=staff.region, username="recorder-august")
+    meeting = meeting_in(
+        MeetingStatus.NOTIFIED,
+        room=room,
+        host=staff,
+        recorder=recorder,
+        form="micro",
+        title="八月微协商",
+        starts_at=at(D(YEAR, 8, 10)),
+        ends_at=at(D(YEAR, 8, 10), 17),
+    )
+    for user in users:
+        invite(meeting, member=user.member, user=user)
+    with time_machine.travel(at(D(YEAR, 8, 10), 15), tick=False):
+        meeting_services.meeting_open(meeting_id=meeting.pk, actor=staff)
+        for user in users:
+            meeting_services.check_in_self(checkin_token=meeting.checkin_token, actor=user)
+        session = services.training_create(
+            data=services.TrainingInput(
+                kind=TrainingKind.MEETING,
+                subject="以会代训：微协商现场",
+                held_on=None,
+                place="议事室",
+                organiser="区政协办公室",
+                meeting_id=meeting.pk,
+            ),
+            scope=scope_of(staff),
+            actor=staff,
+        )
+        services.training_mark_held(session_id=session.pk, scope=scope_of(staff), actor=staff)
+    return meeting
+
+
+def correct_august(meeting: Meeting) -> None:
+    """A and B checked in but left at once on other duty: the office closes the meeting, corrects
+    their attendance to 请假 while the minutes are drafted, and the host and the recorder confirm
+    the minutes (the meetings services; a confirmed meeting cannot be withdrawn afterwards)."""
+    host, recorder = meeting.host, meeting.recorder
+    with time_machine.travel(at(D(YEAR, 8, 10), 18), tick=False):
+        meeting_services.meeting_close(meeting_id=meeting.pk, actor=host)
+        for participant in meeting.participants.filter(member__isnull=False):
+            meeting_services.attendance_set(
+                participant_id=participant.pk,
+                attendance=Attendance.LEAVE,
+                reason="签到后即因公务离会",
+                actor=host,
+            )
+        meeting_record.unresolved_add(meeting_id=meeting.pk, text="下次议事再议", actor=host)
+        meeting_record.minutes_confirm(meeting_id=meeting.pk, actor=host)
+        meeting_record.minutes_confirm(meeting_id=meeting.pk, actor=recorder)
 
 
 def ledger_of(member: Any) -> list[tuple[str, dt.date, int, int]]:
@@ -190,12 +248,17 @@ def test_scripted_year_gives_the_hand_computed_ledger_totals_grades_and_ranks(
     # given
     people = build_year(district, staff)
     a, b, c = people["a"], people["b"], people["c"]
-    withdraw(people["withdrawn"])
-
-    # when
     ledger.recompute(YEAR)
+    august_training = ("training", D(YEAR, 8, 10), 2, 2)
+    assert (august_training in ledger_of(a), august_training in ledger_of(b)) == (True, True)
 
-    # then: A's ledger line by line (points, then what counts under the caps)
+    # when the August attendance is corrected and the office recomputes (重新计算)
+    correct_august(people["august"])
+    result = services.ledger_recompute(year=YEAR, scope=scope_of(staff), actor=staff)
+
+    # then the August 以会代训 entries of A and B are withdrawn, and nothing else changes
+    assert (result.created, result.updated, result.deleted) == (0, 0, 2)
+    # A's ledger line by line (points, then what counts under the caps)
     assert ledger_of(a) == [
         ("visit", D(YEAR, 1, 5), 2, 2),
         ("visit", D(YEAR, 1, 12), 2, 2),
@@ -221,8 +284,8 @@ def test_scripted_year_gives_the_hand_computed_ledger_totals_grades_and_ranks(
         ("opinion_adopted_city", D(YEAR, 10, 8), 8, 8),
     ]
     # Hand computation:
-    #   A: key 5+3+5+5+5+5+5 = 33 → cap 30; grassroots 3+2+3 = 8 (the withdrawn meeting's 3 gone);
-    #      absence −5; visits 3×2 = 6; training 2+2 = 4; 社情民意 3+5+3+8 = 19; topic 5;
+    #   A: key 5+3+5+5+5+5+5 = 33 → cap 30; grassroots 3+2+3 = 8 (August: 请假, nothing);
+    #      absence −5; visits 3×2 = 6; training 2+2 = 4 (August's 以会代训 withdrawn); 社情民意 3+5+3+8 = 19; topic 5;
     #      research 3 (the rejected report 0) → 30+8−5+6+4+19+5+3 = 70 → 合格; key subtotal 30.
     #   B: key 5×5 + oral 3×3 = 34 → 30; grassroots 3+3 = 6; visits 11×2 = 22 → 20; training 4;
     #      社情民意 3+10 + 3 (not adopted) = 16; research 6×3 = 18 → 15 → 91 → 优秀; key 30.
@@ -263,21 +326,24 @@ def test_recomputing_twice_changes_nothing(district: Any, staff: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_a_withdrawn_meeting_loses_its_entries_and_the_cap_moves_up_the_next(
-    district: Any, staff: Any
-) -> None:
-    # given: A's key item is capped at the 7th of July; withdrawing the 1st of April frees 10 points
+def test_a_withdrawn_visit_loses_its_entries_and_the_cap_moves_up_the_next(district: Any, staff: Any) -> None:
+    # given: B's visits reach the cap of 20 at the 10th; the 11th (16 March) counts 0
     people = build_year(district, staff)
-    a = people["a"]
+    a, b = people["a"], people["b"]
     ledger.recompute(YEAR)
-    april = Meeting.objects.get(starts_at=at(D(YEAR, 4, 1)))
+    assert [r for r in ledger_of(b) if r[0] == "visit"][-1] == ("visit", D(YEAR, 3, 16), 2, 0)
+    first = Visit.objects.get(visited_on=D(YEAR, 1, 5))
 
-    # when
-    withdraw(april)
-    result = ledger.recompute(YEAR)
+    # when the first visit (A and B) is withdrawn
+    services.visit_withdraw(visit_id=first.pk, reason="日期登记错误", scope=scope_of(staff), actor=staff)
 
-    # then
-    # A's and B's attendance, A's written and B's oral speech go; both July attendances count fully
-    assert (result.deleted, result.updated) == (4, 2)
-    assert [r for r in ledger_of(a) if r[0].endswith("_key")][-1] == ("attend_key", D(YEAR, 7, 1), 5, 5)
-    assert selectors.member_row(YEAR, a).key_total == 23
+    # then A's and B's entries of that visit go and B's 11th visit now counts in full
+    recomputed = AuditEvent.objects.filter(event_type="duty.ledger_recomputed").order_by("-pk")
+    assert recomputed.values_list("new_value", flat=True)[0] == {"created": 0, "updated": 1, "deleted": 2}
+    assert [r for r in ledger_of(b) if r[0] == "visit"][-1] == ("visit", D(YEAR, 3, 16), 2, 2)
+    assert [r for r in ledger_of(a) if r[0] == "visit"] == [
+        ("visit", D(YEAR, 1, 12), 2, 2),
+        ("visit", D(YEAR, 1, 19), 2, 2),
+    ]
+    # (August's 以会代训 still counts here: A 72 − 2 = 70, B 93 with visits still at the cap of 20)
+    assert (selectors.member_row(YEAR, a).total, selectors.member_row(YEAR, b).total) == (70, 93)
