@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,22 +161,26 @@ PHONE = {
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 
-@pytest.fixture
-def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", **PHONE)
+@contextmanager
+def browser_page(browser: Any, base_url: str, device: dict[str, Any]) -> Iterator[Any]:
+    """A page of its own browser context (no cookies shared) on ``base_url``."""
+    context = browser.new_context(base_url=base_url, locale="zh-CN", **device)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    with browser_page(browser, live_server.url, PHONE) as page:
+        yield page
 
 
 @pytest.fixture
 def desktop_page(browser: Any, live_server: Any) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", **DESKTOP)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    with browser_page(browser, live_server.url, DESKTOP) as page:
+        yield page
 
 
 def login_in_browser(page: Any, username: str, password: str = "Test-pass-123") -> None:
