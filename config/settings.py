@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "shangliang.core",
     "shangliang.privacy",
     "shangliang.ops",
@@ -112,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "shangliang.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -175,6 +180,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Two-step login: the authenticator app shows the brand as the account's issuer; the admin pages
+# of django-otp's devices never show their secrets.
+OTP_TOTP_ISSUER = os.environ.get("SHANGLIANG_BRAND_NAME", "珠事好商量")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:staff-home"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -328,6 +337,8 @@ SHANGLIANG: dict[str, Any] = {
     "BRAND_NAME": os.environ.get("SHANGLIANG_BRAND_NAME", "珠事好商量"),
     "BRAND_ORG": os.environ.get("SHANGLIANG_BRAND_ORG", "政协海城区委员会"),
     "BRAND_LOGO": os.environ.get("SHANGLIANG_BRAND_LOGO", "img/logo.svg"),
+    # Two-step login (ADR 73): administrators must enrol before anything else; on by default in production.
+    "REQUIRE_ADMIN_2FA": env_bool("SHANGLIANG_REQUIRE_ADMIN_2FA", not DEBUG),
     # Screening: require a community secretary's first-level opinion (社区初审) before the office decides.
     "SECRETARY_FIRST_LEVEL": env_bool("SHANGLIANG_SECRETARY_FIRST_LEVEL", False),
     # Rate limits by scope, as (attempts, seconds); the code's defaults apply to scopes not listed.

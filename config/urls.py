@@ -2,14 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
-from shangliang.accounts.forms import AdminLoginForm
-from shangliang.accounts.views import admin_login
+from shangliang.accounts.views import LoginView
 from shangliang.api.urls import api
 
 admin.site.site_header = f"{settings.SHANGLIANG['BRAND_NAME']} 管理后台"
 admin.site.site_title = settings.SHANGLIANG["BRAND_NAME"]
 admin.site.index_title = "基础数据与配置"
-admin.site.login_form = AdminLoginForm
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("shangliang.portal.urls")),
@@ -30,7 +28,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("statistics/", include("shangliang.reports.urls")),
     path("api/v1/", api.urls),
     path("api-tokens/", include("shangliang.api.page_urls")),
-    path("admin/login/", admin_login),
+    # The admin site signs in through the site's one login (throttled, with the second step).
+    path("admin/login/", LoginView.as_view()),
     path("admin/", admin.site.urls),
 ]
 

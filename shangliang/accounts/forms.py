@@ -1,11 +1,10 @@
 from typing import Any
 
 from django import forms
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from shangliang.accounts import throttle
+from shangliang.accounts import throttle, two_factor
 from shangliang.privacy.ratelimit import client_ip
 
 THROTTLED = "throttled"
@@ -27,7 +26,9 @@ class ThrottledLogin(AuthenticationForm):
             if username and self.cleaned_data.get("password"):
                 throttle.record_failure(username, ip)
             raise
-        throttle.record_success(username, ip)
+        # With a second step, the login succeeds (and the failures are forgiven) only at its end.
+        if self.user_cache is not None and not two_factor.enrolled(self.user_cache):
+            throttle.record_success(username, ip)
         return cleaned
 
     def is_throttled(self) -> bool:
@@ -46,5 +47,13 @@ class LoginForm(ThrottledLogin):
     password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
 
 
-class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
-    """The admin site's login, limited like the staff login."""
+class CodeForm(forms.Form):
+    """The second step of the login, and every change of the two-step settings."""
+
+    code = forms.CharField(
+        label="验证码",
+        max_length=32,
+        help_text="打开手机上的身份验证器，输入显示的 6 位数字；手机不在身边时，可输入一个恢复码。",
+        error_messages={"required": "请输入验证码。"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )

@@ -24,6 +24,11 @@ EVENT_LABELS: dict[str, str] = {
     "action.progress": "填报进展",
     "action.supervised": "督办",
     "action.visited": "回访核实",
+    # 账号
+    "account.two_factor_enabled": "启用两步验证",
+    "account.two_factor_disabled": "停用两步验证",
+    "account.two_factor_reset": "管理员重置两步验证",
+    "account.recovery_codes_renewed": "重新生成恢复码",
     # 接口令牌
     "api_token.issued": "签发接口令牌",
     "api_token.revoked": "吊销接口令牌",
