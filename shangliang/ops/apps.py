@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.apps import AppConfig
 
@@ -15,4 +15,7 @@ class OpsConfig(AppConfig):
 
         periodic.register_periodic(
             "core.recover_stale_tasks", tasks.recover_stale_tasks, every=timedelta(minutes=10)
+        )
+        periodic.register_periodic(
+            "ops.refresh_planner_statistics", tasks.refresh_planner_statistics, daily_at=time(3, 30)
         )
