@@ -29,6 +29,9 @@ EVENT_LABELS: dict[str, str] = {
     "account.two_factor_disabled": "停用两步验证",
     "account.two_factor_reset": "管理员重置两步验证",
     "account.recovery_codes_renewed": "重新生成恢复码",
+    # 数据导出
+    "export.requested": "申请后台导出",
+    "export.completed": "后台导出完成",
     # 接口令牌
     "api_token.issued": "签发接口令牌",
     "api_token.revoked": "吊销接口令牌",

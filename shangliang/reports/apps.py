@@ -18,3 +18,5 @@ class ReportsConfig(AppConfig):
         # After midnight local time: yesterday is complete, the whole history is counted again
         # so that records whose state changed since are counted in their new state.
         periodic.register_periodic("reports.refresh_rollups", tasks.refresh_rollups, daily_at=time(1, 30))
+        # Finished background exports are kept a week.
+        periodic.register_periodic("reports.purge_exports", tasks.purge_exports, daily_at=time(3, 10))

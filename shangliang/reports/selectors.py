@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from shangliang.concerns.models import ConcernSource
@@ -17,6 +18,7 @@ from shangliang.places.models import Organisation, Region
 from shangliang.reports import permissions, rollups
 from shangliang.reports.figures import BREAKDOWNS, REGISTRY, Figure
 from shangliang.reports.figures.definitions import HOME_FIGURES
+from shangliang.reports.models import ExportJob
 from shangliang.text.models import Category
 from shangliang.topics.models import TopicForm
 
@@ -211,3 +213,10 @@ def _parts(figure: Figure, totals: dict[str, int]) -> list[Part]:
 def home_figures() -> list[FigureResult]:
     """The public home's figures: all time, the whole platform."""
     return statistics(scope=None, path_prefix="", period=all_time(), names=HOME_FIGURES).figures
+
+
+def export_jobs_for(scope: Scope) -> QuerySet[ExportJob]:
+    """The person's own background exports, newest first (nobody sees another's)."""
+    if not scope.is_authenticated:
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(owner_id=scope.user_id).order_by("-created_at", "-pk")

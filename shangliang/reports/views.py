@@ -3,18 +3,32 @@ personal data). Both read ``selectors.statistics``; the chart data goes to the p
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
-from django.shortcuts import render
+from django.core.files.storage import default_storage
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
+from shangliang.core.errors import ApplicationError
 from shangliang.core.scope import Scope, scope_of
-from shangliang.reports import charts, exports, opendata, permissions, records, summary
+from shangliang.reports import charts, exports, opendata, permissions, records, selectors, services, summary
 from shangliang.reports.figures import BREAKDOWNS
 from shangliang.reports.forms import StatisticsForm
+from shangliang.reports.models import ExportJob, ExportStatus
 from shangliang.reports.selectors import Statistics, preset_period, statistics
 
 
@@ -102,6 +116,8 @@ def export_list(request: HttpRequest) -> HttpResponse:
             "datasets": records.DATASETS.values(),
             "query": request.GET.urlencode(),
             "may_see_contacts": permissions.can_export_personal(scope),
+            "jobs": selectors.export_jobs_for(scope)[:10],
+            "client_token": uuid.uuid4().hex,
         },
     )
 
@@ -135,6 +151,10 @@ def export_records(request: HttpRequest, name: str, fmt: str) -> HttpResponseBas
             {
                 "limit": records.XLSX_MAX_ROWS,
                 "csv_url": request.get_full_path().replace(f"{name}.xlsx", f"{name}.csv"),
+                "dataset": name,
+                "full": full,
+                "query": request.GET.urlencode(),
+                "client_token": uuid.uuid4().hex,
             },
             status=413,
         )
@@ -144,6 +164,70 @@ def export_records(request: HttpRequest, name: str, fmt: str) -> HttpResponseBas
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
+
+
+@login_required
+@require_POST
+def export_job_create(request: HttpRequest) -> HttpResponse:
+    """Start a background export of one dataset (or the statistics tables) with the filters of the
+    query string; the person then watches its progress on its page."""
+    scope = _staff_scope(request, "您的账号没有导出数据的权限。")
+    scope_path = permissions.statistics_path(scope)
+    assert scope_path is not None
+    form = StatisticsForm(request.GET or None, scope_path=scope_path)
+    if form.is_bound and form.is_valid():
+        path, period = form.cleaned_data["path_value"], form.cleaned_data["period_value"]
+        breakdown = form.cleaned_data.get("breakdown") or ""
+    else:
+        path, period, breakdown = scope_path, preset_period("year"), ""
+    try:
+        job, _ = services.export_request(
+            data=services.ExportInput(
+                dataset=request.POST.get("dataset", ""),
+                path_prefix=path,
+                start=period.start,
+                end=period.end,
+                breakdown=breakdown,
+                full=request.POST.get("full") == "1",
+                client_token=request.POST.get("client_token", ""),
+            ),
+            scope=scope,
+            actor=request.user,
+        )
+    except ApplicationError as refused:
+        messages.error(request, refused.message)
+        return redirect(f"{reverse('reports:exports')}?{request.GET.urlencode()}")
+    return redirect("reports:export-job", pk=job.pk)
+
+
+def _own_job(request: HttpRequest, pk: int) -> ExportJob:
+    """The person's own export; anyone else's is not found."""
+    return get_object_or_404(selectors.export_jobs_for(scope_of(request.user)), pk=pk)
+
+
+@login_required
+def export_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """An export's progress; the page asks again every two seconds (htmx) until it is finished."""
+    job = _own_job(request, pk)
+    template = "reports/_export_job.html" if request.htmx else "reports/export_job.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _own_job(request, pk)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise Http404("这个导出文件还没有生成好。")
+    try:
+        stored = default_storage.open(job.file, "rb")
+    except FileNotFoundError:
+        raise Http404("这个导出文件已经清理，请重新导出。") from None
+    return FileResponse(
+        stored,
+        as_attachment=True,
+        filename=job.filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @login_required
