@@ -136,29 +136,55 @@ class Client:
         )
 
 
+ALERT = re.compile(r'<(div|p|ul)[^>]*(?:role="alert"|class="errorlist[^"]*")[^>]*>(.*?)</\1>', re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def reason(status: int, body: str) -> str:
+    """What a refusal says: the page's error texts, else the start of the body."""
+    texts = [" ".join(TAG.sub(" ", t).split()) for _, t in ALERT.findall(body)]
+    said = "；".join(t for t in texts if t) or " ".join(TAG.sub(" ", body).split())[:160]
+    return f"{status} {said}"[:300]
+
+
 class Run:
-    def __init__(self) -> None:
+    def __init__(self, log: Path | None = None) -> None:
         self.lock = threading.Lock()
         self.submit_ms: list[float] = []
         self.track_ms: list[float] = []
         self.errors: list[str] = []
         self.refused: dict[str, int] = {}
+        self.reasons: dict[str, int] = {}
         self.bomb: dict[str, object] = {}
+        self.log = log
 
     def error(self, what: str) -> None:
         with self.lock:
             self.errors.append(what)
 
+    def refusal(self, what: str, status: int, body: str) -> None:
+        """Count a non-2xx answer by kind and by what it said; its whole body goes to the log."""
+        said = reason(status, body)
+        with self.lock:
+            self.refused[what] = self.refused.get(what, 0) + 1
+            self.reasons[said] = self.reasons.get(said, 0) + 1
+            if self.log is not None:
+                with self.log.open("a", encoding="utf-8") as out:
+                    out.write(f"=== {what} {time.strftime('%H:%M:%S')}\n{body}\n")
+
 
 def submit(
     client: Client, run: Run, photo: bytes, *, name: str = "photo.jpg", kind: str = "image/jpeg"
-) -> tuple[int, str, float]:
+) -> tuple[int, str, float, str]:
     status, page, _ = client.request("GET", "/concerns/new/")
     if status != 200:
         raise RuntimeError(f"form {status}")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     client_token = re.search(r'name="client_token" value="([^"]*)"', page)
-    communities = re.findall(r'<option value="(\d+)"', page)
+    # Only the community select's options: the street, grid and category selects have numeric
+    # values too, and a street or category id sent as the community is rightly refused (400).
+    select = re.search(r'<select name="community".*?</select>', page, re.S)
+    communities = re.findall(r'<option value="(\d+)"', select.group(0)) if select else []
     if not (token and communities):
         raise RuntimeError("the form page lacks its token or places")
     fields = [
@@ -171,11 +197,11 @@ def submit(
     ]
     body, content_type = multipart(fields, [("photos", name, photo, kind)])
     started = time.perf_counter()
-    status, _, headers = client.request("POST", "/concerns/new/", body, content_type)
+    status, answer, headers = client.request("POST", "/concerns/new/", body, content_type)
     elapsed = (time.perf_counter() - started) * 1000
     location = headers.get("location", "")
     match = re.search(r"/concerns/t/([A-Z0-9]+)/", location)
-    return status, match.group(1) if match else "", elapsed
+    return status, match.group(1) if match else "", elapsed, answer
 
 
 def client_loop(number: int, host: str, port: int, deadline: float, run: Run, photos: list[bytes]) -> None:
@@ -185,28 +211,28 @@ def client_loop(number: int, host: str, port: int, deadline: float, run: Run, ph
         try:
             client.new_address()
             if not codes or random.random() < 0.5:
-                status, code, elapsed = submit(client, run, random.choice(photos))
+                status, code, elapsed, answer = submit(client, run, random.choice(photos))
                 if status >= 500:
                     run.error(f"submit {status}")
+                    run.refusal(f"submit {status}", status, answer)
                 elif status == 302 and code:
                     codes.append(code)
                     with run.lock:
                         run.submit_ms.append(elapsed)
                 else:
-                    with run.lock:
-                        run.refused[f"submit {status}"] = run.refused.get(f"submit {status}", 0) + 1
+                    run.refusal(f"submit {status}", status, answer)
             else:
                 started = time.perf_counter()
-                status, _, _ = client.request("GET", f"/concerns/t/{random.choice(codes)}/")
+                status, answer, _ = client.request("GET", f"/concerns/t/{random.choice(codes)}/")
                 elapsed = (time.perf_counter() - started) * 1000
                 if status >= 500:
                     run.error(f"track {status}")
+                    run.refusal(f"track {status}", status, answer)
                 elif status == 200:
                     with run.lock:
                         run.track_ms.append(elapsed)
                 else:
-                    with run.lock:
-                        run.refused[f"track {status}"] = run.refused.get(f"track {status}", 0) + 1
+                    run.refusal(f"track {status}", status, answer)
         except (OSError, RuntimeError, http.client.HTTPException) as error:
             run.error(f"{type(error).__name__}: {error}")
 
@@ -214,8 +240,13 @@ def client_loop(number: int, host: str, port: int, deadline: float, run: Run, ph
 def bomb_loop(host: str, port: int, run: Run) -> None:
     client = Client(host, port, 9999)
     try:
-        status, code, elapsed = submit(client, run, bomb_png(), name="bomb.png", kind="image/png")
-        run.bomb = {"status": status, "ms": round(elapsed), "filed": bool(code)}
+        status, code, elapsed, answer = submit(client, run, bomb_png(), name="bomb.png", kind="image/png")
+        run.bomb = {
+            "status": status,
+            "ms": round(elapsed),
+            "filed": bool(code),
+            "said": reason(status, answer),
+        }
         if status >= 500:
             run.error(f"bomb {status}")
     except (OSError, RuntimeError, http.client.HTTPException) as error:
@@ -223,13 +254,34 @@ def bomb_loop(host: str, port: int, run: Run) -> None:
         run.error(f"bomb {type(error).__name__}: {error}")
 
 
-def load(url: str, clients: int, duration: float) -> dict[str, object]:
+def warm(host: str, port: int, photos: list[bytes], requests: int) -> None:
+    """Untimed: concurrent submits and tracking pages, so that every server process has loaded what
+    it loads once (the segmenter dictionary, the category model, compiled templates) before the
+    measured run, as in a server that has been up for a while."""
+    run = Run()
+    deadline = time.monotonic() + 0.1
+    threads = [
+        threading.Thread(target=client_loop, args=(5000 + n, host, port, deadline, run, photos), daemon=True)
+        for n in range(requests)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+
+def load(
+    url: str, clients: int, duration: float, *, warm_up: int = 8, log: Path | None = None
+) -> dict[str, object]:
     parsed = urllib.parse.urlsplit(url)
     host, port = parsed.hostname or "127.0.0.1", parsed.port or 80
     if not _is_loopback(host):
         raise SystemExit("The load test runs against loopback addresses only.")
     photos = [jpeg(n) for n in range(4)]
-    run = Run()
+    if warm_up:
+        warm(host, port, photos, warm_up)
+    run = Run(log)
+    load_before = os.getloadavg()[0]
     deadline = time.monotonic() + duration
     threads = [
         threading.Thread(target=client_loop, args=(n, host, port, deadline, run, photos), daemon=True)
@@ -243,6 +295,7 @@ def load(url: str, clients: int, duration: float) -> dict[str, object]:
     for thread in [*threads, bomb]:
         thread.join(timeout=duration + 120)
     return {
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "clients": clients,
         "seconds": duration,
         "errors": len(run.errors),
@@ -253,6 +306,7 @@ def load(url: str, clients: int, duration: float) -> dict[str, object]:
         "track_p50_ms": round(percentile(run.track_ms, 0.5)),
         "track_p95_ms": round(percentile(run.track_ms, 0.95)),
         "refused": run.refused,
+        "refusal_reasons": dict(sorted(run.reasons.items(), key=lambda kv: -kv[1])[:10]),
         "bomb": run.bomb,
         "error_kinds": sorted(set(run.errors))[:10],
     }
@@ -334,13 +388,16 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=int(os.environ.get("LOAD_CLIENTS", "20")))
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("LOAD_SECONDS", "60")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("LOAD_WORKERS", "4")))
+    parser.add_argument("--warm", type=int, default=8, help="Untimed concurrent requests before the run.")
     args = parser.parse_args()
+    log = ROOT / "var" / "loadtest" / f"non2xx-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
     if args.url:
-        result = load(args.url, args.clients, args.seconds)
+        result = load(args.url, args.clients, args.seconds, warm_up=args.warm, log=log)
     else:
         server, url, var, env = serve_fresh(args.workers)
         try:
-            result = load(url, args.clients, args.seconds)
+            result = load(url, args.clients, args.seconds, warm_up=args.warm, log=log)
             result["database"] = "postgresql" if env.get("DATABASE_URL") else "sqlite"
             result["gunicorn_workers"] = args.workers
         finally:
@@ -350,6 +407,8 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 server.kill()
             shutil.rmtree(var, ignore_errors=True)
+    if log.exists():
+        result["non2xx_log"] = str(log.relative_to(ROOT))
     print(json.dumps(result, ensure_ascii=False))
     return 0 if result["errors"] == 0 else 1
 
