@@ -31,7 +31,7 @@ from shangliang.actions.forms import (
 from shangliang.actions.models import ACTION_TRANSITIONS, ActionItem, ActionStatus
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope, scope_of
 from shangliang.topics.forms import apply_error
 
 PAGE_SIZE = 30
@@ -99,14 +99,14 @@ def _service_kwargs(name: str, data: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
-def available_steps(user: Any, item: ActionItem) -> list[str]:
+def available_steps(scope: Scope, item: ActionItem) -> list[str]:
     allowed = ACTION_TRANSITIONS.get(item.status, frozenset())
     names = []
     for name, step in STEPS.items():
         if name == "progress":
-            if permissions.can_report_progress(scope_of(user), item):
+            if permissions.can_report_progress(scope, item):
                 names.append(name)
-        elif step.target in allowed and permissions.can_transition_item(scope_of(user), item, step.target):
+        elif step.target in allowed and permissions.can_transition_item(scope, item, step.target):
             names.append(name)
     return names
 
@@ -130,7 +130,7 @@ def _item_or_404(request: HttpRequest, pk: int) -> ActionItem:
 def _detail(
     request: HttpRequest, item: ActionItem, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    names = available_steps(request.user, item)
+    names = available_steps(scope_of(request.user), item)
     bound = forms or {}
     ordered = [n for n in names if n in PRIMARY_STEPS] + [n for n in names if n not in PRIMARY_STEPS]
     step_forms = [

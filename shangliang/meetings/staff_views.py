@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope, scope_of
 from shangliang.core.workdays import add_working_days_db
 from shangliang.files.qr import qr_svg
 from shangliang.meetings import documents, permissions, record, rules, selectors, services
@@ -98,11 +98,9 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _plannable_topics(user: Any) -> Any:
+def _plannable_topics(scope: Scope) -> Any:
     return (
-        topics_for_staff(scope_of(user))
-        .filter(status__in=services.PLANNABLE_TOPIC_STATUSES)
-        .order_by("-created_at")
+        topics_for_staff(scope).filter(status__in=services.PLANNABLE_TOPIC_STATUSES).order_by("-created_at")
     )
 
 
@@ -178,7 +176,7 @@ def _typed(data: Any, form_class: type[PlanForm]) -> dict[str, Any]:
 
 @back_office
 def create(request: HttpRequest) -> HttpResponse:
-    topics_qs = _plannable_topics(request.user)
+    topics_qs = _plannable_topics(scope_of(request.user))
     chosen = list(topics_qs.filter(pk__in=_topic_ids(request)).select_related("community", "category"))
     community_id = next((t.community_id for t in chosen if t.community_id), None)
     suggestions = selectors.participant_suggestions(chosen, community_id)
@@ -265,7 +263,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "signup_capacity": meeting.signup_capacity,
         "version": meeting.version,
     }
-    topics_qs = _plannable_topics(request.user) | Topic.objects.filter(meetings=meeting)
+    topics_qs = _plannable_topics(scope_of(request.user)) | Topic.objects.filter(meetings=meeting)
     form = EditForm(request.POST or None, topics=topics_qs.distinct(), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -288,9 +286,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _actions(user: Any, meeting: Meeting) -> list[tuple[str, str, bool]]:
+def _actions(scope: Scope, meeting: Meeting) -> list[tuple[str, str, bool]]:
     """(action, label, needs a reason) the person may take now."""
-    manage = permissions.can_manage_meeting(scope_of(user), meeting)
+    manage = permissions.can_manage_meeting(scope, meeting)
     table = {
         MeetingStatus.DRAFT: [("plan", "确认安排", False), ("cancel", "取消会议", True)],
         MeetingStatus.PLANNED: [
@@ -313,7 +311,7 @@ def _actions(user: Any, meeting: Meeting) -> list[tuple[str, str, bool]]:
 @back_office
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    user = request.user
+    scope = scope_of(request.user)
     check = (
         services.plan_check(meeting)
         if meeting.status in (MeetingStatus.DRAFT, MeetingStatus.POSTPONED)
@@ -332,21 +330,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "topics": list(meeting.topics.all()),
         "participants": participants,
         "registrations": list(meeting.registrations.all())
-        if permissions.can_manage_meeting(scope_of(user), meeting)
+        if permissions.can_manage_meeting(scope, meeting)
         else [],
         "materials": list(meeting.materials.all()),
-        "actions": _actions(user, meeting),
+        "actions": _actions(scope, meeting),
         "transition_form": TransitionForm(initial={"version": meeting.version}),
         "check": check,
         "invitee_form": InviteeForm()
-        if permissions.can_manage_meeting(scope_of(user), meeting)
+        if permissions.can_manage_meeting(scope, meeting)
         and meeting.status in (*services.EDITABLE_STATUSES, MeetingStatus.NOTIFIED)
         else None,
-        "can_edit": permissions.can_edit_plan(scope_of(user), meeting),
-        "can_manage": permissions.can_manage_meeting(scope_of(user), meeting),
-        "can_record": permissions.can_record(scope_of(user), meeting),
-        "can_checkin": permissions.can_check_in_others(scope_of(user), meeting),
-        "can_confirm": permissions.can_confirm_minutes(scope_of(user), meeting),
+        "can_edit": permissions.can_edit_plan(scope, meeting),
+        "can_manage": permissions.can_manage_meeting(scope, meeting),
+        "can_record": permissions.can_record(scope, meeting),
+        "can_checkin": permissions.can_check_in_others(scope, meeting),
+        "can_confirm": permissions.can_confirm_minutes(scope, meeting),
         "confirmed_by": [
             pk
             for pk, at in (
@@ -355,10 +353,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if at is not None
         ],
-        "can_assign": permissions.can_assign_consensus(scope_of(user), meeting),
+        "can_assign": permissions.can_assign_consensus(scope, meeting),
         "attendance_form": AttendanceForm()
-        if meeting.status == MeetingStatus.MINUTES_DRAFT
-        and permissions.can_manage_meeting(scope_of(user), meeting)
+        if meeting.status == MeetingStatus.MINUTES_DRAFT and permissions.can_manage_meeting(scope, meeting)
         else None,
         "minutes_due": minutes_due,
         "consensus": list(meeting.consensus_items.select_related("department", "action_item")),

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from shangliang.core.errors import ApplicationError, PermissionDenied
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope, scope_of
 from shangliang.places import permissions as perms
 from shangliang.places import selectors, services
 from shangliang.places.forms import (
@@ -219,8 +219,8 @@ def room_list(request: HttpRequest) -> HttpResponse:
     return render(request, "places/room_list.html", context)
 
 
-def _room_regions(user: Any) -> Any:
-    prefix = scope_of(user).region_path
+def _room_regions(scope: Scope) -> Any:
+    prefix = scope.region_path
     if prefix is None:
         return Region.objects.none()
     return Region.objects.filter(path__startswith=prefix).exclude(level=RegionLevel.GRID).order_by("path")
@@ -228,7 +228,7 @@ def _room_regions(user: Any) -> Any:
 
 @back_office
 def room_create(request: HttpRequest) -> HttpResponse:
-    form = RoomForm(request.POST or None, regions=_room_regions(request.user))
+    form = RoomForm(request.POST or None, regions=_room_regions(scope_of(request.user)))
     if request.method == "POST" and form.is_valid():
         try:
             room = services.room_create(actor=request.user, **form.values())
@@ -283,7 +283,9 @@ def room_edit(request: HttpRequest, pk: int) -> HttpResponse:
     room = selectors.room_get_for_user(scope_of(request.user), pk)
     _require(perms.can_change_room(scope_of(request.user), room))
     form = RoomForm(
-        request.POST or None, initial=RoomForm.initial_for(room), regions=_room_regions(request.user)
+        request.POST or None,
+        initial=RoomForm.initial_for(room),
+        regions=_room_regions(scope_of(request.user)),
     )
     if request.method == "POST" and form.is_valid():
         try:

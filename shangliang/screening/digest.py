@@ -7,7 +7,6 @@ same day sends nothing more.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -17,7 +16,7 @@ from shangliang.actions import selectors as action_selectors
 from shangliang.actions.models import AWAITING_ACCEPTANCE, OPEN_STATUSES, ActionStatus
 from shangliang.concerns.models import AWAITING_DECISION
 from shangliang.core.roles import Role
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope, scope_of
 from shangliang.core.sentences import join_clauses, sentence
 from shangliang.core.workdays import add_working_days_db
 from shangliang.notifications.services import enqueue_inbox
@@ -26,20 +25,19 @@ from shangliang.screening import selectors
 DIGEST_ROLES = (Role.STAFF, Role.SECRETARY, Role.GRID_WORKER, Role.OFFICER)
 
 
-def lines_for(user: Any, today: dt.date, soon: dt.date) -> list[str]:
-    """What ``user`` should hear about today (empty: nothing due)."""
+def lines_for(scope: Scope, today: dt.date, soon: dt.date) -> list[str]:
+    """What the person should hear about today (empty: nothing due)."""
     lines: list[str] = []
-    role = getattr(user, "role", "")
-    if role in (Role.STAFF, Role.SECRETARY, Role.GRID_WORKER):
-        waiting = selectors.desk_concerns(scope_of(user)).filter(status__in=AWAITING_DECISION)
+    if scope.has_role(Role.STAFF, Role.SECRETARY, Role.GRID_WORKER):
+        waiting = selectors.desk_concerns(scope).filter(status__in=AWAITING_DECISION)
         overdue = waiting.filter(first_response_due__lt=today).count()
         due = waiting.filter(first_response_due__gte=today, first_response_due__lte=soon).count()
         if overdue:
             lines.append(f"{overdue} 条诉求已超过首次答复期限，请尽快研判")
         if due:
             lines.append(f"{due} 条诉求将在 {soon:%m月%d日} 前到首次答复期限")
-    items = action_selectors.items_for_user(scope_of(user))
-    if role == Role.OFFICER:
+    items = action_selectors.items_for_user(scope)
+    if scope.has_role(Role.OFFICER):
         to_accept = items.filter(status__in=AWAITING_ACCEPTANCE)
         late = to_accept.filter(accept_due__lt=today).count()
         waiting_items = to_accept.count()
@@ -47,14 +45,14 @@ def lines_for(user: Any, today: dt.date, soon: dt.date) -> list[str]:
             lines.append(
                 f"{waiting_items} 件交办单待签收" + (f"（其中 {late} 件已超过签收期限）" if late else "")
             )
-    if role in (Role.OFFICER, Role.STAFF):
+    if scope.has_role(Role.OFFICER, Role.STAFF):
         overdue_items = items.filter(action_selectors.overdue_q()).count()
         due_items = items.filter(status__in=OPEN_STATUSES, deadline__gte=today, deadline__lte=soon).count()
         if overdue_items:
             lines.append(f"{overdue_items} 件交办单已超期未办结")
         if due_items:
             lines.append(f"{due_items} 件交办单将在 {soon:%m月%d日} 前到期")
-    if role == Role.STAFF:
+    if scope.has_role(Role.STAFF):
         requests = items.filter(
             status__in=[ActionStatus.RETURN_REQUESTED, ActionStatus.EXTENSION_REQUESTED]
         ).count()
@@ -70,7 +68,7 @@ def send_daily_digest(today: dt.date | None = None) -> int:
     sent = 0
     users = get_user_model().objects.filter(is_active=True, role__in=DIGEST_ROLES).select_related("region")
     for user in users.iterator():
-        lines = lines_for(user, today, soon)
+        lines = lines_for(scope_of(user), today, soon)
         if not lines:
             continue
         with transaction.atomic():

@@ -22,7 +22,7 @@ from shangliang.concerns.models import NEVER_PUBLIC, Concern, ConcernSource, Con
 from shangliang.core.audit import events_for
 from shangliang.core.errors import ApplicationError
 from shangliang.core.options import render_options
-from shangliang.core.scope import scope_of
+from shangliang.core.scope import Scope, scope_of
 from shangliang.places.models import Region, RegionLevel
 from shangliang.screening import permissions, selectors, services
 from shangliang.screening.forms import BulkForm, DecisionForm, MergeForm
@@ -40,11 +40,11 @@ def _desk_user(request: HttpRequest) -> None:
 FILTER_CACHE_SECONDS = 300
 
 
-def _filter_choices(user: Any) -> dict[str, Any]:
+def _filter_choices(scope: Scope) -> dict[str, Any]:
     """Streets, communities and grids inside the person's scope, and the active categories, as
     (id, name) pairs for the filter lists. Cached a few minutes per scope: they rarely change and
     the desk is opened all day."""
-    path = scope_of(user).region_path
+    path = scope.region_path
 
     def load() -> dict[str, Any]:
         qs = Region.objects.filter(level__in=[RegionLevel.STREET, RegionLevel.COMMUNITY, RegionLevel.GRID])
@@ -79,7 +79,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     _desk_user(request)
     filters = selectors.InboxFilters.from_query(request.GET)
     page = selectors.inbox(scope_of(request.user), filters)
-    choices = _filter_choices(request.user)
+    choices = _filter_choices(scope_of(request.user))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -78,17 +78,17 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _can_move(user: Any, topic: Topic, new: str) -> bool:
+def _can_move(scope: Scope, topic: Topic, new: str) -> bool:
     return new in TOPIC_TRANSITIONS.get(topic.status, ()) and permissions.can_transition_topic(
-        scope_of(user), topic, new
+        scope, topic, new
     )
 
 
-def _concern_url(user: Any) -> str:
+def _concern_url(scope: Scope) -> str:
     """Where a concern of the lineage opens for this person ("" where it does not)."""
-    if screening_permissions.can_use_desk(scope_of(user)):
+    if screening_permissions.can_use_desk(scope):
         return reverse("screening:concern", args=[0])[:-2]
-    if scope_of(user).has_role(Role.MEMBER, Role.CHAIR):
+    if scope.has_role(Role.MEMBER, Role.CHAIR):
         return reverse("concerns:staff-detail", args=[0])[:-2]
     return ""
 
@@ -102,7 +102,7 @@ def _can_open_item(scope: Scope, topic: Topic, row: selectors.ActionItemRow) -> 
 
 
 def _detail_context(request: HttpRequest, topic: Topic, **extra: Any) -> dict[str, Any]:
-    user = request.user
+    scope = scope_of(request.user)
     rows = selectors.link_rows(topic)
     context = {
         "topic": topic,
@@ -111,21 +111,21 @@ def _detail_context(request: HttpRequest, topic: Topic, **extra: Any) -> dict[st
         "sources": selectors.sources_of(topic, rows=rows),
         "timeline": selectors.timeline(topic, public=False),
         "documents": selectors.documents_of(topic),
-        "can_approve": topic.status == TopicStatus.PROPOSED and _can_move(user, topic, TopicStatus.APPROVED),
-        "can_cancel": _can_move(user, topic, TopicStatus.CANCELLED),
-        "steps": step_actions(user, topic),
-        "draft_kinds": DRAFT_KINDS if output_permissions.can_draft_in(scope_of(user), topic.region) else (),
-        "meetings": meeting_rows(user, topic),
-        "can_edit": permissions.can_edit_topic(scope_of(user), topic),
+        "can_approve": topic.status == TopicStatus.PROPOSED and _can_move(scope, topic, TopicStatus.APPROVED),
+        "can_cancel": _can_move(scope, topic, TopicStatus.CANCELLED),
+        "steps": step_actions(scope, topic),
+        "draft_kinds": DRAFT_KINDS if output_permissions.can_draft_in(scope, topic.region) else (),
+        "meetings": meeting_rows(scope, topic),
+        "can_edit": permissions.can_edit_topic(scope, topic),
         # A form shown again with what was typed and its errors; empty forms need no values.
         "document_form": None,
         "cancel_form": None,
         "action_items": [
-            (row, _can_open_item(scope_of(user), topic, row)) for row in selectors.action_items_of(topic)
+            (row, _can_open_item(scope, topic, row)) for row in selectors.action_items_of(topic)
         ],
         "is_on_public_site": permissions.can_view_topic_public(topic),
         # Row links from one reversed prefix: reversing per row costs more than the row.
-        "concern_url": _concern_url(user),
+        "concern_url": _concern_url(scope),
     }
     context.update(extra)
     return context
@@ -191,7 +191,7 @@ def _cancel_page(request: HttpRequest, topic: Topic, form: Any, *, status: int =
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """撤销议题: a confirmation page that says what residents will be told; it posts to ``transition``."""
     topic = _topic_or_404(request, pk)
-    if not _can_move(request.user, topic, TopicStatus.CANCELLED):
+    if not _can_move(scope_of(request.user), topic, TopicStatus.CANCELLED):
         raise DjangoPermissionDenied("您不能撤销该议题。")
     return _cancel_page(
         request, topic, TransitionForm(initial={"new": TopicStatus.CANCELLED, "version": topic.version})
@@ -205,17 +205,17 @@ class StepAction:
     note: str = ""
 
 
-def step_actions(user: Any, topic: Topic) -> list[StepAction]:
+def step_actions(scope: Scope, topic: Topic) -> list[StepAction]:
     """The next real step of the topic that this person may take, as links to where it is done."""
     steps: list[StepAction] = []
     if topic.status in meeting_services.PLANNABLE_TOPIC_STATUSES and meeting_permissions.can_plan_in(
-        scope_of(user), topic.region
+        scope, topic.region
     ):
         steps.append(StepAction("安排协商会议", reverse("meetings:staff-create") + f"?topic={topic.pk}"))
     if topic.status in (
         TopicStatus.IMPLEMENTING,
         TopicStatus.REOPENED,
-    ) and evaluation_permissions.can_manage_in(scope_of(user), topic.region):
+    ) and evaluation_permissions.can_manage_in(scope, topic.region):
         open_evaluation = topic.evaluations.filter(status="open").first()
         if open_evaluation is None:
             steps.append(
@@ -225,7 +225,7 @@ def step_actions(user: Any, topic: Topic) -> list[StepAction]:
             )
     if topic.status == TopicStatus.EVALUATING:
         open_evaluation = topic.evaluations.filter(status="open").first()
-        if open_evaluation is not None and evaluation_permissions.can_view(scope_of(user), open_evaluation):
+        if open_evaluation is not None and evaluation_permissions.can_view(scope, open_evaluation):
             steps.append(StepAction("查看三评", reverse("evaluations:detail", args=[open_evaluation.pk])))
     return steps
 
@@ -238,11 +238,11 @@ class MeetingRow:
     url: str
 
 
-def meeting_rows(user: Any, topic: Topic) -> list[MeetingRow]:
+def meeting_rows(scope: Scope, topic: Topic) -> list[MeetingRow]:
     """The topic's meetings, linked where this person may open them."""
     rows = []
     for meeting in topic.meetings.select_related("region").order_by("starts_at"):
-        visible = meeting_permissions.can_view_meeting(scope_of(user), meeting)
+        visible = meeting_permissions.can_view_meeting(scope, meeting)
         rows.append(
             MeetingRow(
                 title=meeting.title,
