@@ -19,7 +19,6 @@ import dataclasses
 import datetime as dt
 import json
 import time
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -127,28 +126,31 @@ def _replay(
     return replayed, len(communities)
 
 
-# The pair model learns from replays of about this many train items each (groups of whole
-# clusters): an index as dense as the one it will judge. Precision at a threshold falls as an
-# index grows denser (more same-place neighbours of each query), so a model calibrated on a
-# replay of all train items is too cautious for a test file a fraction of that size.
-PAIR_REPLAY_ITEMS = 100
+# The pair model learns from replays of the train items, community by community (the lookup
+# compares records of one community only, so each replay is as dense as a community the model
+# will judge), in this many groups of communities: each group's pairs are scored by a model and
+# word links fitted on the other groups' communities, as a community the model never saw will be,
+# and the "likely" threshold is chosen on those scores by counting which pairs are the same.
+INNER_FOLDS = 4
 
 
-def replay_groups(items: list[Item], size: int = PAIR_REPLAY_ITEMS) -> list[list[Item]]:
-    """``items`` cut into about len/size groups; every cluster (and every stand-alone item) is in
-    one group, chosen by a checksum of its name, and file order is kept inside a group."""
-    count = max(1, round(len(items) / size))
-    groups: list[list[Item]] = [[] for _ in range(count)]
+def replay_groups(items: list[Item], folds: int = INNER_FOLDS) -> list[list[Item]]:
+    """``items`` dealt into groups of whole communities (``community_folds``), file order kept
+    inside a group."""
+    groups = community_folds(items, folds)
+    home = {community: n for n, group in enumerate(groups) for community in group}
+    dealt: list[list[Item]] = [[] for _ in groups]
     for item in items:
-        groups[zlib.crc32((item.cluster or item.id).encode()) % count].append(item)
-    return [g for g in groups if g]
+        dealt[home[item.community]].append(item)
+    return [g for g in dealt if g]
 
 
 def train_pair_model(train: list[Item], keywords: Mapping[str, str]) -> pairs.PairModel:
     """A pair model fitted on replays of the train items (``replay_groups``) and calibrated on
-    out-of-fold pairs, one fold per replay (per query when there is one replay). The category
-    predictions it sees come from two half models, each predicting the items it was not trained
-    on (as it will on new ones)."""
+    their out-of-group pairs: an inner leave-communities-out split, so the threshold is chosen on
+    communities the scoring model never saw, by the share of flagged pairs that are the same.
+    The category predictions it sees come from two half models, each predicting the items it was
+    not trained on (as it will on new ones)."""
     labelled = [i for i in train if i.category]
     halves = [labelled[0::2], labelled[1::2]]
     half_models = [
@@ -177,7 +179,7 @@ def train_pair_model(train: list[Item], keywords: Mapping[str, str]) -> pairs.Pa
                     item.cluster is not None and group[hit.object_id - OBJECT_BASE].cluster == item.cluster
                 )
                 folds.append(number if len(groups) > 1 else position % 4)
-    model = pairs.train(samples, labels, folds=folds)
+    model = pairs.train(samples, labels, folds=folds, counted=True)
     return dataclasses.replace(model, links=learn_item_links(train, words))
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from shangliang.core.errors import ApplicationError
 from shangliang.core.scope import ANONYMOUS, Scope
-from shangliang.text import classifier, concepts, fulltext, pairs, segment, similarity
+from shangliang.text import aspects, classifier, concepts, fulltext, pairs, segment, similarity
 from shangliang.text.models import DocumentKind
 from shangliang.text.normalize import has_content, normalize
 from shangliang.text.selectors.categories import active_model, active_pair_model
@@ -201,6 +201,7 @@ def similar(
     query_words = pairs.link_words(words)
     query_links = pairs.linked(pair_model.links, query_words) if pair_model.links else {}
     query_conflicts = pairs.linked(pair_model.conflicts, query_words) if pair_model.conflicts else {}
+    query_aspects = aspects.of(all_words)
     weighing = similarity.Weighing.of(query_profile, factors, default_factor)
     scored = []
     for row in rows:
@@ -231,6 +232,7 @@ def similar(
             candidate_length=len(candidate_norm),
             learned_link=pairs.link_strength(query_links, query_words, known.kept.key_of),
             learned_conflict=pairs.link_strength(query_conflicts, query_words, known.kept.key_of),
+            aspects=aspects.agreement(query_aspects, known.parts),
         )
         probability = pair_model.probability(x)
         level = (
@@ -271,6 +273,7 @@ class _Candidate:
     kept: similarity.KeptWords
     bigrams: frozenset[str]
     marks: frozenset[str]
+    parts: aspects.Aspects
 
 
 # Candidates as last derived, per process: a community's newest records are candidates for most
@@ -302,6 +305,7 @@ def _candidate(row: DocumentRow) -> _Candidate:
             ),
             bigrams=frozenset(map(sys.intern, similarity.bigrams(norm))),
             marks=pairs.place_marks(norm),
+            parts=aspects.of(segment.words(norm)),
         )
         _candidates[key] = found
     return found

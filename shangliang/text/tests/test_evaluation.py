@@ -108,23 +108,22 @@ def test_text_eval_command_reports_bad_files(db, tmp_path):
         call_command("text_eval", "--train", str(tmp_path / "missing.jsonl"), "--test", str(broken))
 
 
-def test_replay_groups_keep_clusters_whole_and_file_order():
-    # given: 120 clustered items (30 clusters of 4) and 130 stand-alone ones
+def test_replay_groups_keep_communities_whole_and_file_order():
+    # given: 250 items of five communities of 50, interleaved in the file
     items = [
-        evaluation.Item(
-            id=f"x{n}", text="", community="c", cluster=f"k{n % 30}" if n < 120 else None, category=""
-        )
+        evaluation.Item(id=f"x{n}", text="", community="甲乙丙丁戊"[n % 5], cluster=None, category="")
         for n in range(250)
     ]
     # when
-    groups = evaluation.replay_groups(items)
+    groups = evaluation.replay_groups(items, folds=4)
     # then
-    assert len(groups) == 2
+    assert len(groups) == 4
     assert sorted(i.id for g in groups for i in g) == sorted(i.id for i in items)
     for group in groups:
         assert group == sorted(group, key=items.index)
-    home = {i.cluster: n for n, g in enumerate(groups) for i in g if i.cluster}
-    assert all(home[i.cluster] == n for n, g in enumerate(groups) for i in g if i.cluster)
+    home = {i.community: n for n, g in enumerate(groups) for i in g}
+    assert all(home[i.community] == n for n, g in enumerate(groups) for i in g)
+    assert sorted(len(g) for g in groups) == [50, 50, 50, 100]
 
 
 def test_community_folds_test_every_community_once_with_even_counts():

@@ -53,10 +53,52 @@ def test_features_mark_a_place_conflict_and_an_agreement():
 
 def test_default_model_prefers_same_place_same_problem():
     # given
-    same = [0.35, 0.45, 0.25, 0.8, 0.0, 1.0, 1.0, 1.0, 0.15, 0.5, 0.0, 0.2, 0.0, 0.0]
-    other_building = [0.35, 0.45, 0.25, 0.8, 1.0, 0.0, 1.0, 1.0, 0.15, 0.5, 0.0, 0.2, 0.0, 0.0]
+    same = [0.35, 0.45, 0.25, 0.8, 0.0, 1.0, 1.0, 1.0, 0.15, 0.5, 0.0, 0.2, 0.0, 0.0, 0.5, 0.2, 0.4, 0.3, 0.4]
+    other_building = [
+        0.35,
+        0.45,
+        0.25,
+        0.8,
+        1.0,
+        0.0,
+        1.0,
+        1.0,
+        0.15,
+        0.5,
+        0.0,
+        0.2,
+        0.0,
+        0.0,
+        0.5,
+        0.2,
+        0.4,
+        0.3,
+        0.4,
+    ]
+    other_thing = [
+        0.35,
+        0.45,
+        0.25,
+        0.8,
+        0.0,
+        1.0,
+        1.0,
+        1.0,
+        0.15,
+        0.5,
+        0.0,
+        0.2,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.1,
+    ]
     # when / then
     assert pairs.DEFAULT.probability(same) > pairs.DEFAULT.probability(other_building)
+    assert pairs.DEFAULT.probability(same) > pairs.DEFAULT.probability(other_thing)
 
 
 def test_fit_separates_and_calibrates():
