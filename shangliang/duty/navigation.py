@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
 from shangliang.core.registry import TodoItem, register_nav, register_todo
 from shangliang.core.roles import Role
-from shangliang.core.scope import Scope, scope_of
+from shangliang.core.scope import Scope
 from shangliang.duty import permissions, selectors
 from shangliang.duty.models import Appeal, AppealStatus, MemberWriting, WritingStatus
 from shangliang.duty.tasks import recompute_current_year
@@ -50,8 +49,7 @@ def _plan_items(scope: Scope) -> Iterator[TodoItem]:
         )
 
 
-def todo(user: Any) -> Iterator[TodoItem]:
-    scope = scope_of(user)
+def todo(scope: Scope) -> Iterator[TodoItem]:
     if permissions.is_office(scope):
         reports = selectors.reports_pending_for(scope).count()
         if reports:
