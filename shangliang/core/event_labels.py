@@ -87,6 +87,8 @@ EVENT_LABELS: dict[str, str] = {
     # 履职
     "duty.appeal_filed": "提出申诉",
     "duty.appeal_upheld": "申诉已采纳",
+    "duty.appeal_partly_upheld": "申诉部分采纳",
+    "duty.appeal_adjusted": "申诉调整记分",
     "duty.appeal_dismissed": "申诉维持原评定",
     "duty.assessment_published": "公布履职考核",
     "duty.ledger_recomputed": "重算履职档案",

@@ -17,6 +17,7 @@ ITEMS: list[tuple[str, str, int | None, bool]] = [
     ("proposal", "提案", None, False),
     ("recommended_topic", "委员荐题办结", 20, False),
     ("absence", "无故缺席", None, False),
+    ("adjustment", "申诉调整", None, False),
 ]
 
 RULES: list[tuple[str, str, str, str, int, bool]] = [
@@ -40,6 +41,8 @@ RULES: list[tuple[str, str, str, str, int, bool]] = [
     ("proposal_adopted_national", "proposal", "提案被全国政协立案采用", "每件", 10, False),
     ("topic_resolved", "recommended_topic", "所荐议题办结", "每件", 5, False),
     ("absence", "absence", "无故缺席协商议事会", "每次", -5, False),
+    # Its points are the ones each upheld appeal's decision sets (``Appeal.adjustment``).
+    ("appeal_adjustment", "adjustment", "申诉处理调整", "每件", 0, False),
 ]
 
 

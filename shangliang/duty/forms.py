@@ -7,7 +7,14 @@ from typing import Any
 from django import forms
 
 from shangliang.concerns.forms import MultiplePhotoField
-from shangliang.duty.models import AdoptionLevel, DutyRule, TrainingKind, WritingKind
+from shangliang.duty.models import (
+    APPEAL_ADJUSTMENT_LIMIT,
+    AdoptionLevel,
+    AppealStatus,
+    DutyRule,
+    TrainingKind,
+    WritingKind,
+)
 from shangliang.files.uploads import validate_document_or_image
 from shangliang.places.models import Member, MemberLevel, Organisation, OrganisationKind
 from shangliang.topics.models import TopicForm
@@ -64,12 +71,33 @@ class AppealForm(forms.Form):
 
 
 class AppealDecisionForm(forms.Form):
-    upheld = forms.TypedChoiceField(
+    outcome = forms.ChoiceField(
         label="处理结果",
-        choices=[("1", "采纳申诉（更正后重新计分）"), ("0", "维持原评定")],
-        coerce=lambda v: v == "1",
+        choices=[
+            (AppealStatus.UPHELD, "采纳申诉"),
+            (AppealStatus.PARTLY_UPHELD, "部分采纳"),
+            (AppealStatus.DISMISSED, "维持原评定"),
+        ],
+        error_messages={"required": "请选择处理结果。", "invalid_choice": "请选择处理结果。"},
     )
-    decision = forms.CharField(label="处理意见", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    adjustment = forms.IntegerField(
+        label="调整分值",
+        required=False,
+        min_value=-APPEAL_ADJUSTMENT_LIMIT,
+        max_value=APPEAL_ADJUSTMENT_LIMIT,
+        help_text="采纳或部分采纳时对年度记分的加减（如 +3、−5）；通过补正来源记录更正的填 0 或留空。",
+        error_messages={
+            "invalid": "调整分值须为整数。",
+            "min_value": f"调整分值不能小于 −{APPEAL_ADJUSTMENT_LIMIT}。",
+            "max_value": f"调整分值不能大于 {APPEAL_ADJUSTMENT_LIMIT}。",
+        },
+    )
+    decision = forms.CharField(
+        label="处理意见",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写处理意见，委员会看到。"},
+    )
 
 
 class RankingFilterForm(forms.Form):

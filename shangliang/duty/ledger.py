@@ -12,6 +12,8 @@ Sources (each entry names its source record; ``SOURCE_LABELS`` says what they ar
   check-in withdraws the entry at the next recomputation).
 - ``duty.memberwriting``: a member's 社情民意 or 提案 once submitted, and its adoption by level.
 - ``duty.selfreport``: a self-report the office verified.
+- ``duty.appeal``: the adjustment of an upheld (or partly upheld) appeal, its points the decision's,
+  dated the last day of the assessed year.
 
 ``recompute`` is idempotent: it computes the wanted entries, deletes those no longer wanted,
 updates those that changed and inserts the new ones with ``ignore_conflicts`` under the unique key
@@ -33,6 +35,8 @@ from shangliang.core import audit
 from shangliang.core.models import AuditEvent
 from shangliang.duty import rules
 from shangliang.duty.models import (
+    Appeal,
+    AppealStatus,
     AssessmentYear,
     DutyEntry,
     DutyItem,
@@ -54,7 +58,10 @@ SOURCE_LABELS = {
     "duty.trainingsession": "履职培训",
     "duty.memberwriting": "社情民意/提案",
     "duty.selfreport": "履职自报",
+    "duty.appeal": "考核申诉",
 }
+
+ADJUSTMENT_RULE = "appeal_adjustment"
 
 
 def rule_table() -> tuple[dict[str, rules.RuleValue], dict[str, rules.ItemValue], dict[str, int]]:
@@ -62,7 +69,8 @@ def rule_table() -> tuple[dict[str, rules.RuleValue], dict[str, rules.ItemValue]
     items = {i.code: rules.ItemValue(i.code, i.annual_cap, i.is_key) for i in DutyItem.objects.all()}
     values: dict[str, rules.RuleValue] = {}
     ids: dict[str, int] = {}
-    for rule in DutyRule.objects.filter(active=True).select_related("item"):
+    # An appeal's adjustment is the office's decision: it counts even if the rule is switched off.
+    for rule in DutyRule.objects.filter(Q(active=True) | Q(code=ADJUSTMENT_RULE)).select_related("item"):
         values[rule.code] = rules.RuleValue(rule.code, rule.item.code, rule.points)
         ids[rule.code] = rule.pk
     return values, items, ids
@@ -157,6 +165,24 @@ def earned_in_year(year: int, member_ids: Iterable[int] | None = None) -> list[r
     ).select_related("rule")
     for r in reports:
         earned.append(rules.Earned(r.member_id, r.rule.code, "duty.selfreport", r.pk, r.occurred_on, r.title))
+
+    appeals = Appeal.objects.filter(
+        _members_filter("member_id", ids),
+        year=year,
+        status__in=[AppealStatus.UPHELD, AppealStatus.PARTLY_UPHELD],
+    ).exclude(adjustment=0)
+    for appeal in appeals:
+        earned.append(
+            rules.Earned(
+                appeal.member_id,
+                ADJUSTMENT_RULE,
+                "duty.appeal",
+                appeal.pk,
+                last,
+                f"申诉{appeal.get_status_display()}：{appeal.decision}",
+                points=appeal.adjustment,
+            )
+        )
     return earned
 
 

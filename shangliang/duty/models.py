@@ -133,11 +133,18 @@ class AssessmentYear(TimeStampedModel):
 class AppealStatus(models.TextChoices):
     PENDING = "pending", "待处理"
     UPHELD = "upheld", "已采纳"
+    PARTLY_UPHELD = "partly_upheld", "部分采纳"
     DISMISSED = "dismissed", "维持原评定"
 
 
+# What an upheld appeal may add to (or take from) the member's total, in points.
+APPEAL_ADJUSTMENT_LIMIT = 30
+
+
 class Appeal(VersionedModel):
-    """A member's appeal (申诉) against a published assessment, with the office's decision."""
+    """A member's appeal (申诉) against a published assessment, with the office's decision. An upheld
+    (or partly upheld) appeal may carry an adjustment: a ledger entry of its own (rule
+    ``appeal_adjustment``, source this appeal), so the total, grade and ranks follow it."""
 
     member = models.ForeignKey(
         "places.Member", verbose_name="委员", on_delete=models.PROTECT, related_name="+"
@@ -145,9 +152,15 @@ class Appeal(VersionedModel):
     year = models.PositiveSmallIntegerField("年度")
     reason = models.TextField("申诉理由")
     status = models.CharField(
-        "状态", max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING
+        "状态", max_length=16, choices=AppealStatus.choices, default=AppealStatus.PENDING
     )
     decision = models.TextField("处理意见", blank=True)
+    adjustment = models.SmallIntegerField(
+        "调整分值",
+        default=0,
+        validators=[MinValueValidator(-APPEAL_ADJUSTMENT_LIMIT), MaxValueValidator(APPEAL_ADJUSTMENT_LIMIT)],
+        help_text="采纳或部分采纳申诉时对年度记分的调整，正数加分、负数减分。",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="处理人",
@@ -168,7 +181,12 @@ class Appeal(VersionedModel):
                 condition=Q(status="pending"),
                 name="appeal_one_pending_per_year",
                 violation_error_message="本年度已有待处理的申诉。",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(adjustment=0) | Q(status__in=["upheld", "partly_upheld"]),
+                name="appeal_adjusted_only_when_upheld",
+                violation_error_message="只有采纳或部分采纳的申诉可以调整分值。",
+            ),
         ]
 
     def __str__(self) -> str:

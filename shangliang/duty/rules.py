@@ -5,7 +5,8 @@ table and the settings in, so every case can be computed by hand in the tests.
   source record).
 - An item's annual cap applies per member and year to the positive points of its rules, in date
   order (then source order): an entry past the cap counts what is left of it, then 0. Deductions
-  (unexcused absence −5) are never capped.
+  (unexcused absence −5) are never capped, nor is an upheld appeal's adjustment (its points are the
+  decision's, ``Earned.points``).
 - Total = the sum of counted points; key-item subtotal = the same over key items (专题协商、对口协商、
   界别协商 by default).
 - Grade by thresholds, inclusive: ≥ 90 优秀, ≥ 60 合格, below 不合格 [defaults].
@@ -38,6 +39,8 @@ class Earned:
     source_id: int
     occurred_on: dt.date
     label: str
+    # Points set by the record itself (an appeal's adjustment) instead of the rule's; never capped.
+    points: int | None = None
 
     @property
     def key(self) -> tuple[int, str, str, int]:
@@ -111,6 +114,9 @@ def score(
     result: list[Scored] = []
     for e in ordered:
         rule = rules[e.rule_code]
+        if e.points is not None:
+            result.append(Scored(earned=e, points=e.points, counted=e.points))
+            continue
         cap = items[rule.item_code].annual_cap
         counted = rule.points
         if rule.points > 0 and cap is not None:

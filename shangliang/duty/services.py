@@ -19,6 +19,7 @@ from shangliang.core.scope import Scope
 from shangliang.core.transitions import apply_transition, check_version
 from shangliang.duty import ledger, permissions
 from shangliang.duty.models import (
+    APPEAL_ADJUSTMENT_LIMIT,
     WRITING_TRANSITIONS,
     AdoptionLevel,
     Appeal,
@@ -249,41 +250,71 @@ def appeal_file(*, year: int, reason: str, scope: Scope, actor: Any) -> Appeal:
     return appeal
 
 
+APPEAL_OUTCOMES = (AppealStatus.UPHELD, AppealStatus.PARTLY_UPHELD, AppealStatus.DISMISSED)
+
+
 def appeal_decide(
     *,
     appeal_id: int,
-    upheld: bool,
+    outcome: str,
     decision: str,
     scope: Scope,
     actor: Any,
+    adjustment: int = 0,
     expected_version: int | None = None,
 ) -> Appeal:
-    """The office's answer: upheld (the record is corrected through its sources and recomputed) or
-    the assessment stands; the reason is told to the member."""
+    """The office's answer, told to the member with its reason: upheld or partly upheld, with an
+    adjustment of the year's points (a ledger entry whose source is the appeal, so the total, grade
+    and ranks follow it; 0 when the record is corrected through its sources), or the assessment
+    stands (维持原评定: nothing changes)."""
     if not permissions.can_manage_assessment(scope):
         raise PermissionDenied("只有政协机关工作人员可以处理申诉。")
+    if outcome not in APPEAL_OUTCOMES:
+        raise ApplicationError("请选择处理结果。", field="outcome")
     decision = _text(decision, field="decision", required="请填写处理意见。", limit=1000)
+    if outcome == AppealStatus.DISMISSED and adjustment:
+        raise ApplicationError("维持原评定时不能调整分值。", field="adjustment")
+    if abs(adjustment) > APPEAL_ADJUSTMENT_LIMIT:
+        raise ApplicationError(
+            f"调整分值须在 −{APPEAL_ADJUSTMENT_LIMIT} 至 {APPEAL_ADJUSTMENT_LIMIT} 分之间。",
+            field="adjustment",
+        )
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
         if appeal is None:
             raise ApplicationError("没有找到该申诉。")
         check_version(appeal, expected_version)
-        new = AppealStatus.UPHELD if upheld else AppealStatus.DISMISSED
+        if appeal.status != AppealStatus.PENDING:
+            raise ApplicationError(f"该申诉{appeal.get_status_display()}，不能再处理。")
         apply_transition(
             appeal,
-            new=new,
-            transitions={AppealStatus.PENDING: frozenset({AppealStatus.UPHELD, AppealStatus.DISMISSED})},
+            new=outcome,
+            transitions={AppealStatus.PENDING: frozenset(APPEAL_OUTCOMES)},
             labels=dict(AppealStatus.choices),
             actor=actor,
-            event_type=f"duty.appeal_{new}",
+            event_type=f"duty.appeal_{outcome}",
             reason=decision,
-            extra_fields={"decision": decision, "decided_by": actor, "decided_at": timezone.now()},
+            extra_fields={
+                "decision": decision,
+                "adjustment": adjustment,
+                "decided_by": actor,
+                "decided_at": timezone.now(),
+            },
         )
-        if upheld:
+        if adjustment:
+            audit.record(
+                target=appeal,
+                event_type="duty.appeal_adjusted",
+                actor=actor,
+                new={"year": appeal.year, "adjustment": adjustment},
+                reason=decision,
+            )
+        if outcome != AppealStatus.DISMISSED:
             _refresh(appeal.year, [appeal.member_id], actor)
+        change = f"，{appeal.year}年度记分{adjustment:+d}分" if adjustment else ""
         _tell_member(
             appeal.member_id,
-            f"您对{appeal.year}年度履职考核的申诉已处理（{appeal.get_status_display()}）：{decision}",
+            f"您对{appeal.year}年度履职考核的申诉已处理（{appeal.get_status_display()}{change}）：{decision}",
             appeal,
             f"duty:appeal:{appeal.pk}:decided",
         )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from shangliang.core.errors import ApplicationError
+from shangliang.core.forms import add_service_error
 from shangliang.core.scope import scope_of
 from shangliang.duty import documents, forms, permissions, selectors, services
 from shangliang.duty.models import Appeal, AppealStatus
@@ -179,35 +180,53 @@ def report_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("duty:report-queue")
 
 
-@signed_in
-def appeal_list(request: HttpRequest) -> HttpResponse:
+def _appeal_page(
+    request: HttpRequest, failed: tuple[int, forms.AppealDecisionForm] | None = None
+) -> HttpResponse:
+    """Every appeal, a pending one with its decision form (the one just refused keeps what was typed)."""
     if not permissions.can_manage_assessment(scope_of(request.user)):
         raise Forbidden("只有政协机关工作人员可以处理申诉。")
     appeals = Appeal.objects.select_related("member").order_by("status", "-created_at")[:200]
-    return render(
-        request,
-        "duty/appeal_list.html",
-        {"appeals": appeals, "form": forms.AppealDecisionForm(), "pending": AppealStatus.PENDING},
-    )
+    rows = [
+        (
+            a,
+            failed[1]
+            if failed is not None and failed[0] == a.pk
+            else forms.AppealDecisionForm(prefix=f"appeal-{a.pk}")
+            if a.status == AppealStatus.PENDING
+            else None,
+        )
+        for a in appeals
+    ]
+    return render(request, "duty/appeal_list.html", {"rows": rows}, status=400 if failed else 200)
+
+
+@signed_in
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    return _appeal_page(request)
 
 
 @signed_in
 @require_POST
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    form = forms.AppealDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请选择处理结果并填写处理意见。")
-        return redirect("duty:appeal-list")
-    try:
-        services.appeal_decide(
-            appeal_id=pk,
-            upheld=form.cleaned_data["upheld"],
-            decision=form.cleaned_data["decision"],
-            scope=scope_of(request.user),
-            actor=request.user,
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "申诉已处理并告知委员。")
-    return redirect("duty:appeal-list")
+    form = forms.AppealDecisionForm(request.POST, prefix=f"appeal-{pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        version = request.POST.get("version", "")
+        try:
+            appeal = services.appeal_decide(
+                appeal_id=pk,
+                outcome=data["outcome"],
+                decision=data["decision"],
+                adjustment=data["adjustment"] or 0,
+                expected_version=int(version) if version.isdigit() else None,
+                scope=scope_of(request.user),
+                actor=request.user,
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            change = f"，{appeal.year}年度记分{appeal.adjustment:+d}分" if appeal.adjustment else ""
+            messages.success(request, f"申诉已处理（{appeal.get_status_display()}{change}）并告知委员。")
+            return redirect("duty:appeal-list")
+    return _appeal_page(request, failed=(pk, form))

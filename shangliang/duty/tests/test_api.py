@@ -126,7 +126,9 @@ def test_rules_list_the_default_table(client: Any, world: Any, staff: Any) -> No
         rules["attend_key"]["key_item"],
     ) == (5, 30, True)
     assert (rules["absence"]["points"], rules["absence"]["annual_cap"]) == (-5, None)
-    assert len(rules) == 20
+    # an upheld appeal's adjustment has its own rule; its points are each decision's
+    assert (rules["appeal_adjustment"]["points"], rules["appeal_adjustment"]["annual_cap"]) == (0, None)
+    assert len(rules) == 21
 
 
 def test_the_endpoints_are_in_the_schema_with_session_auth(client: Any) -> None:
