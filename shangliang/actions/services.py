@@ -31,6 +31,7 @@ from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import CONCERN_TRANSITIONS, Concern, ConcernStatus
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.roles import Role
 from shangliang.core.scope import scope_of
 from shangliang.core.sentences import clause
 from shangliang.core.transitions import apply_transition, check_version
@@ -197,10 +198,9 @@ def _move(
     reason: str = "",
     extra: dict[str, Any] | None = None,
 ) -> bool:
-    if item.status != new and not permissions.can_transition_item(scope_of(actor), item, new):
-        if getattr(actor, "role", "") == "officer" and not permissions.is_department_officer(
-            scope_of(actor), item
-        ):
+    scope = scope_of(actor)
+    if item.status != new and not permissions.can_transition_item(scope, item, new):
+        if scope.has_role(Role.OFFICER) and not permissions.is_department_officer(scope, item):
             raise PermissionDenied("这是其他单位的交办单，您不能办理。")
         raise PermissionDenied("您无权对该交办单执行此操作。")
     return apply_transition(
@@ -352,13 +352,12 @@ def _report_progress(
     public: bool,
     expected_version: int | None,
 ) -> ActionProgress:
+    scope = scope_of(actor)
     item = _locked(item_id, expected_version)
-    if not permissions.can_report_progress(scope_of(actor), item):
-        if getattr(actor, "role", "") == "officer" and not permissions.is_department_officer(
-            scope_of(actor), item
-        ):
+    if not permissions.can_report_progress(scope, item):
+        if scope.has_role(Role.OFFICER) and not permissions.is_department_officer(scope, item):
             raise PermissionDenied("这是其他单位的交办单，您不能办理。")
-        if not (scope_of(actor).is_admin or permissions.is_department_officer(scope_of(actor), item)):
+        if not (scope.is_admin or permissions.is_department_officer(scope, item)):
             raise PermissionDenied("只有承办单位可以填报办理进展。")
         raise ApplicationError(f"交办单当前为“{item.get_status_display()}”，不能填报进展。")
     text = _clean_text(text, field="text", required="请填写办理进展。")

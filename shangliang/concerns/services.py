@@ -237,16 +237,15 @@ def concern_submit(*, data: ConcernInput, ip: str = "", actor: Any = None) -> tu
     matching in everything else, returns the first concern with ``created`` False, after every
     check and rate limit; any other use of a known token files a new concern. The caller must not
     show a repeated submit's tracking code to anyone but the browser that received it."""
+    scope = scope_of(actor)
     assisted = data.channel in ASSISTED_CHANNELS
-    if assisted and not permissions.can_enter_for_resident(scope_of(actor)):
+    if assisted and not permissions.can_enter_for_resident(scope):
         raise PermissionDenied("只有网格员、社区和政协机关工作人员可以代居民录入诉求。")
-    if data.source != ConcernSource.RESIDENT and not permissions.can_submit_as_source(
-        scope_of(actor), data.source
-    ):
+    if data.source != ConcernSource.RESIDENT and not permissions.can_submit_as_source(scope, data.source):
         raise PermissionDenied("您不能以该来源提交议题线索。")
     text, place = _clean_text(data)
     region, community = _clean_region(data.region_id)
-    if assisted and not scope_of(actor).covers_region(region):
+    if assisted and not scope.covers_region(region):
         raise PermissionDenied("该村(社区)不在您的负责范围内。")
     phone, name = _clean_contact(data)
     if assisted and phone and not data.consent:

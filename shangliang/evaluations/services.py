@@ -138,6 +138,7 @@ def evaluation_open(
     item_id: int | None = None,
 ) -> Evaluation:
     """Open 三评 of a topic (every action item done, verified or closed) or of a direct assignment."""
+    scope = scope_of(actor)
     if (topic_id is None) == (item_id is None):
         raise ApplicationError("请选择要评价的议题或直接交办事项。")
     with transaction.atomic():
@@ -145,7 +146,7 @@ def evaluation_open(
             topic = Topic.objects.select_for_update().select_related("region").filter(pk=topic_id).first()
             if topic is None:
                 raise ApplicationError("没有找到该议题。")
-            if not permissions.can_manage_in(scope_of(actor), topic.region):
+            if not permissions.can_manage_in(scope, topic.region):
                 raise PermissionDenied("您无权对该议题发起评价。")
             if Evaluation.objects.filter(topic=topic, status=EvaluationStatus.OPEN).exists():
                 raise ApplicationError("该议题已有进行中的评价。")
@@ -169,7 +170,7 @@ def evaluation_open(
                 raise ApplicationError("没有找到该交办单。")
             if item.topic_id is not None:
                 raise ApplicationError("议题的交办事项随议题一起评价。")
-            if not permissions.can_manage_in(scope_of(actor), item.region):
+            if not permissions.can_manage_in(scope, item.region):
                 raise PermissionDenied("您无权对该事项发起评价。")
             if Evaluation.objects.filter(item=item, status=EvaluationStatus.OPEN).exists():
                 raise ApplicationError("该事项已有进行中的评价。")

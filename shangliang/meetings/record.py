@@ -66,14 +66,15 @@ def _text(value: str, *, field: str, required: str, limit: int = 2000) -> str:
 
 
 def _recording(meeting_id: int, actor: Any) -> Meeting:
+    scope = scope_of(actor)
     meeting = locked_meeting(meeting_id)
-    if not permissions.can_record(scope_of(actor), meeting):
+    if not permissions.can_record(scope, meeting):
         if meeting.status in (MeetingStatus.MINUTES_CONFIRMED, MeetingStatus.PUBLISHED):
             raise ApplicationError("纪要已确认，会议记录不能再修改。")
         if not (
-            permissions.can_manage_meeting(scope_of(actor), meeting)
-            or permissions.is_host(scope_of(actor), meeting)
-            or permissions.is_recorder(scope_of(actor), meeting)
+            permissions.can_manage_meeting(scope, meeting)
+            or permissions.is_host(scope, meeting)
+            or permissions.is_recorder(scope, meeting)
         ):
             raise PermissionDenied("只有主持人、记录人和工作人员可以记录会议。")
         raise ApplicationError(f"会议{meeting.get_status_display()}，还不能记录。")
@@ -269,15 +270,16 @@ def minutes_update(*, meeting_id: int, summary: str, actor: Any) -> Meeting:
 def minutes_confirm(*, meeting_id: int, actor: Any) -> Meeting:
     """The host or the recorder signs the minutes; with both signatures they are confirmed and
     the members' duty facts are written."""
+    scope = scope_of(actor)
     meeting = locked_meeting(meeting_id)
     if meeting.status != MeetingStatus.MINUTES_DRAFT:
         raise ApplicationError(f"会议{meeting.get_status_display()}，不能确认纪要。")
-    if not permissions.can_confirm_minutes(scope_of(actor), meeting):
+    if not permissions.can_confirm_minutes(scope, meeting):
         raise PermissionDenied("纪要须由本次会议的主持人和记录人本人确认。")
     if not meeting.consensus_items.exists() and not meeting.unresolved_items.exists():
         raise ApplicationError("纪要中至少应有一项共识或一项未决事项，才能确认。")
     now = timezone.now()
-    role = "host" if permissions.is_host(scope_of(actor), meeting) else "recorder"
+    role = "host" if permissions.is_host(scope, meeting) else "recorder"
     setattr(meeting, f"{role}_confirmed_at", now)
     Meeting.objects.filter(pk=meeting.pk).update(**{f"{role}_confirmed_at": now})
     audit.record(target=meeting, event_type=f"meeting.minutes_signed_{role}", actor=actor)

@@ -174,14 +174,15 @@ def region_create(*, actor: Any, name: str, level: str, parent: Region | None = 
 @transaction.atomic
 def region_update(*, region: Region, actor: Any, **changes: Any) -> Region:
     """Rename or re-level a region, or move it (with its whole subtree) under another parent."""
+    scope = scope_of(actor)
     region = _locked(Region, region.pk)
-    _deny_unless(perms.can_change_region(scope_of(actor), region))
+    _deny_unless(perms.can_change_region(scope, region))
     changes = _pick(changes, REGION_FIELDS)
     parent = changes.get("parent", region.parent)
     level = changes.get("level", region.level)
     moving = parent != region.parent
     if moving:
-        _deny_unless(perms.can_create_region(scope_of(actor), parent))
+        _deny_unless(perms.can_create_region(scope, parent))
         if parent is not None and parent.path.startswith(region.path):
             raise ApplicationError("不能把区域移到它自己或它的下级区域之下。", field="parent")
     if level != region.level and region.children.exists():
@@ -227,14 +228,15 @@ def organisation_create(*, actor: Any, **fields: Any) -> Organisation:
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, actor: Any, **changes: Any) -> Organisation:
+    scope = scope_of(actor)
     organisation = _locked(Organisation, organisation.pk)
-    _deny_unless(perms.can_manage_organisation(scope_of(actor), organisation))
+    _deny_unless(perms.can_manage_organisation(scope, organisation))
     old, new = _apply(organisation, _pick(changes, ORGANISATION_FIELDS))
     if not new:
         return organisation
     if organisation.parent_id is not None and organisation.parent_id == organisation.pk:
         raise ApplicationError("上级单位不能是它自己。", field="parent")
-    _deny_unless(perms.can_manage_organisation(scope_of(actor), organisation))
+    _deny_unless(perms.can_manage_organisation(scope, organisation))
     _validate(organisation)
     organisation.save(update_fields=[*new, "updated_at"])
     audit.record(target=organisation, event_type="organisation.updated", actor=actor, old=old, new=new)
@@ -366,14 +368,15 @@ def room_create(*, actor: Any, **fields: Any) -> Room:
 @transaction.atomic
 def room_update(*, room: Room, actor: Any, expected_version: int | None, **changes: Any) -> Room:
     """Change a room; refused when the form was opened on an older version (someone saved since)."""
+    scope = scope_of(actor)
     room = _locked(Room, room.pk)
-    _deny_unless(perms.can_change_room(scope_of(actor), room))
+    _deny_unless(perms.can_change_room(scope, room))
     check_version(room, expected_version)
     old, new = _apply(room, _pick(changes, ROOM_FIELDS))
     if not new:
         return room
     if "region" in new:
-        _deny_unless(perms.can_create_room(scope_of(actor), room.region))
+        _deny_unless(perms.can_create_room(scope, room.region))
     _validate(room)
     _save_versioned(room, new)
     audit.record(target=room, event_type="room.updated", actor=actor, old=old, new=new)

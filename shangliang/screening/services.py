@@ -23,6 +23,7 @@ from shangliang.concerns import services as concern_services
 from shangliang.concerns.models import AWAITING_DECISION, CONCERN_TRANSITIONS, Concern, ConcernStatus
 from shangliang.core import audit
 from shangliang.core.errors import ApplicationError, PermissionDenied
+from shangliang.core.roles import Role
 from shangliang.core.scope import scope_of
 from shangliang.core.sentences import sentence, sentences
 from shangliang.core.transitions import apply_transition, check_version, state_phrase
@@ -124,6 +125,7 @@ def concern_merge(
     expected_version: int | None = None,
 ) -> Concern:
     """Merge a duplicate into another concern (it then follows that one) or into a topic."""
+    scope = scope_of(actor)
     if (into_concern_id is None) == (into_topic_id is None):
         raise ApplicationError("请选择要合并到的诉求或议题。")
     if into_concern_id is not None and into_concern_id == concern_id:
@@ -141,9 +143,7 @@ def concern_merge(
         rows = _lock([concern_id, target_id])
         concern, target = rows[concern_id], rows[target_id]
         check_version(concern, expected_version)
-        if not permissions.can_screen(scope_of(actor), concern) or not permissions.can_screen(
-            scope_of(actor), target
-        ):
+        if not permissions.can_screen(scope, concern) or not permissions.can_screen(scope, target):
             raise PermissionDenied("该诉求不在您的负责范围内。")
         if concern.status not in AWAITING_DECISION:
             raise ApplicationError(f"该诉求{state_phrase(concern.get_status_display())}，不能再合并。")
@@ -355,25 +355,26 @@ def concern_decide(
     *, concern_id: int, decision: DecisionInput, actor: Any, expected_version: int | None = None
 ) -> Decision:
     """Record a screening decision (立题 · 直接交办 · 转介 · 转提案 · 转社情民意 · 不予立题)."""
+    scope = scope_of(actor)
     if decision.kind not in DecisionKind.values:
         raise ApplicationError("请选择研判结果。", field="kind")
     reason = _clean_reason(decision)
     with transaction.atomic():
         concern = _lock([concern_id])[concern_id]
         check_version(concern, expected_version)
-        if not permissions.can_screen(scope_of(actor), concern):
+        if not permissions.can_screen(scope, concern):
             raise PermissionDenied("该诉求不在您的负责范围内。")
         if concern.status not in AWAITING_DECISION:
             raise ApplicationError(f"该诉求{state_phrase(concern.get_status_display())}，不能重复研判。")
-        if not permissions.can_decide(scope_of(actor), concern, decision.kind):
+        if not permissions.can_decide(scope, concern, decision.kind):
             raise PermissionDenied(f"您不能对诉求作出“{DecisionKind(decision.kind).label}”的决定。")
-        if permissions.gives_first_level_opinion(scope_of(actor)):
+        if permissions.gives_first_level_opinion(scope):
             return _first_level(concern, decision, reason, actor)
         if (
             permissions.first_level_required()
             and decision.kind != DecisionKind.TOPIC
             and not concern.first_level_decision
-            and getattr(actor, "role", "") == "staff"
+            and scope.has_role(Role.STAFF)
         ):
             raise ApplicationError("须先由社区书记提出初审意见，再作研判决定。")
         return _decide(concern, decision, reason, actor)
@@ -486,11 +487,12 @@ def _decide(concern: Concern, decision: DecisionInput, reason: str, actor: Any) 
 
 
 def _to_topic(concern: Concern, decision: DecisionInput, actor: Any) -> Topic:
+    scope = scope_of(actor)
     if decision.topic_id:
         topic = Topic.objects.select_for_update().filter(pk=decision.topic_id).first()
         if topic is None:
             raise ApplicationError("没有找到该议题。", field="topic")
-        if not scope_of(actor).covers_region(topic.region) and not scope_of(actor).is_admin:
+        if not scope.covers_region(topic.region) and not scope.is_admin:
             raise PermissionDenied("该议题不在您的负责范围内。")
         topic_services.link_concern(topic=topic, concern=concern, actor=actor, via=JoinedVia.JOINED)
         return topic

@@ -121,8 +121,9 @@ def _visit_record(
     actor: Any,
     photos: list[images.Encoded],
 ) -> Verification:
+    scope = scope_of(actor)
     item = _locked_item(item_id)
-    if not permissions.can_record_visit(scope_of(actor), item):
+    if not permissions.can_record_visit(scope, item):
         if item.status != ActionStatus.DONE:
             raise ApplicationError("只有承办单位已报办结的交办单才能回访核实。")
         raise PermissionDenied("您无权回访核实该交办单。")
@@ -147,7 +148,7 @@ def _visit_record(
         new={"visit": visit.pk, "finding": finding, "method": method, "photos": len(photos)},
         reason=note[:300],
     )
-    if permissions.can_apply_visit(scope_of(actor), item):
+    if permissions.can_apply_visit(scope, item):
         _apply(visit, item, actor)
     else:
         for user in selectors.staff_over(item):

@@ -196,10 +196,11 @@ def topic_create(
 ) -> Topic:
     """A new topic in ``region`` holding ``concerns`` (their state is the caller's: the screening
     decision). Permission to propose is checked here."""
-    if not permissions.can_propose_topic(scope_of(actor), region) and not (
+    scope = scope_of(actor)
+    if not permissions.can_propose_topic(scope, region) and not (
         draft.source == TopicSource.MEMBER
         and region.pk is not None
-        and permissions.can_recommend_topic(scope_of(actor), region.pk)
+        and permissions.can_recommend_topic(scope, region.pk)
     ):
         raise PermissionDenied("您不能在该区域提出议题。")
     with transaction.atomic():
