@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 MAX_SIDE = 2048
 THUMB_SIDE = 360
+# A JPEG is decoded at the smallest scale libjpeg offers (½, ¼, ⅛) that keeps its long side at least
+# this: a phone's 12 MP photo decodes at 2016 × 1512 in a third of the time of its full size.
+DECODE_SIDE = 1536
 # The pixels one request may make the server decode, all its photos together (per photo:
 # ``uploads.MAX_IMAGE_PIXELS``).
 MAX_REQUEST_PIXELS = 100_000_000
@@ -52,13 +55,20 @@ def _jpeg(image: Image.Image, name: str) -> ContentFile:
 def reencode(file: IO[bytes], *, stem: str) -> Encoded:
     file.seek(0)
     with Image.open(file) as source:
-        source.load()
-        oriented = ImageOps.exif_transpose(source) or source
+        if source.format in ("JPEG", "MPO") and max(source.size) > 2 * DECODE_SIDE:
+            scale = max(source.size) / DECODE_SIDE
+            source.draft(None, (int(source.width / scale), int(source.height / scale)))
+        image: Image.Image = source
+        if image.mode in ("1", "P"):
+            image = image.convert("RGBA")  # resized in full colour, not pixel by nearest pixel
+        # Shrink first (a JPEG decoded at a reduced scale where it can, then a fast reduction), so
+        # that what follows works on at most MAX_SIDE pixels a side, not on a phone's 12–50 MP.
+        image.thumbnail((MAX_SIDE, MAX_SIDE))
+        oriented = ImageOps.exif_transpose(image) or image
         rgb = oriented.convert("RGB")
     # Copy pixels only: no info dict, so nothing of the original's metadata survives.
     clean = Image.new("RGB", rgb.size)
     clean.paste(rgb)
-    clean.thumbnail((MAX_SIDE, MAX_SIDE))
     thumb = clean.copy()
     thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
     return Encoded(
