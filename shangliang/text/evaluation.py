@@ -224,7 +224,29 @@ def evaluate(
         "likely_threshold": pair_model.likely,
         "precision_recall": _curve(replayed, test),
         "items_per_s": round(len(test) / elapsed, 1) if elapsed else 0.0,
+        "false_likely": false_likely(replayed, test),
     }
+
+
+def false_likely(
+    replayed: list[tuple[Item, list[selectors.SimilarHit], bool]], test: list[Item]
+) -> list[dict[str, Any]]:
+    """Every "likely" flag on a record of another problem: the query, the candidate, the pair
+    model's probability and whether the query's problem had an earlier report at all."""
+    found = []
+    for item, hits, earlier in replayed:
+        for hit in hits:
+            other = test[hit.object_id - OBJECT_BASE]
+            if hit.level == "likely" and not (item.cluster is not None and other.cluster == item.cluster):
+                found.append(
+                    {
+                        "query": item.text,
+                        "candidate": other.text,
+                        "probability": hit.probability,
+                        "earlier": earlier,
+                    }
+                )
+    return found
 
 
 Judged = list[tuple[Item, list[tuple[str | None, bool]], bool]]

@@ -1,9 +1,10 @@
+import datetime as dt
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from shangliang.text import baseline, evaluation
+from shangliang.text import baseline, evaluation, selectors
 from shangliang.text.models import SearchDocument
 
 # Six items in two communities. Cluster a: 1, 3, 5 (北湾 electric bikes); cluster b: 4, 6 (西街 lights);
@@ -187,3 +188,41 @@ def test_baseline_threshold_is_the_lowest_cosine_at_the_wanted_precision():
     assert baseline.likely_threshold(pairs, 0.75) == 0.6
     assert baseline.likely_threshold(pairs, 1.0) == 0.8
     assert baseline.likely_threshold([(0.3, False)], 0.9) == 1.0
+
+
+def _hit(position: int, level: str, probability: float) -> selectors.SimilarHit:
+    return selectors.SimilarHit(
+        id=position,
+        kind="concern",
+        object_id=evaluation.OBJECT_BASE + position,
+        title="",
+        text="",
+        community_id=None,
+        category="",
+        status="",
+        created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        score=0.5,
+        shared_words=[],
+        level=level,
+        probability=probability,
+    )
+
+
+def test_false_likely_lists_the_flags_on_other_problems_only():
+    # given: a lamp reported twice, then the lift of the same building
+    test = [
+        evaluation.Item(id="1", text="5栋楼道灯坏了", community="甲", cluster="灯", category=""),
+        evaluation.Item(id="2", text="5栋声控灯不亮", community="甲", cluster="灯", category=""),
+        evaluation.Item(id="3", text="5栋电梯坏了", community="甲", cluster=None, category=""),
+    ]
+    replayed = [
+        (test[0], [], False),
+        (test[1], [_hit(0, "likely", 0.95)], True),
+        (test[2], [_hit(0, "likely", 0.91), _hit(1, "possible", 0.5)], False),
+    ]
+    # when
+    found = evaluation.false_likely(replayed, test)
+    # then
+    assert found == [
+        {"query": "5栋电梯坏了", "candidate": "5栋楼道灯坏了", "probability": 0.91, "earlier": False}
+    ]

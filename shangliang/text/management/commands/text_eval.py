@@ -30,6 +30,9 @@ class Command(BaseCommand):
             "--leave-communities-out", dest="communities_out", help="按社区分折交叉评估的数据集（JSON Lines）"
         )
         parser.add_argument("--folds", type=int, default=5, help="社区分成几折（默认 5）")
+        parser.add_argument(
+            "--show-errors", action="store_true", help="列出误标为“很可能相同”的诉求对（查询、候选、概率）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if bool(options["communities_out"]) == bool(options["train"] or options["test"]):
@@ -45,16 +48,33 @@ class Command(BaseCommand):
             if options["communities_out"]:
                 items = evaluation.read_jsonl(options["communities_out"])
                 result = evaluation.leave_communities_out(items, keywords, folds=options["folds"])
-                self._write_folds(result)
+                runs = [run["engine"] for run in result["folds"]]
             else:
                 train = evaluation.read_jsonl(options["train"])
                 test = evaluation.read_jsonl(options["test"])
                 result = evaluation.evaluate(train, test, keywords)
-                for key, value in result.items():
-                    self.stdout.write(f"{key:32} {value}")
+                runs = [result]
         except (OSError, ApplicationError) as exc:
             raise CommandError(getattr(exc, "message", str(exc))) from exc
+        # The texts of the wrong flags are printed on request, never in the JSON line.
+        errors = [run.pop("false_likely") for run in runs]
+        if options["show_errors"]:
+            for number, found in enumerate(errors, start=1):
+                self._write_errors(number, found)
+        if options["communities_out"]:
+            self._write_folds(result)
+        else:
+            for key, value in result.items():
+                self.stdout.write(f"{key:32} {value}")
         self.stdout.write(json.dumps(result, ensure_ascii=False))
+
+    def _write_errors(self, fold: int, errors: list[dict[str, Any]]) -> None:
+        self.stdout.write(f"第{fold}折误标为“很可能相同”的 {len(errors)} 对：")
+        for error in sorted(errors, key=lambda e: -e["probability"]):
+            kind = "有前例" if error["earlier"] else "无前例"
+            self.stdout.write(
+                f"  {error['probability']:.3f} {kind}  {error['query']}  ||  {error['candidate']}"
+            )
 
     def _write_folds(self, result: dict[str, Any]) -> None:
         names = evaluation.FOLD_FIGURES
