@@ -205,7 +205,7 @@ def communities_by_street() -> list[tuple[Region, list[Region]]]:
 
 def concerns_for_staff(scope: Scope) -> QuerySet[Concern]:
     """Concerns a back-office person may see (the screening desk narrows this further)."""
-    scope = scope_of(scope)  # the record exports and the API still hand in a person
+    scope = scope_of(scope)  # api/tests/test_scope_agreement.py still hands in a person
     qs = Concern.objects.select_related("community", "category", "region")
     if scope.is_admin:
         return qs

@@ -32,21 +32,11 @@ room is hidden from the public and only the administrator and staff may change i
 
 from __future__ import annotations
 
-from typing import Any
-
 from shangliang.core.roles import Role
-from shangliang.core.scope import Scope, scope_of
+from shangliang.core.scope import Scope
 from shangliang.places.models import Organisation, Region, RegionLevel, Room
 
 WIDE_LEVELS = frozenset({RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.DISTRICT})
-
-
-def is_admin(user: Any) -> bool:
-    return scope_of(user).is_admin
-
-
-def is_back_office(user: Any) -> bool:
-    return scope_of(user).is_back_office
 
 
 def in_scope(scope: Scope, region: Region | None) -> bool:
