@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from shangliang.core.models import TimeStampedModel, VersionedModel
 from shangliang.files.uploads import validate_document_or_image
+from shangliang.meetings.models import new_token
 from shangliang.topics.models import TopicForm
 
 # --- Rule table -----------------------------------------------------------------------------------
@@ -282,8 +283,9 @@ def material_upload_to(instance: TrainingSession, filename: str) -> str:
 
 
 class TrainingSession(VersionedModel):
-    """A 履职培训 session. A 以会代训 session attached to a meeting takes its attendance from the
-    members checked in at that meeting."""
+    """A 履职培训 session. Members check themselves in on the day with its code (QR or link, as at a
+    meeting) or staff check them in; a 以会代训 session attached to a meeting takes its attendance
+    from the members checked in at that meeting."""
 
     kind = models.CharField("培训方式", max_length=10, choices=TrainingKind.choices)
     subject = models.CharField("培训主题", max_length=100)
@@ -306,6 +308,7 @@ class TrainingSession(VersionedModel):
         "状态", max_length=10, choices=TrainingStatus.choices, default=TrainingStatus.PLANNED
     )
     cancel_reason = models.CharField("取消原因", max_length=300, blank=True)
+    checkin_token = models.CharField("签到码", max_length=32, unique=True, default=new_token, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -8,7 +8,8 @@ a member's 履职档案, export           all    ✓       ✓ own committee's  
 ranking table, .xlsx                all    ✓       ✓ own committee's   own rank (on 我的履职)
 verify / reject self-reports        all    ✓       —                   —
 recompute, publish, decide appeals  all    ✓       —                   —
-training sessions (manage)          all    ✓       —                   sign up, see own
+training sessions (manage)          all    ✓       —                   sign up, see own,
+                                                                          check in (code, on the day)
 committee plans (edit)              all    ✓       ✓ own committee     —
 visits (record, withdraw)           all    ✓       —                   ✓ own group's
 社情民意 / 提案 (write)               —      —       —                   ✓ own drafts

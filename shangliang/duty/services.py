@@ -436,32 +436,60 @@ def training_sign_up(*, session_id: int, scope: Scope, actor: Any) -> TrainingAt
     return attendee
 
 
+def _check_in(
+    session: TrainingSession, member_id: int, actor: Any, *, by_self: bool
+) -> tuple[TrainingAttendee, bool]:
+    """One check-in per member and session (a second changes nothing and returns False); a member
+    who had not signed up is added. Counts in the ledger once the session is held."""
+    if session.meeting_id is not None:
+        raise ApplicationError("以会代训的签到请在所附会议的签到页办理。")
+    if session.status == TrainingStatus.CANCELLED:
+        raise ApplicationError("培训已取消，不能签到。")
+    if session.held_on > timezone.localdate():
+        raise ApplicationError("培训尚未开始，不能签到。")
+    attendee, _ = TrainingAttendee.objects.get_or_create(session=session, member_id=member_id)
+    if attendee.checked_in_at is not None:
+        return attendee, False
+    attendee.checked_in_at = timezone.now()
+    attendee.checked_in_by = actor
+    attendee.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+    audit.record(
+        target=session,
+        event_type="duty.training_checked_in",
+        actor=actor,
+        new={"member": member_id, "self": by_self},
+    )
+    if session.status == TrainingStatus.HELD:
+        _refresh(session.held_on.year, [member_id], actor)
+    return attendee, True
+
+
 def training_check_in(*, session_id: int, member_id: int, scope: Scope, actor: Any) -> TrainingAttendee:
-    """Staff check a member in on the day (a walk-in is added). A 以会代训 session takes its
-    attendance from its meeting's check-in instead."""
+    """Staff check a member in on the day or record it afterwards (a walk-in is added). A 以会代训
+    session takes its attendance from its meeting's check-in instead."""
     if not permissions.can_manage_training(scope):
         raise PermissionDenied("只有政协机关工作人员可以登记培训签到。")
     with transaction.atomic():
         session = _locked_session(session_id)
-        if session.meeting_id is not None:
-            raise ApplicationError("以会代训的签到请在所附会议的签到页办理。")
-        if session.status == TrainingStatus.CANCELLED:
-            raise ApplicationError("培训已取消，不能签到。")
-        if session.held_on > timezone.localdate():
-            raise ApplicationError("培训尚未开始，不能签到。")
         if not Member.objects.filter(pk=member_id).exists():
             raise ApplicationError("没有找到该委员。", field="member")
-        attendee, _ = TrainingAttendee.objects.get_or_create(session=session, member_id=member_id)
-        if attendee.checked_in_at is None:
-            attendee.checked_in_at = timezone.now()
-            attendee.checked_in_by = actor
-            attendee.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
-            audit.record(
-                target=session, event_type="duty.training_checked_in", actor=actor, new={"member": member_id}
-            )
-            if session.status == TrainingStatus.HELD:
-                _refresh(session.held_on.year, [member_id], actor)
+        attendee, _ = _check_in(session, member_id, actor, by_self=False)
     return attendee
+
+
+def training_check_in_self(*, checkin_token: str, scope: Scope, actor: Any) -> tuple[TrainingAttendee, bool]:
+    """A member opens the session's code (QR or link, as at a meeting) on the training day and checks
+    themselves in; returns the attendance and whether it is new."""
+    member_id = permissions.own_member_id(scope)
+    if member_id is None:
+        raise PermissionDenied("只有政协委员可以签到参加履职培训。")
+    with transaction.atomic():
+        session = TrainingSession.objects.select_for_update().filter(checkin_token=checkin_token).first()
+        if session is None:
+            raise ApplicationError("签到码无效。")
+        if session.held_on < timezone.localdate() and session.meeting_id is None:
+            raise ApplicationError("培训当天才能扫码签到；漏签请联系政协机关工作人员补登。")
+        return _check_in(session, member_id, actor, by_self=True)
 
 
 TRAINING_TRANSITIONS: dict[str, frozenset[str]] = {

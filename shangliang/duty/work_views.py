@@ -9,9 +9,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.core.audit import events_for
@@ -21,6 +22,7 @@ from shangliang.core.scope import scope_of
 from shangliang.duty import forms, permissions, selectors, services
 from shangliang.duty.models import TrainingSession, TrainingStatus, Visit, WritingStatus
 from shangliang.duty.views import signed_in, year_from
+from shangliang.files.qr import qr_svg
 from shangliang.meetings.models import Meeting, MeetingStatus
 from shangliang.places.models import ActivityGroup, Organisation, OrganisationKind
 
@@ -170,6 +172,45 @@ def training_check_in(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.training_check_in(
             session_id=pk, member_id=member_id, scope=scope_of(request.user), actor=request.user
         ),
+    )
+
+
+@signed_in
+def training_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session's code, to project in the room or print on the table."""
+    if not permissions.can_manage_training(scope_of(request.user)):
+        raise Forbidden("只有政协机关工作人员可以查看培训签到码。")
+    session = get_object_or_404(TrainingSession, pk=pk, meeting__isnull=True)
+    url = request.build_absolute_uri(
+        reverse("duty:training-check-in-self", kwargs={"token": session.checkin_token})
+    )
+    # qr_svg writes the SVG itself from the URL: nothing typed by anyone goes into it.
+    return render(
+        request, "duty/training_qr.html", {"session": session, "qr": mark_safe(qr_svg(url)), "url": url}
+    )
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def training_check_in_self(request: HttpRequest, token: str) -> HttpResponse:
+    """The session's code leads here: a signed-in member confirms with one tap (a GET changes nothing)."""
+    session = get_object_or_404(TrainingSession, checkin_token=token)
+    result = None
+    error = ""
+    if request.method == "POST":
+        try:
+            attendee, created = services.training_check_in_self(
+                checkin_token=token, scope=scope_of(request.user), actor=request.user
+            )
+        except ApplicationError as exc:  # a refusal (PermissionDenied) included
+            error = exc.message
+        else:
+            result = {"attendee": attendee, "created": created}
+    return render(
+        request,
+        "duty/training_checkin.html",
+        {"session": session, "result": result, "error": error},
+        status=403 if error else 200,
     )
 
 
