@@ -24,6 +24,8 @@ from shangliang.core.scope import Scope
 
 ENTRY_ROLES = frozenset({Role.STAFF, Role.SECRETARY, Role.GRID_WORKER})
 CONTACT_ROLES = ENTRY_ROLES
+# Who screens concerns at the desk (``screening.permissions`` asks the same).
+DESK_ROLES = ENTRY_ROLES
 SOURCE_ROLES: dict[str, frozenset[str]] = {
     ConcernSource.GRID: frozenset({Role.STAFF, Role.SECRETARY, Role.GRID_WORKER}),
     ConcernSource.MEMBER: frozenset({Role.MEMBER}),
@@ -37,6 +39,10 @@ VIEW_ROLES = frozenset({Role.STAFF, Role.SECRETARY, Role.GRID_WORKER, Role.CHAIR
 
 def can_enter_for_resident(scope: Scope) -> bool:
     return scope.is_admin or scope.role in ENTRY_ROLES
+
+
+def can_open_desk(scope: Scope) -> bool:
+    return scope.is_admin or scope.has_role(*DESK_ROLES)
 
 
 def can_submit_as_source(scope: Scope, source: str) -> bool:

@@ -97,8 +97,9 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = get_object_or_404(selectors.concerns_for_staff(scope_of(request.user)), pk=pk)
-    if not permissions.can_view_concern(scope_of(request.user), concern):
+    scope = scope_of(request.user)
+    concern = get_object_or_404(selectors.concerns_for_staff(scope), pk=pk)
+    if not permissions.can_view_concern(scope, concern):
         raise DjangoPermissionDenied
     return render(
         request,
@@ -109,8 +110,8 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": events_for(concern),
             "photos": concern.photos.all(),
             "followups": concern.followups.prefetch_related("photos"),
-            "can_view_contact": permissions.can_view_contact(scope_of(request.user), concern)
-            and bool(concern.phone_masked),
+            "can_view_contact": permissions.can_view_contact(scope, concern) and bool(concern.phone_masked),
+            "can_open_desk": permissions.can_open_desk(scope),
         },
     )
 

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from shangliang.concerns import permissions as concern_permissions
 from shangliang.concerns.models import AWAITING_DECISION, Concern, ConcernStatus
 from shangliang.core.roles import Role
 from shangliang.core.scope import Scope
 from shangliang.screening.models import DecisionKind
 
-DESK_ROLES = frozenset({Role.STAFF, Role.SECRETARY, Role.GRID_WORKER})
+DESK_ROLES = concern_permissions.DESK_ROLES
 DECIDE_ROLES = frozenset({Role.STAFF, Role.SECRETARY})
 
 
@@ -35,7 +36,7 @@ def first_level_required() -> bool:
 
 
 def can_use_desk(scope: Scope) -> bool:
-    return scope.is_admin or scope.role in DESK_ROLES
+    return concern_permissions.can_open_desk(scope)
 
 
 def can_screen(scope: Scope, concern: Concern) -> bool:

@@ -2,11 +2,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from shangliang.accounts.tests.factories import UserFactory
 from shangliang.concerns import services
 from shangliang.concerns.models import Concern
 from shangliang.concerns.services import ConcernInput
 from shangliang.concerns.tests.factories import png, publish
 from shangliang.core.models import AuditEvent
+from shangliang.core.roles import Role
 from shangliang.core.testing import count_queries
 from shangliang.notifications.models import OutboxMessage
 from shangliang.places.models import Region, RegionLevel
@@ -379,3 +381,18 @@ def test_grid_options_list_the_grids_of_the_chosen_community_only(client, distri
     assert "赤西村第1网格" not in html
     forged = client.get(url, {"community": "1 OR 1=1"}).content.decode()
     assert forged.count("<option") == 1
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"), [(Role.STAFF, True), (Role.GRID_WORKER, True), (Role.CHAIR, False)]
+)
+def test_the_detail_page_offers_the_desk_to_those_who_screen(client, district, role, offered):
+    # given a concern in the district and a person of the role over it
+    concern, _ = services.concern_submit(data=ConcernInput(text=TEXT, region_id=district.community_a.pk))
+    person = UserFactory(role=role, region=district.grid_a if role == Role.GRID_WORKER else district.district)
+    client.force_login(person)
+    # when they open its staff page
+    page = client.get(reverse("concerns:staff-detail", args=[concern.pk])).content.decode()
+    # then the link to the desk is there exactly for the desk's roles
+    assert ("研判、合并与办理情况" in page) is offered
+    assert (reverse("screening:concern", args=[concern.pk]) in page) is offered
