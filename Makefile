@@ -68,6 +68,10 @@ bench: venv ## Benchmark at BENCH_N concerns (default 100000) on SQLite, or Post
 loadtest: venv ## 20 residents submitting with photos and tracking for 60 s on loopback (gunicorn, a fresh instance; DATABASE_URL for PostgreSQL); prints JSON
 	$(BIN)/python scripts/loadtest.py
 
+.PHONY: lighthouse
+lighthouse: venv ## Lighthouse (mobile) on the home, intake, tracking and result pages of a fresh demo instance; JSON per page, fails under 95 accessibility or 90 performance
+	$(BIN)/python scripts/lighthouse/run.py
+
 .PHONY: audit-db
 audit-db: venv ## Download the OSV advisory database for PyPI into var/audit/ (needs the network)
 	$(BIN)/python scripts/audit.py fetch
