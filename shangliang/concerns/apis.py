@@ -102,7 +102,7 @@ def track(request: HttpRequest, code: str) -> Any:
         return Status(429, {"detail": "查询过于频繁，请稍后再试。"})
     concern = selectors.concern_by_code(code)
     if concern is None:
-        return Status(404, {"detail": "没有找到该查询码对应的诉求。"})
+        return Status(404, {"detail": "没有找到该查询码对应的反映。"})
     return _out(concern)
 
 

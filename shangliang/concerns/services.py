@@ -494,7 +494,7 @@ def supporter_key(*, phone: str = "", browser_token: str = "") -> str:
         return personal.lookup_hash(f"phone:{phone}")
     if browser_token:
         return hashlib.sha256(f"browser:{browser_token}".encode()).hexdigest()
-    raise ApplicationError("无法识别附议人，请刷新页面后重试。")
+    raise ApplicationError("没能记下您的“我也遇到”，请刷新页面后重试。")
 
 
 def concern_support(
@@ -536,7 +536,7 @@ def concern_support(
 def concern_add_followup(*, concern: Concern, text: str, photos: Sequence[Any] = ()) -> ConcernFollowUp:
     """The resident adds a detail or photo while their concern is open (authorised by the code)."""
     if not concern.is_open:
-        raise ApplicationError("该诉求已办结，不能再补充。如有新问题，请重新反映。")
+        raise ApplicationError("这条反映已办结，不能再补充。如有新问题，请重新反映。")
     text = (text or "").strip()
     if not text and not photos:
         raise ApplicationError("请填写补充内容或选择照片。", field="text")
@@ -544,7 +544,7 @@ def concern_add_followup(*, concern: Concern, text: str, photos: Sequence[Any] =
         raise ApplicationError(f"补充内容不能超过 {rules.MAX_TEXT} 字。", field="text")
     existing_photos = concern.photos.count()
     if existing_photos + len(photos) > rules.MAX_PHOTOS * 2:
-        raise ApplicationError("该诉求的照片已达上限。", field="photos")
+        raise ApplicationError("这条反映的照片已达上限。", field="photos")
     clean_photo_count(len(photos))
     if not allow("followup-code", concern.tracking_code, FOLLOWUP_LIMIT_PER_CODE):
         raise ApplicationError("今天补充次数已达上限，请明天再试。", code="rate_limited")

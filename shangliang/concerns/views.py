@@ -395,7 +395,7 @@ def _get_by_code_or_404(request: HttpRequest, code: str) -> Concern:
         raise Http404("查询过于频繁，请稍后再试。")
     concern = selectors.concern_by_code(code)
     if concern is None:
-        raise Http404("没有找到该查询码对应的诉求。")
+        raise Http404("没有找到该查询码对应的反映。")
     return concern
 
 

@@ -187,6 +187,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             "meeting": meeting,
             "form": form,
             "can_reply": can_reply,
+            # A calendar entry only for a meeting still to come.
+            "offers_calendar": meeting.ends_at > timezone.now(),
             "materials": list(meeting.materials.all()),
         },
         status=400 if form.errors else 200,

@@ -53,7 +53,7 @@ def test_a_resident_submits_with_a_photo_and_follows_it(phone_page, district):
     page.get_by_role("button", name="查询").click()
     assert page.get_by_role("heading", name="办理过程").is_visible()
     assert page.get_by_text("已收到您的反映（居民自行提交）").is_visible()
-    assert page.get_by_role("img", name="诉求照片 1").is_visible()
+    assert page.get_by_role("img", name="照片 1").is_visible()
 
 
 def test_a_second_resident_is_offered_the_first_report_and_supports_it(phone_page, district):

@@ -8,6 +8,8 @@ from shangliang.concerns import services
 from shangliang.concerns.models import Concern
 from shangliang.concerns.services import ConcernInput
 from shangliang.concerns.tests.factories import jpeg_with_gps, publish
+from shangliang.conftest import PHONE as PHONE_DEVICE
+from shangliang.conftest import browser_page
 from shangliang.notifications.models import OutboxMessage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -110,7 +112,7 @@ def test_a_photo_chosen_once_is_kept_through_the_similar_problems_page(phone_pag
     page.wait_for_url(re.compile(r"/concerns/t/[A-Z0-9]{8}/$"))
     # then the new concern has its photo
     assert Concern.objects.exclude(pk=first.pk).get().photos.count() == 1
-    assert page.get_by_role("img", name="诉求照片 1").is_visible()
+    assert page.get_by_role("img", name="照片 1").is_visible()
 
 
 def test_a_photo_too_large_is_refused_before_it_is_uploaded(phone_page, district):
@@ -179,3 +181,27 @@ def test_me_too_with_a_phone_follows_the_concern_into_my_concerns(phone_page, di
     page.get_by_label("短信验证码").press("Enter")
     page.get_by_role("heading", name="我也遇到的问题").wait_for()
     assert page.get_by_role("link", name=re.compile("政法路5栋楼道")).is_visible()
+
+
+def test_without_javascript_the_grid_is_chosen_from_the_chosen_communitys_grids(
+    browser, live_server, district
+):
+    # given a phone whose browser runs no JavaScript
+    with browser_page(browser, live_server.url, {**PHONE_DEVICE, "java_script_enabled": False}) as page:
+        # when a resident chooses a community on the form, asks for its grids and picks one
+        page.goto("/")
+        page.get_by_role("link", name="我要反映").click()
+        page.get_by_label("村(社区)").select_option(label="政法路社区")
+        page.get_by_label("遇到了什么问题？").fill(TEXT)
+        page.get_by_role("button", name="列出所选村(社区)的网格").click()
+        # then the form comes back as typed with that community's grids only
+        assert page.get_by_label("遇到了什么问题？").input_value() == TEXT
+        assert page.get_by_label("网格").locator("option").all_inner_texts() == [
+            "不清楚网格",
+            "政法路第1网格",
+        ]
+        page.get_by_label("网格").select_option(label="政法路第1网格")
+        page.get_by_role("button", name="提交", exact=True).click()
+        page.wait_for_url(re.compile(r"/concerns/t/[A-Z0-9]{8}/$"))
+    # and the concern is filed in that grid
+    assert Concern.objects.get().region == district.grid_a

@@ -245,7 +245,7 @@ def test_a_followup_on_a_closed_concern_is_refused(district):
     concern.refresh_from_db()
     with pytest.raises(ApplicationError) as excinfo:
         services.concern_add_followup(concern=concern, text="还有问题")
-    assert excinfo.value.message == "该诉求已办结，不能再补充。如有新问题，请重新反映。"
+    assert excinfo.value.message == "这条反映已办结，不能再补充。如有新问题，请重新反映。"
 
 
 def test_a_grid_worker_enters_a_concern_for_an_elderly_resident(district, grid_worker):

@@ -1,4 +1,5 @@
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -396,3 +397,16 @@ def test_the_detail_page_offers_the_desk_to_those_who_screen(client, district, r
     # then the link to the desk is there exactly for the desk's roles
     assert ("研判、合并与办理情况" in page) is offered
     assert (reverse("screening:concern", args=[concern.pk]) in page) is offered
+
+
+def test_a_photo_over_the_limit_is_refused_by_the_server_with_the_form_kept(client, district):
+    # given a photo of just over 10 MB, sent where no script checked it first
+    big = SimpleUploadedFile("大照片.jpg", b"\xff\xd8" + b"0" * (10 * 1024 * 1024), content_type="image/jpeg")
+    # when the form is sent with it
+    response = client.post(reverse("concerns:submit"), form_data(district, photos=[big]))
+    # then it comes back with the reason, the text as typed, and nothing filed
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "照片“大照片.jpg”未能上传：文件过大：最大 10 MB。" in html
+    assert TEXT in html
+    assert Concern.objects.count() == 0

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from docx import Document
 
@@ -17,6 +19,7 @@ from shangliang.meetings import record, services
 from shangliang.meetings.models import Meeting, MeetingStatus, Participant, RegistrationStatus
 from shangliang.meetings.services import Invitee, MeetingDraft
 from shangliang.meetings.tests.factories import meeting_in, soon
+from shangliang.notifications.models import OutboxMessage
 from shangliang.places.tests import factories as pf
 
 pytestmark = pytest.mark.django_db
@@ -414,3 +417,57 @@ def test_member_sees_their_invitations(client, w, staff, member):
 def test_the_public_room_page_links_its_calendar(client, w):
     body = client.get(reverse("places:room-public", kwargs={"pk": w.room.pk})).content.decode()
     assert reverse("meetings:room-calendar", kwargs={"pk": w.room.pk}) in body
+
+
+def signup_badges(client, path):
+    """The sign-up badges a public list shows: (tone, label) of each."""
+    html = client.get(path).content.decode()
+    return re.findall(r'<span class="badge (ok|warning)">(可报名|名额已满，可候补)</span>', html)
+
+
+def test_a_full_meeting_offers_the_waiting_list_never_sign_up(client, w, staff, member):
+    # given a public meeting with one place
+    meeting = make(w, staff, member, is_public=True, signup_capacity=1, title="公开的飞线整治协商会")
+    home, listing = reverse("portal:home"), reverse("meetings:public-list")
+    assert signup_badges(client, home) == signup_badges(client, listing) == [("ok", "可报名")]
+    # when the place is taken
+    services.registration_create(meeting_id=meeting.pk, name="陈先生", phone="13800000001")
+    # then the home and the list offer the waiting list, and nowhere "可报名"
+    assert signup_badges(client, home) == signup_badges(client, listing) == [("warning", "名额已满，可候补")]
+    assert "名额已满，现在报名将进入候补名单" in client.get(meeting_url(meeting)).content.decode()
+
+
+def meeting_url(meeting):
+    return reverse("meetings:public-detail", kwargs={"pk": meeting.pk})
+
+
+def test_the_waiting_list_sms_leads_to_cancelling_the_place_on_the_list(client, w, staff, member):
+    # given a full public meeting and a resident who signs up after it filled
+    meeting = make(w, staff, member, is_public=True, signup_capacity=1)
+    services.registration_create(meeting_id=meeting.pk, name="陈先生", phone="13800000001")
+    waiting = services.registration_create(meeting_id=meeting.pk, name="王大爷", phone="13800000003")
+    # then their SMS says how to cancel, with their own link
+    body = OutboxMessage.objects.get(phone_masked="138****0003").body
+    link = reverse("meetings:registration", kwargs={"token": waiting.token})
+    assert body.endswith(f"查看或取消候补：{settings.SHANGLIANG_SITE_URL}{link}")
+    # when they follow it and cancel
+    page = client.get(link).content.decode()
+    assert '<button type="submit" class="secondary">取消候补</button>' in page
+    client.post(reverse("meetings:registration-cancel", kwargs={"token": waiting.token}))
+    # then their place on the waiting list is given up
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.CANCELLED
+
+
+def test_a_calendar_file_is_offered_only_for_a_meeting_still_to_come(client, w, staff, member):
+    # given a public meeting with an invitee
+    meeting = make(w, staff, member, is_public=True)
+    invitation = reverse("meetings:invitation", kwargs={"token": meeting.participants.get().token})
+    ics = "加入日历（.ics）"
+    # then before it ends both its public page and the invitation offer the .ics file
+    assert ics in client.get(meeting_url(meeting)).content.decode()
+    assert ics in client.get(invitation).content.decode()
+    # and once it is over neither does
+    with time_machine.travel(meeting.ends_at + dt.timedelta(minutes=1)):
+        assert ics not in client.get(meeting_url(meeting)).content.decode()
+        assert ics not in client.get(invitation).content.decode()

@@ -1,7 +1,8 @@
 """Every resident page of the demo district on a phone (390 px), in the standard and the large text
 size: axe finds no serious or critical violation, each button and link-button is at least 44 px
-each way with its label on at most two lines, and the page is never wider than the screen. Each page
-is reached from the home by clicking, as a resident would.
+each way with its label on at most two lines, each status badge on one line, the page is never wider
+than the screen, and it says 反映 and 我也遇到 as residents do, never 诉求 or 附议. Each page is
+reached from the home by clicking, as a resident would.
 
 The demo district is built once for the module and served by a live server of its own; what a test
 writes (a one-time code, a support) is rolled back after it, and the district is emptied when the
@@ -38,6 +39,19 @@ MEASURE = """() => Array.from(document.querySelectorAll(
             width: Math.round(r.width), height: Math.round(r.height),
             lines: Math.max(1, Math.round(inner / line))};
 })"""
+
+
+# Status badges: each on one line, never a tall oval squeezed by its row.
+BADGES = """() => Array.from(document.querySelectorAll('.badge')).filter(e => e.offsetParent !== null).map(e => {
+    const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+    const inner = r.height - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)
+      - parseFloat(s.borderTopWidth) - parseFloat(s.borderBottomWidth);
+    const line = parseFloat(s.lineHeight) || parseFloat(s.fontSize) * 1.3;
+    return {label: e.innerText.trim(), width: Math.round(r.width), height: Math.round(r.height),
+            lines: Math.max(1, Math.round(inner / line))};
+})"""
+# What residents read says 反映 and 我也遇到, never the back office's 诉求 or 附议.
+STAFF_WORDS = re.compile("诉求|附议")
 
 
 @dataclass(frozen=True)
@@ -209,6 +223,8 @@ def problems(page: Any) -> dict[str, list[Any]]:
             if b["height"] < 44 or b["width"] < 44 or (b["lines"] > 2 and len(b["label"] or "") <= 12)
         ],
         "wider": [width] if width > 390 else [],
+        "badges": [b for b in page.evaluate(BADGES) if b["lines"] > 1 or b["height"] > b["width"]],
+        "words": STAFF_WORDS.findall(page.locator("body").inner_text()),
     }
 
 
@@ -222,8 +238,9 @@ def test_a_resident_page_is_accessible_and_pressable_at_390_px(phone_page, demo,
     page.get_by_role("button", name="大字模式").click()
     page.wait_for_function("document.documentElement.classList.contains('text-large')")
     large = problems(page)
-    # then axe finds nothing serious, nothing is too small or squeezed, nothing too wide
-    clean = {"axe": [], "buttons": [], "wider": []}
+    # then axe finds nothing serious, nothing is too small or squeezed, nothing too wide, and the
+    # words are the residents' own
+    clean = {"axe": [], "buttons": [], "wider": [], "badges": [], "words": []}
     assert {"standard": standard, "large": large} == {"standard": clean, "large": clean}, page.url
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -87,3 +89,13 @@ def test_a_query_of_several_words_finds_what_any_of_them_finds_best_first(client
     assert everything == texts
     assert html.index(f"居民反映：{texts[0][:30]}") < html.index(f"居民反映：{texts[1][:30]}")
     assert html.index(f"居民反映：{texts[0][:30]}") < html.index(f"居民反映：{texts[2][:30]}")
+
+
+def test_the_home_search_box_has_its_label_and_a_button(client, district):
+    # when the home is opened
+    html = client.get(reverse("portal:home")).content.decode()
+    # then its search form has a labelled box and a button to press (not only the Enter key)
+    form = re.search(r'<form method="get" action="/search/" role="search".*?</form>', html, re.S)
+    assert form is not None
+    assert '<label for="home-q">搜索反映、议题、会议和成果</label>' in form.group(0)
+    assert '<button type="submit" class="primary">搜索</button>' in form.group(0)

@@ -56,7 +56,7 @@ CONCERNS_RECEIVED = register(
     Figure(
         name="concerns_received",
         label="收到群众反映",
-        rule="居民自行提交和工作人员代录的诉求总数，不含“我也遇到”的附议；按提交日期计入。",
+        rule="居民自行提交和工作人员代录的反映总数，不含“我也遇到”；按提交日期计入。",
         facts=[Fact(lambda: Concern.objects.all(), "created_at", "region_id", "region_path", CONCERN_DIMS)],
         trend=True,
     )
@@ -66,7 +66,7 @@ SCREENED = register(
     Figure(
         name="concerns_screened",
         label="按时研判",
-        rule="作出研判决定（立题、直接交办、转介、转提案/社情民意、合并、不予立题）的诉求中，"
+        rule="作出研判决定（立题、直接交办、转介、转提案/社情民意、合并、不予立题）的反映中，"
         "在首次答复期限当天或之前作出决定的件数；括号内为按时率。按决定日期计入。",
         facts=[
             Fact(
@@ -91,7 +91,7 @@ DECISIONS = register(
     Figure(
         name="decisions",
         label="研判决定",
-        rule="作出研判决定的诉求，按决定的去向分类；决定后已办结的诉求计入“已办结”。按决定日期计入。",
+        rule="作出研判决定的反映，按决定的去向分类；决定后已办结的反映计入“已办结”。按决定日期计入。",
         facts=[
             Fact(
                 lambda: Concern.objects.all(),

@@ -27,7 +27,7 @@ def test_staff_see_the_figures_of_their_street_only(client: Any, district: Any, 
     received = stats.figure("concerns_received")
     assert received.value == 2
     assert {g.label: g.value for g in received.groups} == {"网格筛题": 1, "群众出题": 1}
-    assert "居民自行提交和工作人员代录的诉求总数" in response.content.decode()
+    assert "居民自行提交和工作人员代录的反映总数" in response.content.decode()
 
 
 def test_a_community_outside_the_scope_is_refused_with_a_message(
