@@ -21,7 +21,7 @@ from shangliang.concerns.rules import clean_tracking_code, mask_personal_text
 from shangliang.core.models import AuditEvent
 from shangliang.core.options import RenderedOptions, render_grouped_options, render_options
 from shangliang.core.roles import Role
-from shangliang.core.scope import ANONYMOUS, Scope, scope_of
+from shangliang.core.scope import ANONYMOUS, Scope
 from shangliang.places.models import Region, RegionLevel
 from shangliang.privacy.personal import lookup_hash
 from shangliang.text import selectors as text_selectors
@@ -205,7 +205,6 @@ def communities_by_street() -> list[tuple[Region, list[Region]]]:
 
 def concerns_for_staff(scope: Scope) -> QuerySet[Concern]:
     """Concerns a back-office person may see (the screening desk narrows this further)."""
-    scope = scope_of(scope)  # api/tests/test_scope_agreement.py still hands in a person
     qs = Concern.objects.select_related("community", "category", "region")
     if scope.is_admin:
         return qs

@@ -16,6 +16,7 @@ from django.utils import timezone
 from shangliang.actions.tests.factories import ActionItemFactory
 from shangliang.concerns.services import index_concern
 from shangliang.concerns.tests.factories import ConcernFactory
+from shangliang.core.scope import scope_of
 from shangliang.meetings.models import Participant, ParticipantRole
 from shangliang.meetings.tests.factories import MeetingFactory
 from shangliang.places.models import ActivityGroup, ActivityGroupMembership
@@ -158,7 +159,7 @@ def test_each_role_sees_what_its_place_gives(records, district, request):
     concerns, _, _ = records
     # when
     seen = {
-        role: set(concerns_for_staff(request.getfixturevalue(role)).values_list("pk", flat=True))
+        role: set(concerns_for_staff(scope_of(request.getfixturevalue(role))).values_list("pk", flat=True))
         for role in ROLES
     }
     # then: a grid worker sees their grid's whole community, as the secretary does
