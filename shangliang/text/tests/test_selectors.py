@@ -2,6 +2,7 @@ import datetime as dt
 import importlib
 
 import pytest
+from django.apps import apps as django_apps
 
 from shangliang.core.errors import ApplicationError
 from shangliang.core.scope import scope_of
@@ -241,6 +242,21 @@ def test_suggest_category_follows_admin_edits(db):
     top = selectors.suggest_category("休渔期有渔船偷偷出海")
     # then
     assert top[0].name == "海洋渔业"
+
+
+def test_shipped_keywords_are_general_and_an_edited_list_is_kept(db):
+    # given: the migrated rows, one set back to its earlier shipped list, one edited by staff
+    migration = importlib.import_module("shangliang.text.migrations.0012_general_category_keywords")
+    earlier = importlib.import_module("shangliang.text.migrations.0007_category_keywords_by_convention")
+    shipped = " ".join(selectors.category_keywords().values()).split()
+    Category.objects.filter(name="园林绿化").update(keywords=earlier.KEYWORDS["园林绿化"])
+    Category.objects.filter(name="其他").update(keywords="其他 宗祠 村规民约")
+    # when
+    migration.update(django_apps, None)
+    # then
+    assert not {"公测", "椰果", "宗祠", "胰岛素", "划拳", "嗡嗡", "挡视线", "时价"} & set(shipped)
+    assert Category.objects.get(name="园林绿化").keywords == migration.KEYWORDS["园林绿化"]
+    assert Category.objects.get(name="其他").keywords == "其他 宗祠 村规民约"
 
 
 def test_hot_clusters_group_recent_unassigned_concerns(db, district, admin_user):
