@@ -13,14 +13,17 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Model, Q, Subquery, Sum
 from django.utils import timezone
 
+from shangliang.core.models import AuditEvent
 from shangliang.places.models import Region, RegionLevel
 from shangliang.reports.figures import DIMENSIONS, REGISTRY, Figure
 from shangliang.reports.models import Grain, Rollup, RollupState
@@ -183,9 +186,33 @@ Counted = list[tuple[str, dt.date | None, Any, str, int]]
 
 
 def live_seconds() -> int:
-    """How long the live count of the days after the last rollup is reused: 0 (the default) counts
-    it on every read, so a figure changes as soon as what it counts does."""
+    """How long the live count of the days after the last rollup may be reused whatever changed: 0
+    (the default) reuses it only while the newest ids of ``stamp_models`` are unchanged, so a figure
+    changes as soon as what it counts does."""
     return int(settings.SHANGLIANG.get("STATISTICS_LIVE_SECONDS", 0))
+
+
+@lru_cache(maxsize=1)
+def stamp_models() -> tuple[type[Model], ...]:
+    """The tables whose newest row tells that a live count may have changed: every table a rolled
+    figure counts (a new row), the audit trail (every state change writes an event, ADR 72) and the
+    admin's log (an edit in the admin). Fixed by the code, the same in every process."""
+    counted = {fact.queryset().model for figure in rolled_figures() for fact in figure.facts}
+    return (*sorted(counted, key=lambda m: m._meta.label), AuditEvent, LogEntry)
+
+
+def _state_and_stamp() -> tuple[RollupState, str]:
+    """The rollup state and, in the same query, the newest id of every ``stamp_models`` table."""
+    marks = {
+        f"mark_{i}": Subquery(model._base_manager.order_by("-pk").values("pk")[:1])
+        for i, model in enumerate(stamp_models())
+    }
+    state = RollupState.objects.annotate(**marks).order_by("pk").first()
+    if state is None:
+        _state()
+        state = RollupState.objects.annotate(**marks).order_by("pk").first()
+    assert state is not None
+    return state, ",".join(str(getattr(state, mark)) for mark in marks)
 
 
 def collect(
@@ -195,7 +222,10 @@ def collect(
     figure without the breakdown's dimension (meetings have no source) gives its total only.
 
     The rollup part is cached under the time of the refresh that wrote it (it cannot change until the
-    next one); the live part is counted on each read unless ``live_seconds()`` allows reusing it."""
+    next one); the live part of the rolled figures under the newest ids of what they count and of
+    the audit trail (``stamp_models``: a new record or any state change counts it again), or for
+    ``live_seconds()`` when a site sets it; figures that are a state now and trainings are counted
+    on every read from their small tables."""
     found: list[RegionMap] = [regions] if regions is not None else []
 
     def region_map() -> RegionMap:
@@ -203,7 +233,7 @@ def collect(
             found.append(RegionMap.load())
         return found[0]
 
-    state = _state()
+    state, stamp = _state_and_stamp()
     end = query.end + dt.timedelta(days=1)
     through = state.refreshed_through
     rolled_end = min(end, through + dt.timedelta(days=1)) if through is not None else query.start
@@ -219,17 +249,19 @@ def collect(
         or []
     )
     seconds = live_seconds()
+    if seconds > 0:
+        live_key, live_timeout = f"reports:live:{live_start}:{digest}", seconds
+    else:
+        marks = hashlib.sha256(stamp.encode()).hexdigest()[:16]
+        live_key, live_timeout = f"reports:live:{live_start}:{digest}:{marks}", ROLLED_SECONDS
     live_rows: Counted = (
         cache.get_or_set(
-            f"reports:live:{live_start}:{digest}",
-            lambda: _live_part(figures, query, live_start, end, region_map),
-            timeout=seconds,
+            live_key, lambda: _live_part(figures, query, live_start, end, region_map), timeout=live_timeout
         )
-        if seconds > 0
-        else _live_part(figures, query, live_start, end, region_map)
-    ) or []
+        or []
+    )
     data = {f.name: FigureData() for f in figures}
-    for name, month, group, key, value in [*rolled_rows, *live_rows]:
+    for name, month, group, key, value in [*rolled_rows, *live_rows, *_now_part(figures, query, region_map)]:
         data[name].add(month, group, key, value)
     return data
 
@@ -254,12 +286,13 @@ def _rolled_part(figures: Sequence[Figure], query: Query, rolled_end: dt.date, r
 def _live_part(
     figures: Sequence[Figure], query: Query, live_start: dt.date, end: dt.date, region_map: Any
 ) -> Counted:
-    regions = region_map()
-    group_of = _grouper(query, regions)
+    """The rolled figures counted on the records of the days after the last refresh."""
     dimension = query.breakdown if query.breakdown in DIMENSIONS else ""
     dims = _dims(figures, query)
     counted: Counted = []
-    if live_start < end:
+    if live_start < end and dims:
+        regions = region_map()
+        group_of = _grouper(query, regions)
         for name, wanted in dims.items():
             for fact in REGISTRY[name].facts:
                 for day, region, key, value_of_dim, value in fact.rows(
@@ -267,7 +300,19 @@ def _live_part(
                 ):
                     group = group_of(regions.fold(region), value_of_dim) if wanted == dimension else None
                     counted.append((name, day.replace(day=1), group, key, value))
+    return counted
+
+
+def _now_part(figures: Sequence[Figure], query: Query, region_map: Any) -> Counted:
+    """Figures that are a state now (rooms open, communities covered) and district-wide trainings,
+    counted on every read from their small tables."""
+    if not any(f.period_live is not None or f.stock is not None for f in figures):
+        return []
+    regions = region_map()
+    group_of = _grouper(query, regions)
+    dimension = query.breakdown if query.breakdown in DIMENSIONS else ""
     district_wide = regions.is_district_wide(query.path_prefix)
+    counted: Counted = []
     for figure in figures:
         if figure.period_live is not None and district_wide and not dimension:
             for day, key, value in figure.period_live(query.start, query.end):

@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.forms import BoundField
 from django.http import (
     FileResponse,
     Http404,
@@ -60,10 +62,22 @@ def _staff_scope(request: HttpRequest, refusal: str) -> Scope:
     return scope
 
 
+def _fields(form: StatisticsForm) -> list[tuple[BoundField, list[tuple[str, str]] | None]]:
+    """The filter fields, each select with its choices rendered by ``{% options %}`` (a widget
+    template per option costs more than the page's queries)."""
+    return [
+        (field, [(str(v), str(label)) for v, label in field.field.choices])  # type: ignore[misc,union-attr]
+        if isinstance(field.field, forms.ChoiceField)
+        else (field, None)
+        for field in form
+    ]
+
+
 def _context(form: StatisticsForm, stats: Statistics, request: HttpRequest) -> dict[str, Any]:
     trend = [f for f in stats.figures if f.months]
     return {
         "form": form,
+        "fields": _fields(form),
         "stats": stats,
         "chart_data": charts.chart_data(stats),
         "trend_rows": [

@@ -13,6 +13,13 @@ from shangliang.reports import rollups, selectors
 
 pytestmark = pytest.mark.django_db
 
+# The staff statistics page whatever the number of records: the session and the person, the rollup
+# state with the newest ids (one query), the region tree, the filters' streets and communities,
+# the figures that are a state now and the trainings, the breakdown's labels, the navigation.
+STATISTICS_PAGE_QUERIES = 10
+# The days after the last refresh, counted again when something changed: one query per fact.
+LIVE_QUERIES = 14
+
 
 def test_staff_see_the_figures_of_their_street_only(client: Any, district: Any, street_staff: Any) -> None:
     # given two concerns in street A and one in street B
@@ -124,3 +131,24 @@ def test_the_staff_figures_refuse_a_region_outside_the_persons_statistics(
         scope=scope_of(street_staff), path_prefix=district.street_a.path, period=period
     )
     assert own.figure("concerns_received").value == 0
+
+
+def test_the_statistics_page_reads_a_bounded_number_of_queries_however_many_records(
+    client: Any, district: Any, staff: Any, django_assert_max_num_queries: Any
+) -> None:
+    # given rolled-up concerns, a page read once, and then many more concerns today
+    ConcernFactory.create_batch(3, community=district.community_a)
+    rollups.refresh()
+    client.force_login(staff)
+    url, filters = reverse("reports:statistics"), {"period": "since2021", "breakdown": "community"}
+    client.get(url, filters)
+    ConcernFactory.create_batch(12, community=district.community_b)
+    # when the page is read again: the days after the rollups are counted again, once
+    with django_assert_max_num_queries(STATISTICS_PAGE_QUERIES + LIVE_QUERIES):
+        counted = client.get(url, filters)
+    # and once more, nothing having changed: the figures come from the cache
+    with django_assert_max_num_queries(STATISTICS_PAGE_QUERIES):
+        cached = client.get(url, filters)
+    # then both give the new figure
+    for response in (counted, cached):
+        assert response.context["stats"].figure("concerns_received").value == 15
