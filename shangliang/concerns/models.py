@@ -238,8 +238,8 @@ class Concern(VersionedModel):
             models.Index(fields=["category", "created_at", "status"], name="concern_category_time_idx"),
             models.Index(fields=["first_response_due", "id"], name="concern_due_idx"),
             models.Index(fields=["supporters_count", "id"], name="concern_supporters_idx"),
-            # The statistics count the days after their last rollup live, by these dates.
-            models.Index(fields=["created_at"], name="concern_created_idx"),
+            # The statistics count the days after their last rollup live, by these dates (the
+            # creation time has its own index from TimeStampedModel).
             models.Index(fields=["decided_at"], name="concern_decided_idx"),
         ]
         constraints = [
