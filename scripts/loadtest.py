@@ -328,7 +328,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve_fresh(workers: int) -> tuple[subprocess.Popen[bytes], str, Path, dict[str, str]]:
+def serve_fresh(workers: int, threads: int = 1) -> tuple[subprocess.Popen[bytes], str, Path, dict[str, str]]:
     from cryptography.fernet import Fernet
 
     var = Path(tempfile.mkdtemp(prefix="sl-load-"))
@@ -368,6 +368,8 @@ def serve_fresh(workers: int) -> tuple[subprocess.Popen[bytes], str, Path, dict[
             f"127.0.0.1:{port}",
             "--timeout",
             "30",
+            "--threads",
+            str(threads),
         ],
         cwd=ROOT,
         env=env,
@@ -388,6 +390,12 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=int(os.environ.get("LOAD_CLIENTS", "20")))
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("LOAD_SECONDS", "60")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("LOAD_WORKERS", "4")))
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("LOAD_THREADS", "1")),
+        help="Threads per worker (more than 1: gunicorn's gthread workers).",
+    )
     parser.add_argument("--warm", type=int, default=8, help="Untimed concurrent requests before the run.")
     args = parser.parse_args()
     log = ROOT / "var" / "loadtest" / f"non2xx-{time.strftime('%Y%m%d-%H%M%S')}.log"
@@ -395,11 +403,12 @@ def main() -> int:
     if args.url:
         result = load(args.url, args.clients, args.seconds, warm_up=args.warm, log=log)
     else:
-        server, url, var, env = serve_fresh(args.workers)
+        server, url, var, env = serve_fresh(args.workers, args.threads)
         try:
             result = load(url, args.clients, args.seconds, warm_up=args.warm, log=log)
             result["database"] = "postgresql" if env.get("DATABASE_URL") else "sqlite"
             result["gunicorn_workers"] = args.workers
+            result["gunicorn_threads"] = args.threads
         finally:
             server.terminate()
             try:
