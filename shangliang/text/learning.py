@@ -3,8 +3,8 @@
 Every staff merge is a pair of records that are the same problem, every split and "not the same"
 dismissal a pair that is not, every category correction a record with its right category. From
 them a candidate version of the models is trained with the active version as prior (the pair
-model's weights are pulled towards the prior's, the category model keeps the admin keywords as
-pseudo-samples), judged on a held-out slice of the same decisions beside the active version, and
+model's weights are pulled towards the prior's, the category model keeps the shipped texts and
+the admin keywords), judged on a held-out slice of the same decisions beside the active version, and
 promoted only when it is not worse (``not_worse``).
 
 The slice is fixed by a checksum of the record a decision is about, so that a record's decisions
@@ -202,10 +202,11 @@ def not_worse(candidate: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
 def train_category_model(
     corrections: Sequence[CategoryExample], history: Iterable[CategoryExample], keywords: Mapping[str, str]
 ) -> classifier.Model:
-    """The category model of the district's labelled records (``history``, but not a record that
-    was corrected: its correction stands) and its corrections, which count twice (staff looked at
-    that text). The admin keywords stay as pseudo-samples (``classifier.train``)."""
+    """The category model of the shipped texts (``classifier.shipped_samples``), the district's
+    labelled records (``history``, but not a record that was corrected: its correction stands) and
+    its corrections, which count twice (staff looked at that text). The admin keywords stay as
+    pseudo-samples (``classifier.train``)."""
     corrected = {e.key for e in corrections}
     samples = [(e.text, e.category) for e in history if e.key not in corrected]
     twice = [(e.text, e.category) for e in corrections]
-    return classifier.train([*samples, *twice, *twice], keywords)
+    return classifier.train([*classifier.shipped_samples(), *samples, *twice, *twice], keywords)

@@ -217,7 +217,7 @@ def model_activate(*, model_id: int, actor: Any) -> ClassifierModel:
 
 def model_roll_back(*, actor: Any) -> ClassifierModel | None:
     """Go back to the version that was active before the current one; with none, to the shipped
-    defaults (the keyword model and the shipped pair model). Returns the version now active."""
+    defaults (the shipped category and pair models). Returns the version now active."""
     if not can_manage_models(scope_of(actor)):
         raise PermissionDenied("只有系统管理员和政协机关工作人员可以切换模型。")
     with transaction.atomic():

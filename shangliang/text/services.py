@@ -279,15 +279,15 @@ def dictionary_changed() -> None:
 
 # --- Category model ---------------------------------------------------------------------------
 
-# Below this many labelled concerns the keyword model is used and no model is trained.
+# Below this many labelled concerns the shipped model is used and no model is trained.
 MIN_TRAINING_SAMPLES = 100
 # At most this many of the newest labelled concerns are used for training.
 MAX_TRAINING_SAMPLES = 50_000
 
 
 def train_category_model() -> ClassifierModel | None:
-    """Train on the platform's own labelled concerns and store the model; None (keyword fallback
-    stays in use) while there are fewer than MIN_TRAINING_SAMPLES of them."""
+    """Train on the shipped texts and the platform's own labelled concerns and store the model;
+    None (the active one stays in use) while there are fewer than MIN_TRAINING_SAMPLES of them."""
     keywords = dict(Category.objects.filter(active=True).values_list("name", "keywords"))
     samples = list(
         SearchDocument.objects.filter(kind=DocumentKind.CONCERN, category__in=list(keywords))
@@ -299,9 +299,10 @@ def train_category_model() -> ClassifierModel | None:
         return None
     # Every fifth sample is held out to report an honest accuracy; the stored model uses all.
     held_out = samples[::5]
-    trial = classifier.train([s for i, s in enumerate(samples) if i % 5], keywords)
+    shipped = classifier.shipped_samples()
+    trial = classifier.train([*shipped, *(s for i, s in enumerate(samples) if i % 5)], keywords)
     top1 = sum(1 for text, cat in held_out if [c for c, _ in classifier.predict(trial, text, 1)] == [cat])
-    model = classifier.train(samples, keywords)
+    model = classifier.train([*shipped, *samples], keywords)
     with transaction.atomic():
         current = ClassifierModel.objects.select_for_update().filter(active=True).first()
         ClassifierModel.objects.filter(active=True).update(active=False)

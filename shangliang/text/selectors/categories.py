@@ -1,4 +1,4 @@
-"""Category suggestion with the newest trained model, or the keyword model."""
+"""Category suggestion with the active trained version, or the shipped model (``classifier.default``)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def category_keywords() -> dict[str, str]:
 
 
 def active_model() -> classifier.Model:
-    """The newest trained model, or the keyword model when there is none (cached per process
+    """The active trained version, or the shipped model when there is none (cached per process
     until a newer model or a category edit appears; checked every MODEL_CHECK_SECONDS)."""
     cached = _model_cache.get("model")
     now = time.monotonic()
@@ -53,14 +53,14 @@ def active_model() -> classifier.Model:
         payload = ClassifierModel.objects.get(pk=row.pk).payload
         model = classifier.Model.from_payload(payload)
         if set(model.categories) != set(keywords):
-            model = classifier.train([], keywords)
+            model = classifier.default(keywords)
         if payload.get("pair"):
             try:
                 pair_model = pairs.PairModel.from_payload(payload["pair"])
             except (KeyError, TypeError, ValueError):
                 pair_model = pairs.DEFAULT
     else:
-        model = classifier.train([], keywords)
+        model = classifier.default(keywords)
     _model_cache.update(model=model, pair=pair_model, key=key)
     return model
 

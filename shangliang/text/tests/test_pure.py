@@ -93,6 +93,18 @@ def test_keyword_model_predicts_from_keywords_without_history():
     assert round(sum(conf for _, conf in top), 3) == 1.0
 
 
+def test_the_shipped_model_learns_from_the_shipped_texts_beyond_its_keywords():
+    # given: each category's name as its only keyword
+    names = {category: category for _, category in classifier.shipped_samples()}
+    # when
+    model = classifier.default(names)
+    # then: words no keyword holds are learned from the texts
+    assert model.samples == len(classifier.shipped_samples()) > 300
+    assert classifier.predict(model, "椰子树上的椰果掉下来砸到车", k=1)[0][0] == "园林绿化"
+    keywords_only = classifier.predict(classifier.train([], names), "椰子树上的椰果掉下来砸到车", k=1)
+    assert [name for name, _ in keywords_only] != ["园林绿化"]
+
+
 def test_trained_model_learns_from_history_and_round_trips():
     # given
     samples = [("小区里的流浪狗追着小孩", "其他")] * 5
