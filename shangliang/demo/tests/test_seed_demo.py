@@ -1,9 +1,13 @@
 import io
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count, Max
+from django.test import TestCase, override_settings
 
 from shangliang.accounts.models import User
 from shangliang.concerns.models import Concern
@@ -24,7 +28,26 @@ from shangliang.places.models import (
     RoomStandardCheck,
 )
 
-pytestmark = pytest.mark.django_db
+SITE = "https://sl.example.gov.cn"
+
+
+@pytest.fixture(scope="module")
+def demo_district(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[None]:
+    """The demo district, built once for the module (on a public address) inside a transaction
+    rolled back afterwards; each test's own transaction nests inside it."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        override_settings(MEDIA_ROOT=media, SHANGLIANG_SITE_URL=SITE),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("seed_demo", "--quiet-logins", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_district")]
 
 MODELS = (
     Region,
@@ -56,10 +79,6 @@ def state() -> dict[str, tuple[int, object]]:
 
 
 def test_seed_demo_builds_the_region_tree():
-    # when
-    seed()
-
-    # then
     levels = dict(Region.objects.values_list("level").annotate(n=Count("pk")))
     assert levels == {"province": 1, "city": 1, "district": 1, "street": 7, "community": 51, "grid": 520}
     assert list(
@@ -79,8 +98,6 @@ def test_seed_demo_builds_the_region_tree():
 
 
 def test_seed_demo_sets_every_path_from_the_parent():
-    seed()
-
     parents = {r.pk: r for r in Region.objects.all()}
     wrong = [
         r.name
@@ -91,8 +108,6 @@ def test_seed_demo_sets_every_path_from_the_parent():
 
 
 def test_seed_demo_builds_rooms_with_checks_and_schedules():
-    seed()
-
     assert dict(Room.objects.values_list("kind").annotate(n=Count("pk"))) == {
         "street": 5,
         "community": 9,
@@ -111,8 +126,6 @@ def test_seed_demo_builds_rooms_with_checks_and_schedules():
 
 
 def test_seed_demo_builds_members_groups_and_organisations():
-    seed()
-
     assert dict(Member.objects.values_list("level").annotate(n=Count("pk"))) == {
         "region": 8,
         "city": 30,
@@ -142,7 +155,7 @@ def test_seed_demo_builds_members_groups_and_organisations():
 
 
 def test_seed_demo_creates_one_login_per_role_and_prints_them():
-    # when
+    # when it runs again on the built district
     output = seed()
 
     # then
@@ -158,8 +171,7 @@ def test_seed_demo_creates_one_login_per_role_and_prints_them():
 
 
 def test_seed_demo_twice_changes_nothing():
-    # given
-    seed()
+    # given the district built once
     before = state()
 
     # when
@@ -185,7 +197,6 @@ def test_seed_demo_twice_changes_nothing():
 def test_demo_pages_open_for_the_demo_staff(client, url_name):
     from django.urls import reverse
 
-    seed()
     client.force_login(User.objects.get(username="demo_staff"))
 
     response = client.get(reverse(url_name))
@@ -194,8 +205,6 @@ def test_demo_pages_open_for_the_demo_staff(client, url_name):
 
 
 def test_seed_demo_builds_concerns_in_every_intake_state():
-    # when
-    seed()
     # then the article's cases and everyday matters are there, through every entry channel
     from shangliang.demo.builders.concerns import CONCERNS
 
@@ -217,18 +226,14 @@ def test_seed_demo_builds_concerns_in_every_intake_state():
     assert concerns.filter(category__isnull=True).count() <= 2
 
 
-def test_every_sms_the_demo_sends_links_to_the_public_address(settings):
-    # given the public address
-    settings.SHANGLIANG_SITE_URL = "https://sl.example.gov.cn"
-    # when the demo district is built (submits, decisions, meetings, sign-ups, evaluations)
-    seed()
+def test_every_sms_the_demo_sends_links_to_the_public_address():
+    # given the demo district built on a public address (submits, decisions, meetings, sign-ups,
+    # evaluations)
     # then every SMS link is absolute on that address, and the resident ones carry one
     bodies = list(OutboxMessage.objects.filter(channel=Channel.SMS).values_list("body", flat=True))
     assert bodies
     assert [b for b in bodies if links.bare_paths(b)] == []
-    assert [
-        u for b in bodies for u in links.urls_in(b) if not u.startswith("https://sl.example.gov.cn/")
-    ] == []
+    assert [u for b in bodies for u in links.urls_in(b) if not u.startswith(f"{SITE}/")] == []
     residents = [b for b in bodies if b.startswith("您反映的问题")]
     assert residents
     assert [b for b in residents if not links.urls_in(b)] == []
