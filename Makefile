@@ -5,9 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The suite runs on every core, a test file's tests on one worker (the demo district is built
-# once per file); PYTEST_ARGS= runs it in one process.
-PYTEST_ARGS ?= -n auto --dist loadfile
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS= runs it in one process.
+PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := help
 
