@@ -18,9 +18,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from django.core.management import call_command
-from django.core.management.color import no_style
 from django.db import connection
 from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
@@ -98,10 +96,6 @@ def demo(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) ->
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             # The flush also emptied what the migrations wrote; later tests need it back.
             connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-            # The flush restarted the id sequences (PostgreSQL): move them past the rows put back.
-            with connection.cursor() as cursor:
-                for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
-                    cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)
