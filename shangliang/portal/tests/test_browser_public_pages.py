@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
-from django.db import connection
 from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -28,9 +27,7 @@ from shangliang.conftest import PHONE, browser_page
 from shangliang.notifications.models import OutboxMessage
 from shangliang.privacy.personal import decrypt
 
-# serialized_rollback: the test database's contents after the migrations (categories, decline
-# reasons, duty rules …) are kept, so the module can put them back after it empties the tables.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 MEASURE = """() => Array.from(document.querySelectorAll(
   'button, a.button, input[type=submit]')).filter(e => e.offsetParent !== null).map(e => {
@@ -93,9 +90,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) ->
         finally:
             server._live_server_modified_settings.disable()
             server.stop()
-            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-            # The flush also emptied what the migrations wrote; later tests need it back.
-            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
