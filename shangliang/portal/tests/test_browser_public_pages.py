@@ -5,8 +5,8 @@ than the screen, and it says 反映 and 我也遇到 as residents do, never 诉�
 reached from the home by clicking, as a resident would.
 
 The demo district is built once for the module and served by a live server of its own; what a test
-writes (a one-time code, a support) is rolled back after it, and the district is emptied when the
-module is done."""
+writes (a one-time code, a support) is rolled back after it, and when the module is done the
+database is put back as the module found it."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
 from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -67,6 +70,9 @@ class Demo:
 def demo(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Demo]:
     media = tmp_path_factory.mktemp("demo-media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
+        # What the database holds before the demo (what the migrations wrote: categories, decline
+        # reasons, duty rules, content types), put back once the module has emptied it.
+        found = connection.creation.serialize_db_to_string()
         call_command("seed_demo", "--quiet-logins", stdout=io.StringIO())
         filed = Concern.objects.exclude(phone_hash="").order_by("pk").first()
         repeated = (
@@ -90,7 +96,12 @@ def demo(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) ->
         finally:
             server._live_server_modified_settings.disable()
             server.stop()
-            call_command("flush", interactive=False, verbosity=0)
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(found)
+            # The flush restarted the id sequences (PostgreSQL): move them past the rows put back.
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                    cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)
