@@ -51,7 +51,11 @@ def active_model() -> classifier.Model:
     pair_model = pairs.DEFAULT
     if row is not None:
         payload = ClassifierModel.objects.get(pk=row.pk).payload
-        model = classifier.Model.from_payload(payload)
+        try:
+            model = classifier.Model.from_payload(payload)
+        except (KeyError, TypeError, ValueError):
+            # A version stored by a newer release (or a damaged row): the shipped model serves.
+            model = classifier.default(keywords)
         if set(model.categories) != set(keywords):
             model = classifier.default(keywords)
         if payload.get("pair"):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from shangliang.core.errors import ApplicationError, PermissionDenied
 from shangliang.core.models import AuditEvent
 from shangliang.ops.periodic import registered_jobs
-from shangliang.text import learning, learning_services, pairs, selectors
+from shangliang.text import classifier, learning, learning_services, pairs, selectors
 from shangliang.text.models import ClassifierModel, Judgement
 from shangliang.text.tests import district
 
@@ -179,3 +179,16 @@ def test_judgements_replace_the_earlier_decision_on_a_pair(db):
     assert list(Judgement.objects.values_list("label", "via")) == [("different", "split")]
     with pytest.raises(ApplicationError):
         learning_services.judgement_record(label="same", via="merge", object_id=5, text="甲", actor=None)
+
+
+def test_a_stored_version_of_a_newer_format_leaves_the_shipped_model_serving(db):
+    # given: an active version whose category model this release cannot read
+    shipped = [s.name for s in selectors.suggest_category("楼下有人飞线充电，太危险了")]
+    payload = classifier.train([], selectors.category_keywords()).to_payload()
+    payload["version"] = classifier.PAYLOAD_VERSION + 1
+    ClassifierModel.objects.create(samples=0, categories=[], payload=payload, active=True)
+    selectors.clear_caches()
+    # when
+    found = [s.name for s in selectors.suggest_category("楼下有人飞线充电，太危险了")]
+    # then
+    assert found == shipped

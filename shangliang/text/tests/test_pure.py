@@ -117,6 +117,44 @@ def test_trained_model_learns_from_history_and_round_trips():
     assert top[0][0] == "其他"
 
 
+def test_category_features_hold_the_characters_of_content_words():
+    # given / when
+    feats = classifier.features("我家升降𨋢坏了3天")
+    # then: each character of a content word (an extension-plane one too); none of a stopword or a number
+    assert feats["u:" + normalize("𨋢")] == 1
+    assert feats["u:升"] == feats["u:降"] == feats["u:坏"] == 1
+    assert "u:我" not in feats
+    assert "u:了" not in feats
+    assert "u:3" not in feats
+
+
+def test_a_word_no_training_text_used_is_read_by_its_characters():
+    # given: texts that name the problems in other words than the query
+    samples = [("停水三天了", "水电气"), ("小区又停电", "水电气"), ("楼下天天吵", "噪音扰民")] * 3
+    model = classifier.train(samples, {"噪音扰民": "噪音", "水电气": "燃气", "其他": "其他"})
+    # when: 水喉 is in no text, no keyword and no concept; its 水 is
+    top = classifier.predict(model, "水喉", k=1)
+    # then
+    assert top[0][0] == "水电气"
+
+
+def test_a_stored_model_of_the_first_format_still_loads_and_a_newer_one_is_refused():
+    # given: a payload without a version (the first format, trained without character features)
+    model = classifier.train([("小区里的流浪狗追着小孩", "其他")] * 5, KEYWORDS)
+    first = {key: value for key, value in model.to_payload().items() if key != "version"}
+    first["log_likelihood"] = {
+        category: {f: v for f, v in table.items() if not f.startswith("u:")}
+        for category, table in model.log_likelihood.items()
+    }
+    # when
+    restored = classifier.Model.from_payload(first)
+    # then: it predicts from the features it knows
+    assert classifier.predict(restored, "流浪狗越来越多", k=1)[0][0] == "其他"
+    assert model.to_payload()["version"] == classifier.PAYLOAD_VERSION
+    with pytest.raises(ValueError):
+        classifier.Model.from_payload({**model.to_payload(), "version": classifier.PAYLOAD_VERSION + 1})
+
+
 def test_a_ranking_is_what_predict_gives_and_is_kept_per_model(monkeypatch):
     # given
     from shangliang.text import segment
