@@ -12,8 +12,9 @@ syntax typed by a user (quotes, ``AND``, ``*``, ``:``, parentheses) is always li
   rows of ``text_termcount``.
 - ``match_all(terms, limit)``: ids of the newest ``limit`` documents that contain every term
   (recency-bounded, so a very common word never costs a scan of its whole posting list).
-- ``match_rows(terms, limit, conditions, params)``: the same window, joined to the documents in
-  the same statement: (id, terms) of those that pass the conditions, and the window's size.
+- ``ranked(terms, conditions, params, limit, offset)``: one page of every document holding the
+  terms that passes the conditions, ranked in the database (BM25 on SQLite, cover density on
+  PostgreSQL), and how many there are.
 - ``postings(term, limit)``: ids of the newest ``limit`` documents holding one term (candidate
   retrieval for similar concerns, one short community-scoped list per word).
 - ``weighted_newest(weights, per_term, limit)``: ids of the ``limit`` documents whose words weigh
@@ -80,6 +81,13 @@ def ts_quote(term: str) -> str:
 
 def vendor() -> str:
     return connection.vendor
+
+
+def _query(terms: Sequence[str], *, any_term: bool) -> str:
+    """The full-text query of ``terms``, every one of them required unless ``any_term``."""
+    if vendor() == "sqlite":
+        return (" OR " if any_term else " AND ").join(fts_quote(t) for t in terms)
+    return (" | " if any_term else " & ").join(ts_quote(t) for t in terms)
 
 
 def _scoped(rows: Iterable[tuple[int, str, str]]) -> set[tuple[str, int]]:
@@ -162,51 +170,77 @@ def match_all(terms: Sequence[str], limit: int) -> list[int]:
         if vendor() == "sqlite":
             cursor.execute(
                 "SELECT rowid FROM text_fts WHERE text_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
-                [" AND ".join(fts_quote(t) for t in terms), limit],
+                [_query(terms, any_term=False), limit],
             )
         else:
-            return _pg_newest(cursor, "terms_tsv", " & ".join(ts_quote(t) for t in terms), limit)
+            return _pg_newest(cursor, "terms_tsv", _query(terms, any_term=False), limit)
         return [int(row[0]) for row in cursor.fetchall()]
 
 
-def match_rows(
+# The relevance of a document for the query words, by vendor: FTS5's BM25 on the terms column
+# (the community column weighs nothing; bm25() is negative, smaller is better; the occurrences are
+# read from the positions the index keeps, text migration 0013), and PostgreSQL's cover density
+# with normalisation 1 (occurrences of the query words, divided by 1 + log2 of the document's
+# length in words). ADR 76.
+_RANK = {
+    "sqlite": "-bm25(text_fts, 1.0, 0.0)",
+    "postgresql": "ts_rank_cd(d.terms_tsv, to_tsquery('simple', %s), 1)",
+}
+# Whether a document holds one query word: the word between spaces in its terms on SQLite (no
+# SQL function of FTS5 tells which of a query's words a row holds), the word in its vector on
+# PostgreSQL.
+_HOLDS = {
+    "sqlite": "(instr(' ' || d.terms || ' ', %s) > 0)",
+    "postgresql": "(d.terms_tsv @@ to_tsquery('simple', %s))::int",
+}
+_MATCHED = {
+    "sqlite": "FROM text_fts JOIN text_searchdocument d ON d.id = text_fts.rowid WHERE text_fts MATCH %s",
+    "postgresql": "FROM text_searchdocument d WHERE d.terms_tsv @@ to_tsquery('simple', %s)",
+}
+
+
+def ranked(
     terms: Sequence[str],
-    limit: int,
     conditions: Sequence[str],
     params: Sequence[Any],
     *,
+    limit: int,
+    offset: int = 0,
     any_term: bool = False,
-) -> tuple[list[tuple[int, str]], int]:
-    """(id, terms) of the documents among the newest ``limit`` holding every term (any of them
-    with ``any_term``) that pass
-    ``conditions`` (SQL on the alias ``d``, joined by AND, with ``params``), and how many the
-    window held before the conditions (so a caller can tell that older matches were left out).
+) -> tuple[list[tuple[int, float]], int]:
+    """(id, relevance) of one page of the documents holding every term (any of them with
+    ``any_term``) that pass ``conditions`` (SQL on the alias ``d``, joined by AND, with ``params``),
+    best first, and how many documents match in all.
 
-    The window is left-joined to the documents with the conditions in the join: a row that fails
-    them comes back with NULL terms, so one statement gives both the rows and the window's size."""
+    Ordered by relevance, then newest first (id descending); with ``any_term`` and several terms,
+    documents holding more of the terms come first. Matching, conditions, ranking, counting and
+    the page are one statement (the count a window over the matches, read before the page is cut);
+    a page past the last match is counted by a statement of its own."""
     if not terms:
         return [], 0
-    on = "".join(f" AND {c}" for c in conditions)
+    sqlite = vendor() == "sqlite"
+    query = _query(terms, any_term=any_term)
+    by_words = any_term and len(terms) > 1
+    held = " + ".join([_HOLDS[vendor()]] * len(terms)) if by_words else "0"
+    held_params = [f" {t} " if sqlite else ts_quote(t) for t in terms] if by_words else []
+    # A document is ranked on every query word it holds, whichever of them the match required.
+    rank_params = [] if sqlite else [_query(terms, any_term=True)]
+    where = "".join(f" AND {c}" for c in conditions)
     with connection.cursor() as cursor:
-        if vendor() == "sqlite":
-            cursor.execute(
-                "SELECT w.id, d.terms FROM (SELECT rowid AS id FROM text_fts WHERE text_fts MATCH %s "
-                "ORDER BY rowid DESC LIMIT %s) w LEFT JOIN text_searchdocument d ON d.id = w.id" + on,
-                [(" OR " if any_term else " AND ").join(fts_quote(t) for t in terms), limit, *params],
-            )
-        else:
-            window = _pg_newest(
-                cursor, "terms_tsv", (" | " if any_term else " & ").join(ts_quote(t) for t in terms), limit
-            )
-            if not window:
-                return [], 0
-            cursor.execute(
-                "SELECT w.id, d.terms FROM unnest(%s::bigint[]) AS w(id) "
-                "LEFT JOIN text_searchdocument d ON d.id = w.id" + on,
-                [window, *params],
-            )
+        # The ranked matches are a subquery: FTS5 refuses bm25() beside a window function.
+        cursor.execute(
+            f"SELECT id, score, count(*) OVER () FROM (SELECT d.id, {_RANK[vendor()]} AS score, "
+            f"{held} AS held {_MATCHED[vendor()]}{where}) m "
+            "ORDER BY held DESC, score DESC, id DESC LIMIT %s OFFSET %s",
+            [*rank_params, *held_params, query, *params, limit, offset],
+        )
         fetched = cursor.fetchall()
-    return [(pk, doc_terms) for pk, doc_terms in fetched if doc_terms is not None], len(fetched)
+        if fetched:
+            return [(int(pk), float(score)) for pk, score, _total in fetched], int(fetched[0][2])
+        if not offset:
+            return [], 0
+        cursor.execute(f"SELECT count(*) {_MATCHED[vendor()]}{where}", [query, *params])
+        return [], int(cursor.fetchone()[0])
 
 
 def postings(term: str, limit: int, *, scoped: bool = False) -> list[int]:

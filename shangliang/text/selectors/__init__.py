@@ -3,7 +3,7 @@
 Public functions (all keyword-only, all safe on any user input):
 
 - ``search(query=..., scope=ANONYMOUS, kinds=None, region_path="", category="", status="",
-  date_from=None, date_to=None, page=1, per_page=20) -> SearchPage``: staff search across
+  date_from=None, date_to=None, page=1, per_page=20, any_word=False) -> SearchPage``: staff search across
   concerns, topics, meetings and outputs: every match ``scope`` (``core.scope.Scope``;
   ``ANONYMOUS``: a visitor) may see that passes the filters, ranked and paginated.
 - ``similar(text=..., community_id=None, category="", since=None, kinds=("concern", "topic"),
@@ -12,8 +12,9 @@ Public functions (all keyword-only, all safe on any user input):
 - ``suggest_category(text, k=3) -> list[CategorySuggestion]``: the top ``k`` categories.
 - ``hot_clusters(region_path="", days=30, statuses=(...), now=None, ...) -> list[HotCluster]``.
 
-Both search paths retrieve candidates through the full-text index (see ``fulltext``) and only
-then load and re-score rows in Python; neither scans the document table.
+Both read through the full-text index (see ``fulltext``); neither scans the document table. Search
+ranks, counts and pages its matches in the database and loads only the page's rows; similar
+retrieves candidates there and re-scores them in Python.
 """
 
 from __future__ import annotations

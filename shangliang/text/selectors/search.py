@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from django.db import connection
 from django.utils.safestring import SafeString
 
 from shangliang.core.errors import ApplicationError
@@ -70,8 +68,9 @@ def search(
 ) -> SearchPage:
     """Every document ``scope`` may see that holds every word of ``query`` (any of them with
     ``any_word``: those holding more of the words first) and passes the filters, best first, one
-    page of them, with the matched words marked in the snippet. The filters are part of the
-    statement that finds the matches: an old record is found as a new one is."""
+    page of them, with the matched words marked in the snippet. Matching, filters, ranking,
+    counting and the page are one statement in the database (``fulltext.ranked``): an old record
+    is found as a new one is, and only the page's rows reach Python."""
     query = (query or "").strip()
     if not query:
         raise ApplicationError("请输入要检索的内容。", field="q")
@@ -94,18 +93,13 @@ def search(
         date_to=date_to,
     )
     conditions, params = document_conditions(scope, filters)
-    matched = _matches(terms, conditions, params, any_term=any_word)
-    needles = [f" {t} " for t in terms]
-    scores = _relevance(matched, needles)
-    if any_word and len(terms) > 1:
-        held = {pk: sum(n in f" {doc_terms} " for n in needles) for pk, doc_terms in matched}
-        ids = sorted(scores, key=lambda pk: (-held[pk], -scores[pk], -pk))
-    else:
-        ids = sorted(scores, key=lambda pk: (-scores[pk], -pk))
-    page_ids = ids[(page - 1) * per_page : page * per_page]
+    ranking, total = fulltext.ranked(
+        terms, conditions, params, limit=per_page, offset=(page - 1) * per_page, any_term=any_word
+    )
+    scores = dict(ranking)
     rows = {
         values[0]: DocumentRow._make(values)
-        for values in SearchDocument.objects.filter(pk__in=page_ids).values_list(*LIST_FIELDS)
+        for values in SearchDocument.objects.filter(pk__in=scores).values_list(*LIST_FIELDS)
     }
     hits = [
         SearchHit(
@@ -120,9 +114,9 @@ def search(
             created_at=row.source_created_at,
             score=scores[row.id],
         )
-        for row in (rows[pk] for pk in page_ids if pk in rows)
+        for row in (rows[pk] for pk in scores if pk in rows)
     ]
-    return SearchPage(query, terms, hits, len(ids), page, per_page)
+    return SearchPage(query, terms, hits, total, page, per_page)
 
 
 def _with_parts(terms: list[str]) -> list[str]:
@@ -138,52 +132,5 @@ def _with_parts(terms: list[str]) -> list[str]:
     return list(found)[:MAX_QUERY_TERMS]
 
 
-_KIND_LABELS: dict[str, str] = {}
-
-
-def _matches(
-    terms: Sequence[str], conditions: Sequence[str], params: Sequence[Any], *, any_term: bool = False
-) -> list[tuple[int, str]]:
-    """(id, terms) of every document holding all ``terms`` (any of them with ``any_term``) that
-    passes ``conditions`` (SQL on the alias ``d``): the full-text index and the conditions in one
-    statement, each using its index."""
-    where = "".join(f" AND {c}" for c in conditions)
-    with connection.cursor() as cursor:
-        if fulltext.vendor() == "sqlite":
-            cursor.execute(
-                "SELECT d.id, d.terms FROM text_searchdocument d "
-                "WHERE d.id IN (SELECT rowid FROM text_fts WHERE text_fts MATCH %s)" + where,
-                [(" OR " if any_term else " AND ").join(fulltext.fts_quote(t) for t in terms), *params],
-            )
-        else:
-            cursor.execute(
-                "SELECT d.id, d.terms FROM text_searchdocument d "
-                "WHERE d.terms_tsv @@ to_tsquery('simple', %s)" + where,
-                [(" | " if any_term else " & ").join(fulltext.ts_quote(t) for t in terms), *params],
-            )
-        return [(int(pk), str(doc_terms)) for pk, doc_terms in cursor.fetchall()]
-
-
 def _kind_label(kind: str) -> str:
     return str(DocumentKind(kind).label)
-
-
-def _score(occurrences: int, words: int) -> float:
-    """Occurrences of the query words, damped by document length (a BM25-like term weight)."""
-    return round(occurrences / (1 + 0.1 * words) ** 0.5, 4)
-
-
-def _relevance(rows: list[tuple[int, str]], needles: list[str]) -> dict[int, float]:
-    """The score of each (id, terms) row for the query words (``needles``: each word between two
-    spaces).
-
-    Counted with C string methods: with every separator doubled and the text padded, each word
-    has spaces of its own on both sides, so ``count(" word ")`` counts whole words and misses
-    none of two in a row."""
-    scores: dict[int, float] = {}
-    single = needles[0] if len(needles) == 1 else None
-    for pk, doc_terms in rows:
-        padded = " " + doc_terms.replace(" ", "  ") + " "
-        occurrences = padded.count(single) if single else sum([padded.count(n) for n in needles])
-        scores[pk] = _score(occurrences, doc_terms.count(" ") + 1)
-    return scores
