@@ -13,7 +13,7 @@ syntax typed by a user (quotes, ``AND``, ``*``, ``:``, parentheses) is always li
 - ``match_all(terms, limit)``: ids of the newest ``limit`` documents that contain every term
   (recency-bounded, so a very common word never costs a scan of its whole posting list).
 - ``ranked(terms, conditions, params, limit, offset)``: one page of every document holding the
-  terms that passes the conditions, ranked in the database (BM25 on SQLite, cover density on
+  terms that passes the conditions, ranked in the database (``bm25`` on SQLite, ``ts_rank`` on
   PostgreSQL), and how many there are.
 - ``postings(term, limit)``: ids of the newest ``limit`` documents holding one term (candidate
   retrieval for similar concerns, one short community-scoped list per word).
@@ -177,14 +177,14 @@ def match_all(terms: Sequence[str], limit: int) -> list[int]:
         return [int(row[0]) for row in cursor.fetchall()]
 
 
-# The relevance of a document for the query words, by vendor: FTS5's BM25 on the terms column
-# (the community column weighs nothing; bm25() is negative, smaller is better; the occurrences are
-# read from the positions the index keeps, text migration 0013), and PostgreSQL's cover density
-# with normalisation 1 (occurrences of the query words, divided by 1 + log2 of the document's
-# length in words). ADR 76.
+# The relevance of a document for the query words, by vendor (ADR 76): FTS5's BM25 on the terms
+# column (the community column weighs nothing; bm25() is negative, smaller is better; the
+# occurrences are read from the positions the index keeps, text migration 0013), and PostgreSQL's
+# ts_rank with normalisation 1 (each word's occurrences with diminishing returns, divided by
+# 1 + log2 of the document's length in words).
 _RANK = {
     "sqlite": "-bm25(text_fts, 1.0, 0.0)",
-    "postgresql": "ts_rank_cd(d.terms_tsv, to_tsquery('simple', %s), 1)",
+    "postgresql": "ts_rank(d.terms_tsv, to_tsquery('simple', %s), 1)",
 }
 # Whether a document holds one query word: the word between spaces in its terms on SQLite (no
 # SQL function of FTS5 tells which of a query's words a row holds), the word in its vector on
@@ -193,6 +193,10 @@ _HOLDS = {
     "sqlite": "(instr(' ' || d.terms || ' ', %s) > 0)",
     "postgresql": "(d.terms_tsv @@ to_tsquery('simple', %s))::int",
 }
+# PostgreSQL would pull the ranked subquery up and compute the rank above the count's window,
+# which would then hold every match's vector (past work_mem, on disk); OFFSET 0 keeps the
+# subquery, so the window holds (id, score, held) alone.
+_FENCE = {"sqlite": "", "postgresql": " OFFSET 0"}
 _MATCHED = {
     "sqlite": "FROM text_fts JOIN text_searchdocument d ON d.id = text_fts.rowid WHERE text_fts MATCH %s",
     "postgresql": "FROM text_searchdocument d WHERE d.terms_tsv @@ to_tsquery('simple', %s)",
@@ -230,7 +234,7 @@ def ranked(
         # The ranked matches are a subquery: FTS5 refuses bm25() beside a window function.
         cursor.execute(
             f"SELECT id, score, count(*) OVER () FROM (SELECT d.id, {_RANK[vendor()]} AS score, "
-            f"{held} AS held {_MATCHED[vendor()]}{where}) m "
+            f"{held} AS held {_MATCHED[vendor()]}{where}{_FENCE[vendor()]}) m "
             "ORDER BY held DESC, score DESC, id DESC LIMIT %s OFFSET %s",
             [*rank_params, *held_params, query, *params, limit, offset],
         )
