@@ -2,7 +2,7 @@
 
 Two phases, each in a process of its own with its own database: BENCH_BASE_N concerns (default
 10,000), then BENCH_N. Each phase loads its database (or, with BENCH_REUSE=1, measures again on
-the one a previous run loaded), serves it with gunicorn as deployed and measures every registered
+the one a previous run loaded; BENCH_LOAD_ONLY=1 loads and stops), serves it with gunicorn as deployed and measures every registered
 endpoint with wrk against the bare view; the BENCH_N phase also times the in-process lookups. The
 last line printed is one JSON object.
 """
@@ -409,6 +409,9 @@ def phase() -> None:
     for name, loader in registry.LOADERS.items():
         ctx.figures.update({f"{name}_{k}": v for k, v in loader(ctx).items()})
     log(f"{connection.vendor}, {n} concerns: loaded in {time.perf_counter() - began:.0f} s")
+    if os.environ.get("BENCH_LOAD_ONLY") == "1":  # load now, measure later with BENCH_REUSE=1
+        print(json.dumps({"db": connection.vendor, **ctx.figures}, ensure_ascii=False))
+        return
     # Each phase starts from an empty cache (the bench's own Redis database).
     cache.clear()
     ctx.cookie = make_session()
