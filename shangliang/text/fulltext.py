@@ -10,8 +10,6 @@ syntax typed by a user (quotes, ``AND``, ``*``, ``:``, parentheses) is always li
   the community terms (``scoped_terms``) are rows of ``text_posting`` (term, document id; its
   primary key reads a term's newest postings backwards, index only) and their document counts
   rows of ``text_termcount``.
-- ``match_all(terms, limit)``: ids of the newest ``limit`` documents that contain every term
-  (recency-bounded, so a very common word never costs a scan of its whole posting list).
 - ``ranked(terms, conditions, params, limit, offset)``: one page of every document holding the
   terms that passes the conditions, ranked in the database (``bm25`` on SQLite, ``ts_rank`` on
   PostgreSQL), and how many there are.
@@ -160,21 +158,6 @@ def rebuild() -> None:
     if vendor() == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO text_fts(text_fts) VALUES ('rebuild')")
-
-
-def match_all(terms: Sequence[str], limit: int) -> list[int]:
-    """Ids of the newest ``limit`` documents holding every term, newest first."""
-    if not terms:
-        return []
-    with connection.cursor() as cursor:
-        if vendor() == "sqlite":
-            cursor.execute(
-                "SELECT rowid FROM text_fts WHERE text_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
-                [_query(terms, any_term=False), limit],
-            )
-        else:
-            return _pg_newest(cursor, "terms_tsv", _query(terms, any_term=False), limit)
-        return [int(row[0]) for row in cursor.fetchall()]
 
 
 # The relevance of a document for the query words, by vendor (ADR 76): FTS5's BM25 on the terms
